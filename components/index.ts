@@ -1,0 +1,18 @@
+/**
+ * The public API: import these into your own stack.
+ *
+ *   import { VaultBackend, EsoInstall, ClusterStore } from "vault-eso/components";
+ */
+export { VaultBackend } from "./vault-backend";
+export type { VaultBackendArgs, TokenReviewArgs } from "./vault-backend";
+export { EsoInstall } from "./eso-install";
+export type { EsoInstallArgs } from "./eso-install";
+export { ClusterStore } from "./cluster-store";
+export type { ClusterStoreArgs, ClusterStoreAuth } from "./cluster-store";
+export { buildPlatform } from "./platform";
+export type { Platform } from "./platform";
+export { ESO_CHART, ESO_API } from "./lib/eso";
+export type { VaultCaTrust, StoreConditions } from "./lib/eso";
+export { parseStackConfig, ConfigError } from "./lib/config";
+export type { PlatformConfig } from "./lib/config";
+export { loadStackConfig } from "./lib/stack-config";

@@ -1,0 +1,149 @@
+/**
+ * Pure builders for what the ESO components emit: the Helm values and the
+ * `spec` of Vault-backed stores. No Pulumi resources, so they are tested and
+ * schema-validated directly.
+ */
+import type { ResourceRequirements } from "./config";
+
+/** ESO's Helm chart, pinned in one place. Bump deliberately: read the chart's upgrade notes first. */
+export const ESO_CHART = {
+  name: "external-secrets",
+  repo: "https://charts.external-secrets.io",
+  version: "2.9.0",
+} as const;
+
+/** API versions ESO 2.x serves. `v1beta1` has not been served since ESO 0.17. */
+export const ESO_API = {
+  stores: "external-secrets.io/v1",
+  externalSecret: "external-secrets.io/v1",
+  pushSecret: "external-secrets.io/v1alpha1",
+} as const;
+
+export interface EsoValuesArgs {
+  readonly serviceAccountName: string;
+  readonly replicas: number;
+  readonly leaderElect: boolean;
+  readonly resources: ResourceRequirements;
+  /** Bind ESO's service account to `system:auth-delegator` (Vault reviews with the client's own JWT). */
+  readonly systemAuthDelegator: boolean;
+  readonly concurrent?: number;
+}
+
+/**
+ * Values a production operator sets on the chart. The chart's own hardened
+ * `securityContext` (non-root, read-only root FS, all capabilities dropped,
+ * seccomp RuntimeDefault) is deliberately not overridden.
+ */
+export function esoChartValues(a: EsoValuesArgs): Record<string, unknown> {
+  const ha = a.replicas > 1;
+  const values: Record<string, unknown> = {
+    installCRDs: true,
+    replicaCount: a.replicas,
+    leaderElect: a.leaderElect,
+    serviceAccount: { create: true, name: a.serviceAccountName },
+    systemAuthDelegator: a.systemAuthDelegator,
+    // Without the cache ESO logs in to Vault on every reconcile.
+    vault: { enableTokenCache: true },
+    resources: a.resources,
+    metrics: { service: { enabled: true } },
+    podDisruptionBudget: { enabled: ha, minAvailable: 1 },
+    webhook: {
+      replicaCount: ha ? 2 : 1,
+      // Stores are rejected while the webhook is down instead of slipping through unvalidated.
+      failurePolicy: "Fail",
+      resources: a.resources,
+      metrics: { service: { enabled: true } },
+      podDisruptionBudget: { enabled: ha, minAvailable: 1 },
+    },
+    certController: {
+      resources: a.resources,
+      metrics: { service: { enabled: true } },
+    },
+  };
+  if (a.concurrent !== undefined) values.concurrent = a.concurrent;
+  return values;
+}
+
+export type VaultStoreAuth =
+  | {
+      readonly kind: "kubernetes";
+      readonly mountPath: string;
+      readonly role: string;
+      /** The service account ESO requests a token for; `namespace` only on ClusterSecretStores. */
+      readonly serviceAccount: { readonly name: string; readonly namespace?: string };
+      readonly audiences: readonly string[];
+    }
+  | {
+      readonly kind: "token";
+      readonly secretRef: { readonly name: string; readonly key: string; readonly namespace?: string };
+    };
+
+export type VaultCaTrust =
+  | { readonly kind: "bundle"; readonly pem: string }
+  | {
+      readonly kind: "provider";
+      readonly type: "Secret" | "ConfigMap";
+      readonly name: string;
+      readonly key: string;
+      /** Only on ClusterSecretStores. */
+      readonly namespace?: string;
+    };
+
+export interface VaultProviderArgs {
+  /** Full URL ESO uses, e.g. `https://vault.example.com:8200`. */
+  readonly server: string;
+  /** The KV v2 mount only (`secret`); ESO inserts `data/` itself. */
+  readonly mountPath: string;
+  readonly auth: VaultStoreAuth;
+  readonly ca?: VaultCaTrust;
+  /** Vault Enterprise namespace. */
+  readonly namespace?: string;
+}
+
+/** `spec.provider.vault` of a SecretStore or ClusterSecretStore. */
+export function vaultProviderSpec(a: VaultProviderArgs): Record<string, unknown> {
+  if (a.mountPath.includes("/")) {
+    throw new Error(`store mountPath "${a.mountPath}" must be the KV mount only (e.g. "secret"); ESO inserts "data/" itself`);
+  }
+  const vault: Record<string, unknown> = {
+    server: a.server,
+    path: a.mountPath,
+    version: "v2",
+  };
+  if (a.namespace) vault.namespace = a.namespace;
+  if (a.ca?.kind === "bundle") {
+    vault.caBundle = Buffer.from(a.ca.pem, "utf8").toString("base64");
+  } else if (a.ca?.kind === "provider") {
+    const { kind: _kind, ...caProvider } = a.ca;
+    vault.caProvider = caProvider;
+  }
+  if (a.auth.kind === "kubernetes") {
+    vault.auth = {
+      kubernetes: {
+        mountPath: a.auth.mountPath,
+        role: a.auth.role,
+        serviceAccountRef: { ...a.auth.serviceAccount, audiences: [...a.auth.audiences] },
+      },
+    };
+  } else {
+    vault.auth = { tokenSecretRef: { ...a.auth.secretRef } };
+  }
+  return { vault };
+}
+
+export interface StoreConditions {
+  readonly namespaces?: readonly string[];
+  readonly namespaceSelector?: Readonly<Record<string, string>>;
+}
+
+/** `spec` of a ClusterSecretStore: the provider plus `conditions` when any are given (any condition matching allows). */
+export function clusterSecretStoreSpec(provider: VaultProviderArgs, conditions?: StoreConditions): Record<string, unknown> {
+  const spec: Record<string, unknown> = { provider: vaultProviderSpec(provider) };
+  const list: Record<string, unknown>[] = [];
+  if (conditions?.namespaces?.length) list.push({ namespaces: [...conditions.namespaces] });
+  if (conditions?.namespaceSelector && Object.keys(conditions.namespaceSelector).length > 0) {
+    list.push({ namespaceSelector: { matchLabels: { ...conditions.namespaceSelector } } });
+  }
+  if (list.length > 0) spec.conditions = list;
+  return spec;
+}

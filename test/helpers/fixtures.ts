@@ -1,0 +1,28 @@
+/** Shared inputs for tests: a minimal valid raw config, and PEMs read from the prod stack file. */
+import * as fs from "fs";
+import { parse } from "yaml";
+
+export type RawSections = Record<string, unknown>;
+
+/** The smallest valid dev configuration, as sections (objects), before flattening. */
+export function validSections(): RawSections {
+  return {
+    environment: "dev",
+    vault: { address: "http://127.0.0.1:8200" },
+    kubernetesAuth: { host: "https://127.0.0.1:6443" },
+    store: { namespaces: ["team-a"] },
+  };
+}
+
+/** Sections -> Pulumi's flat runtime map. */
+export function flat(sections: RawSections): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sections)) out[`vault-eso:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
+
+/** A real, parseable CA certificate (the example in Pulumi.prod.yaml). */
+export function examplePem(): string {
+  const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, any> };
+  return doc.config["vault-eso:vault"].caCert as string;
+}
