@@ -23,5 +23,8 @@ module.exports = {
       },
     ],
   },
+  // `await import("../index.js")` is how tsc (node16) wants a dynamic import
+  // of a .ts module spelled; map it back to the .ts file for jest.
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testTimeout: 30000,
 };

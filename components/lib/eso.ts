@@ -3,7 +3,16 @@
  * `spec` of Vault-backed stores. No Pulumi resources, so they are tested and
  * schema-validated directly.
  */
+import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore" with { "resolution-mode": "import" };
+import type { IVaultProvider } from "@kubernetes-models/external-secrets/external-secrets.io/v1/VaultProvider" with { "resolution-mode": "import" };
 import type { ResourceRequirements } from "./config";
+
+/**
+ * The published ESO types (`@kubernetes-models/external-secrets`) type the
+ * builders below, so a misspelt or unknown field is a compile error; the
+ * tests validate the same objects against the published JSON schemas.
+ */
+export type ClusterSecretStoreSpec = NonNullable<IClusterSecretStore["spec"]>;
 
 /** ESO's Helm chart, pinned in one place. Bump deliberately: read the chart's upgrade notes first. */
 export const ESO_CHART = {
@@ -101,11 +110,11 @@ export interface VaultProviderArgs {
 }
 
 /** `spec.provider.vault` of a SecretStore or ClusterSecretStore. */
-export function vaultProviderSpec(a: VaultProviderArgs): Record<string, unknown> {
+export function vaultProviderSpec(a: VaultProviderArgs): { vault: IVaultProvider } {
   if (a.mountPath.includes("/")) {
     throw new Error(`store mountPath "${a.mountPath}" must be the KV mount only (e.g. "secret"); ESO inserts "data/" itself`);
   }
-  const vault: Record<string, unknown> = {
+  const vault: IVaultProvider = {
     server: a.server,
     path: a.mountPath,
     version: "v2",
@@ -137,9 +146,9 @@ export interface StoreConditions {
 }
 
 /** `spec` of a ClusterSecretStore: the provider plus `conditions` when any are given (any condition matching allows). */
-export function clusterSecretStoreSpec(provider: VaultProviderArgs, conditions?: StoreConditions): Record<string, unknown> {
-  const spec: Record<string, unknown> = { provider: vaultProviderSpec(provider) };
-  const list: Record<string, unknown>[] = [];
+export function clusterSecretStoreSpec(provider: VaultProviderArgs, conditions?: StoreConditions): ClusterSecretStoreSpec {
+  const spec: ClusterSecretStoreSpec = { provider: vaultProviderSpec(provider) };
+  const list: NonNullable<ClusterSecretStoreSpec["conditions"]> = [];
   if (conditions?.namespaces?.length) list.push({ namespaces: [...conditions.namespaces] });
   if (conditions?.namespaceSelector && Object.keys(conditions.namespaceSelector).length > 0) {
     list.push({ namespaceSelector: { matchLabels: { ...conditions.namespaceSelector } } });

@@ -80,3 +80,15 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
 export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply((v) => resolve(v)));
 }
+
+/** Pulumi's wire marker for secret values, as mocks see them in resource inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Returns the value of a secret input; throws if `input` was not marked secret. */
+export function secretInput(input: unknown): unknown {
+  if (input && typeof input === "object" && (input as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE) {
+    return (input as { value: unknown }).value;
+  }
+  throw new Error(`expected a secret input, got a plain ${JSON.stringify(input)?.slice(0, 40)}`);
+}

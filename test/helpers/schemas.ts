@@ -5,6 +5,11 @@
  * An object whose apiVersion has no schema here is an error, never a pass.
  */
 import { parse as parseHcl } from "@cdktf/hcl2json";
+import { isDns1123Label, isDns1123Subdomain } from "../../components/lib/names";
+
+/** The ESO API versions ESO 2.x serves; the models package still ships v1beta1, the API server does not. */
+const SERVED_ESO_VERSIONS = new Set(["external-secrets.io/v1", "external-secrets.io/v1alpha1", "generators.external-secrets.io/v1alpha1"]);
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export interface K8sObject {
   apiVersion: string;
@@ -29,6 +34,10 @@ function modulePath(apiVersion: string, kind: string): string {
 /** Throws with the object, the schema path and the problem when `obj` is invalid. */
 export async function validateK8sObject(obj: K8sObject): Promise<void> {
   const where = `${obj.apiVersion} ${obj.kind} ${obj.metadata?.namespace ? obj.metadata.namespace + "/" : ""}${obj.metadata?.name}`;
+  if (obj.apiVersion.startsWith("external-secrets.io/") || obj.apiVersion.startsWith("generators.external-secrets.io/")) {
+    if (!SERVED_ESO_VERSIONS.has(obj.apiVersion)) throw new Error(`${where}: ${obj.apiVersion} is not served by ESO 2.x`);
+  }
+  checkMetadata(obj, where);
   let mod: Record<string, any>;
   try {
     mod = await import(modulePath(obj.apiVersion, obj.kind));
@@ -42,6 +51,20 @@ export async function validateK8sObject(obj: K8sObject): Promise<void> {
     instance.validate();
   } catch (e) {
     throw new Error(`${where} fails its schema: ${(e as Error).message}`);
+  }
+}
+
+/** What the API server checks that the JSON schemas leave out: name and label formats. */
+function checkMetadata(obj: K8sObject, where: string): void {
+  const name = obj.metadata?.name;
+  if (typeof name !== "string") throw new Error(`${where}: metadata.name is missing`);
+  const nameOk = obj.kind === "Namespace" ? isDns1123Label(name) : isDns1123Subdomain(name) || obj.kind.endsWith("Role") || obj.kind.endsWith("RoleBinding");
+  if (!nameOk) throw new Error(`${where}: metadata.name "${name}" is not a valid ${obj.kind} name`);
+  if (obj.metadata?.namespace !== undefined && !isDns1123Label(obj.metadata.namespace)) {
+    throw new Error(`${where}: metadata.namespace "${obj.metadata.namespace}" is not a DNS-1123 label`);
+  }
+  for (const [k, v] of Object.entries((obj.metadata?.labels ?? {}) as Record<string, string>)) {
+    if (typeof v !== "string" || v.length > 63 || !LABEL_VALUE.test(v)) throw new Error(`${where}: label ${k}="${v}" has an invalid value`);
   }
 }
 

@@ -1,0 +1,83 @@
+/** Each component on its own under the mock engine. */
+import { installMocks } from "./helpers/mocks";
+import { VaultBackend } from "../components/vault-backend";
+import { EsoInstall } from "../components/eso-install";
+import { ClusterStore } from "../components/cluster-store";
+import { USER_DATA_OPTIONS } from "../components/lib/options";
+import { k8sObjects } from "./helpers/program";
+import { K8sObject, validateK8sObject } from "./helpers/schemas";
+
+const engine = installMocks("components");
+const esoIdentity = { namespace: "external-secrets", serviceAccountName: "external-secrets", role: "eso", policy: "eso-read", scope: "eso", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600 };
+
+describe("VaultBackend", () => {
+  let backend: VaultBackend;
+  beforeAll(async () => {
+    backend = new VaultBackend("vb", { kvPath: "kv", kubernetesHost: "https://k8s:6443", tokenReview: { mode: "reviewerServiceAccount" }, eso: esoIdentity });
+    await engine.settle();
+  });
+
+  test("KV v2 mount at the configured path, protected and retained on delete", () => {
+    const mount = engine.named("vb-kv").inputs;
+    expect(mount).toMatchObject({ path: "kv", type: "kv", options: { version: "2" } });
+    expect(USER_DATA_OPTIONS).toEqual({ protect: true, retainOnDelete: true });
+    // Mocks do not show options; the resource object records `protect` itself.
+    expect((backend.kvMount as unknown as { __protect?: boolean }).__protect).toBe(true);
+  });
+
+  test("kubernetes auth mount + config; the policy and role are wired by name", () => {
+    expect(engine.named("vb-k8s-auth").inputs).toMatchObject({ type: "kubernetes", path: "kubernetes" });
+    expect(engine.named("vb-k8s-auth-config").inputs).toMatchObject({ backend: "kubernetes", kubernetesHost: "https://k8s:6443", disableLocalCaJwt: false });
+    expect(engine.named("vb-eso-policy").inputs.name).toBe("eso-read");
+    expect(engine.named("vb-eso-role").inputs).toMatchObject({ backend: "kubernetes", tokenPolicies: ["eso-read"], audience: "vault", aliasNameSource: "serviceaccount_uid" });
+    expect(backend.esoPolicyHcl).toContain('path "kv/metadata/eso/*"');
+  });
+
+  test("reviewer objects are created in their own namespace and validate", async () => {
+    const names = engine.resources.filter((r) => r.name.startsWith("vb-reviewer")).map((r) => r.name).sort();
+    expect(names).toEqual(["vb-reviewer", "vb-reviewer-auth-delegator", "vb-reviewer-ns", "vb-reviewer-token"]);
+    expect(engine.named("vb-reviewer").inputs.automountServiceAccountToken).toBe(false);
+    for (const o of k8sObjects(engine.resources.filter((r) => r.name.startsWith("vb-")))) await validateK8sObject(o);
+  });
+});
+
+describe("EsoInstall", () => {
+  let eso: EsoInstall;
+  beforeAll(async () => {
+    eso = new EsoInstall("ei", { namespace: "eso-system", replicas: 2, systemAuthDelegator: true });
+    await engine.settle();
+  });
+
+  test("a restricted namespace and a pinned Helm release in it", () => {
+    const ns = engine.named("ei-ns").inputs;
+    expect(ns.metadata.name).toBe("eso-system");
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const rel = engine.named("ei-chart").inputs;
+    expect(rel).toMatchObject({ name: "external-secrets", chart: "external-secrets", version: "2.9.0", namespace: "eso-system", atomic: true });
+    expect(rel.repositoryOpts).toEqual({ repo: "https://charts.external-secrets.io" });
+    expect(rel.values).toMatchObject({ replicaCount: 2, leaderElect: true, systemAuthDelegator: true });
+    expect(eso.serviceAccountName).toBe("external-secrets");
+  });
+});
+
+describe("ClusterStore", () => {
+  beforeAll(async () => {
+    new ClusterStore("cs", {
+      name: "vault",
+      server: "https://vault.example.com:8200",
+      mountPath: "secret",
+      auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audiences: ["vault"] },
+      conditions: { namespaces: ["team-a"] },
+    });
+    await engine.settle();
+  });
+
+  test("a v1 ClusterSecretStore that makes pulumi up wait for Ready", async () => {
+    const store = engine.named("cs-store").inputs;
+    expect(store.apiVersion).toBe("external-secrets.io/v1");
+    expect(store.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Ready" });
+    expect(store.spec.provider.vault.path).toBe("secret");
+    expect(store.spec.conditions).toEqual([{ namespaces: ["team-a"] }]);
+    await validateK8sObject(store as K8sObject);
+  });
+});

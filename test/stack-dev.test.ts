@@ -1,0 +1,66 @@
+/** The whole program under Pulumi.dev.yaml: what registers, and that all of it is valid. */
+import { MockEngine, valueOf } from "./helpers/mocks";
+import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
+import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
+import type * as pulumi from "@pulumi/pulumi";
+
+let engine: MockEngine;
+let program: Record<string, unknown>;
+
+beforeAll(async () => {
+  ({ engine, program } = await runProgram("dev"));
+});
+
+test("registers the main path: KV mount, auth, policy, role, ESO release, ClusterSecretStore", () => {
+  const types = engine.resources.map((r) => r.type);
+  for (const t of [
+    "vault:index/mount:Mount",
+    "vault:index/authBackend:AuthBackend",
+    "vault:kubernetes/authBackendConfig:AuthBackendConfig",
+    "vault:index/policy:Policy",
+    "vault:kubernetes/authBackendRole:AuthBackendRole",
+    "kubernetes:helm.sh/v3:Release",
+    "kubernetes:external-secrets.io/v1:ClusterSecretStore",
+  ]) {
+    expect(types).toContain(t);
+  }
+});
+
+test("client-JWT review: no reviewer service account or token, ESO bound to auth-delegator", () => {
+  expect(engine.ofType("kubernetes:core/v1:ServiceAccount")).toHaveLength(0);
+  expect(engine.ofType("kubernetes:core/v1:Secret")).toHaveLength(0);
+  const config = engine.ofType("vault:kubernetes/authBackendConfig:AuthBackendConfig")[0].inputs;
+  expect(config.tokenReviewerJwt).toBeUndefined();
+  expect(engine.ofType("kubernetes:helm.sh/v3:Release")[0].inputs.values.systemAuthDelegator).toBe(true);
+});
+
+test("the store reaches Vault where ESO can (serverForEso), over the dev mount and scope", () => {
+  const store = engine.ofType("kubernetes:external-secrets.io/v1:ClusterSecretStore")[0].inputs;
+  expect(store.spec.provider.vault.server).toBe("http://172.18.0.1:8200");
+  expect(store.spec.provider.vault.path).toBe("secret");
+  expect(store.spec.conditions).toEqual([{ namespaceSelector: { matchLabels: { "vault-eso.io/secrets": "enabled" } } }]);
+  const hcl = vaultPolicies(engine.resources)[0].policy;
+  expect(hcl).toContain('path "secret/data/dev/shared/*"');
+});
+
+test("every Kubernetes object validates against the published schemas", async () => {
+  const objects = k8sObjects(engine.resources);
+  expect(objects.length).toBeGreaterThan(0);
+  for (const o of objects) await validateK8sObject(o);
+});
+
+test("every Vault policy parses with HashiCorp's HCL parser", async () => {
+  const policies = vaultPolicies(engine.resources);
+  expect(policies.length).toBeGreaterThan(0);
+  for (const p of policies) await parsePolicyHcl(p.name, p.policy);
+});
+
+test("exports what a user needs", async () => {
+  const get = (k: string) => valueOf(program[k] as pulumi.Output<string>);
+  expect(await get("storeName")).toBe("vault-backend");
+  expect(await get("kvPath")).toBe("secret");
+  expect(await get("esoRole")).toBe("external-secrets");
+  expect(await get("esoPolicy")).toBe("external-secrets-read");
+  expect(await get("esoNamespace")).toBe("external-secrets");
+  expect(program.environment).toBe("dev");
+});

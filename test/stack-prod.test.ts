@@ -1,0 +1,79 @@
+/** The whole program under Pulumi.prod.yaml. */
+import { MOCK_SA_TOKEN, MockEngine, secretInput, valueOf } from "./helpers/mocks";
+import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
+import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
+import { examplePem } from "./helpers/fixtures";
+
+let engine: MockEngine;
+
+beforeAll(async () => {
+  ({ engine } = await runProgram("prod"));
+});
+
+test("reviewer service account mode: SA, auth-delegator binding, token Secret, JWT fed to Vault as a secret", async () => {
+  const sa = engine.ofType("kubernetes:core/v1:ServiceAccount");
+  expect(sa.map((s) => s.inputs.metadata)).toEqual([expect.objectContaining({ name: "vault-token-reviewer", namespace: "vault-auth" })]);
+  const crb = engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+  expect(crb).toHaveLength(1);
+  expect(crb[0].inputs.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" });
+  expect(crb[0].inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "vault-token-reviewer", namespace: "vault-auth" }]);
+  const secret = engine.ofType("kubernetes:core/v1:Secret");
+  expect(secret[0].inputs.type).toBe("kubernetes.io/service-account-token");
+  expect(secret[0].inputs.metadata.annotations["kubernetes.io/service-account.name"]).toBe("vault-token-reviewer");
+
+  const authConfig = engine.ofType("vault:kubernetes/authBackendConfig:AuthBackendConfig")[0].inputs;
+  expect(secretInput(authConfig.tokenReviewerJwt)).toBe(MOCK_SA_TOKEN);
+  // ESO itself is not given auth-delegator in this mode.
+  expect(engine.ofType("kubernetes:helm.sh/v3:Release")[0].inputs.values.systemAuthDelegator).toBe(false);
+});
+
+test("prod sizing: 2 replicas, leader election, token cache", () => {
+  const values = engine.ofType("kubernetes:helm.sh/v3:Release")[0].inputs.values;
+  expect(values).toMatchObject({ replicaCount: 2, leaderElect: true, concurrent: 4, vault: { enableTokenCache: true } });
+  expect(values.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+});
+
+test("https with the configured CA: provider gets no skip, store gets the CA as base64 caBundle", () => {
+  const store = engine.ofType("kubernetes:external-secrets.io/v1:ClusterSecretStore")[0].inputs;
+  expect(store.spec.provider.vault.server).toBe("https://vault.example.com:8200");
+  expect(Buffer.from(store.spec.provider.vault.caBundle, "base64").toString()).toBe(examplePem());
+  const provider = engine.ofType("pulumi:providers:vault")[0].inputs;
+  expect(provider.address).toBe("https://vault.example.com:8200");
+  expect(provider.skipTlsVerify).not.toBe("true");
+  const authConfig = engine.ofType("vault:kubernetes/authBackendConfig:AuthBackendConfig")[0].inputs;
+  expect(authConfig.kubernetesHost).toBe("https://api.prod-1.example.com:6443");
+  expect(authConfig.kubernetesCaCert).toContain("BEGIN CERTIFICATE");
+});
+
+test("the ESO role binds exactly ESO's service account and namespace, with an audience and short TTLs", () => {
+  const role = engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole")[0].inputs;
+  expect(role).toMatchObject({
+    roleName: "external-secrets",
+    boundServiceAccountNames: ["external-secrets"],
+    boundServiceAccountNamespaces: ["external-secrets"],
+    audience: "vault",
+    tokenTtl: 600,
+    tokenMaxTtl: 1800,
+    tokenPolicies: ["external-secrets-read"],
+  });
+});
+
+test("every Kubernetes object validates; every policy parses", async () => {
+  for (const o of k8sObjects(engine.resources)) await validateK8sObject(o);
+  for (const p of vaultPolicies(engine.resources)) await parsePolicyHcl(p.name, p.policy);
+});
+
+test("a bring-your-own reviewer JWT reaches Vault as a secret", async () => {
+  const { VaultBackend } = await import("../components/vault-backend.js");
+  const b = new VaultBackend("probe", {
+    kubernetesHost: "https://k:6443",
+    tokenReview: { mode: "reviewerServiceAccount", jwt: "eyJ.x" },
+    eso: { namespace: "e", serviceAccountName: "e", role: "r", policy: "p", scope: "s", audience: "vault", tokenTtlSeconds: 60, tokenMaxTtlSeconds: 120 },
+  });
+  await engine.settle();
+  const cfg = engine.named("probe-k8s-auth-config");
+  expect(secretInput(cfg.inputs.tokenReviewerJwt)).toBe("eyJ.x");
+  // Bring-your-own JWT: no reviewer objects are created for this backend.
+  expect(engine.resources.filter((r) => r.name.startsWith("probe-reviewer"))).toHaveLength(0);
+  expect(await valueOf(b.esoPolicyName)).toBe("p");
+});
