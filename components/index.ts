@@ -1,7 +1,7 @@
 /**
  * The public API: import these into your own stack.
  *
- *   import { VaultBackend, EsoInstall, ClusterStore } from "vault-eso/components";
+ *   import { VaultBackend, EsoInstall, ClusterStore } from "<path to vault-eso>/components";
  */
 export { VaultBackend } from "./vault-backend";
 export type { VaultBackendArgs, TokenReviewArgs } from "./vault-backend";
