@@ -19,3 +19,5 @@ export const esoRole = platform.outputs.esoRole;
 export const esoPolicy = platform.outputs.esoPolicy;
 export const esoNamespace = platform.outputs.esoNamespace;
 export const tokenReviewMode = platform.outputs.tokenReviewMode;
+/** Per tenant: namespace, Vault role and policy, store, and KV subtree. */
+export const tenants = platform.outputs.tenants;

@@ -9,6 +9,8 @@ export { EsoInstall } from "./eso-install";
 export type { EsoInstallArgs } from "./eso-install";
 export { ClusterStore } from "./cluster-store";
 export type { ClusterStoreArgs, ClusterStoreAuth } from "./cluster-store";
+export { TenantNamespace } from "./tenant-namespace";
+export type { TenantNamespaceArgs } from "./tenant-namespace";
 export { buildPlatform } from "./platform";
 export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API } from "./lib/eso";

@@ -2,8 +2,15 @@
  * The whole platform graph for one stack, built from the validated config.
  * `index.ts` is one consumer; tests and the offline renderer are others.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
+import { NAMESPACE_DEVELOPER_RULES } from "../policies/k8s/rbac";
+import { templatedTenantPolicy } from "../policies/vault/builders";
+import { renderPolicyHcl } from "../policies/vault/hcl";
+import { MANAGED_BY_LABELS } from "./lib/options";
+import { tenantSubtree } from "./lib/config";
+import { TenantNamespace } from "./tenant-namespace";
 import { ClusterStore } from "./cluster-store";
 import { EsoInstall } from "./eso-install";
 import type { PlatformConfig } from "./lib/config";
@@ -15,6 +22,7 @@ export interface Platform {
   readonly backend: VaultBackend;
   readonly eso: EsoInstall;
   readonly store: ClusterStore;
+  readonly tenants: readonly TenantNamespace[];
   /** The stack outputs `index.ts` exports. */
   readonly outputs: {
     readonly environment: string;
@@ -26,10 +34,12 @@ export interface Platform {
     readonly esoNamespace: pulumi.Output<string>;
     readonly esoReadScope: string;
     readonly tokenReviewMode: string;
+    readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string }>;
   };
 }
 
 export function buildPlatform({ config, secrets }: StackConfig): Platform {
+  const shared = config.tenancy.mode === "shared";
   const vaultProvider = new vault.Provider("vault", {
     address: config.vault.address,
     // Unset: the provider falls back to VAULT_TOKEN / ~/.vault-token on the machine running Pulumi.
@@ -69,6 +79,8 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
         role: config.eso.role,
         policy: config.eso.policy,
         scope: config.kv.scope,
+        // Shared tenancy: the cluster-wide identity reads every tenant's subtree (the weaker mode).
+        extraReadSubtrees: shared ? config.tenants.map((t) => t.subtree) : [],
         audience: config.kubernetesAuth.audience,
         tokenTtlSeconds: config.eso.tokenTtlSeconds,
         tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds,
@@ -92,18 +104,19 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
         serviceAccount: { name: config.eso.serviceAccountName, namespace: config.eso.namespace },
         audiences: [config.kubernetesAuth.audience],
       },
-      conditions: config.store.allowAllNamespaces
-        ? undefined
-        : { namespaces: config.store.namespaces, namespaceSelector: config.store.namespaceSelector },
+      conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
     { dependsOn: [eso, backend] },
   );
+
+  const tenants = buildTenants(config, backend, eso, store, vaultProvider);
 
   return {
     vaultProvider,
     backend,
     eso,
     store,
+    tenants,
     outputs: {
       environment: config.environment,
       storeName: store.storeName,
@@ -114,8 +127,69 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       esoNamespace: eso.namespace,
       esoReadScope: config.kv.scope,
       tokenReviewMode: config.kubernetesAuth.tokenReview,
+      tenants: Object.fromEntries(
+        tenants.map((t, i) => [
+          config.tenants[i].name,
+          { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree },
+        ]),
+      ),
     },
   };
+}
+
+/** The ClusterSecretStore's conditions: configured ones, plus the tenants' namespaces in shared mode. */
+function storeConditions(config: PlatformConfig) {
+  const tenantNamespaces = config.tenancy.mode === "shared" ? config.tenants.map((t) => t.name) : [];
+  const namespaces = [...(config.store.namespaces ?? []), ...tenantNamespaces];
+  return { namespaces: namespaces.length ? namespaces : undefined, namespaceSelector: config.store.namespaceSelector };
+}
+
+/** Tenants are independent of each other: each depends only on the shared platform pieces. */
+function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider): TenantNamespace[] {
+  if (config.tenants.length === 0) return [];
+  const { tenancy } = config;
+  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
+    metadata: { name: tenancy.developerClusterRole, labels: { ...MANAGED_BY_LABELS } },
+    rules: NAMESPACE_DEVELOPER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+  });
+  let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
+  if (tenancy.policy === "templated") {
+    const hcl = backend.authAccessor.apply((accessor) =>
+      renderPolicyHcl(
+        templatedTenantPolicy("vault-eso-tenants", config.kv.path, accessor, (tenant) => tenantSubtree(tenancy, config.environment, tenant)),
+      ),
+    );
+    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, dependsOn: [backend] });
+    policy = { mode: "templated", policyName: templated.name };
+  }
+  return config.tenants.map(
+    (t) =>
+      new TenantNamespace(
+        `tenant-${t.name}`,
+        {
+          name: t.name,
+          subtree: t.subtree,
+          owner: t.owner,
+          kvPath: config.kv.path,
+          authPath: backend.authPath,
+          audience: config.kubernetesAuth.audience,
+          vaultServer: config.vault.serverForEso,
+          ca: vaultCaTrust(config),
+          vaultNamespace: config.vault.namespace,
+          policy,
+          tokenTtlSeconds: config.eso.tokenTtlSeconds,
+          tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds,
+          store: config.tenancy.mode === "isolated" ? { mode: "isolated", name: tenancy.storeName } : { mode: "shared", clusterStoreName: store.storeName },
+          serviceAccountName: tenancy.serviceAccountName,
+          authDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
+          developers: t.developers,
+          developerClusterRole: developerRole.metadata.name,
+          podSecurity: tenancy.podSecurity,
+          externalSecrets: t.externalSecrets,
+        },
+        { providers: { vault: vaultProvider }, dependsOn: [backend, eso] },
+      ),
+  );
 }
 
 function vaultCaTrust(config: PlatformConfig) {

@@ -57,6 +57,8 @@ export interface VaultBackendArgs {
     readonly policy: string;
     /** Subtree of the KV mount ESO may read (`<mount>/data/<scope>/*`). */
     readonly scope: string;
+    /** More subtrees ESO itself may read (tenants in shared mode). Default: none. */
+    readonly extraReadSubtrees?: readonly string[];
     /** JWT audience the role requires. */
     readonly audience: string;
     /** Token TTL in seconds. */
@@ -124,7 +126,7 @@ export class VaultBackend extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["tokenReviewerJwt"] },
     );
 
-    const policyModel = esoReadPolicy(args.eso.policy, kvPath, args.eso.scope);
+    const policyModel = esoReadPolicy(args.eso.policy, kvPath, args.eso.scope, args.eso.extraReadSubtrees);
     this.esoPolicyHcl = renderPolicyHcl(policyModel);
     const policy = new vault.Policy(
       `${name}-eso-policy`,

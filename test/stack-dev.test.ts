@@ -27,7 +27,7 @@ test("registers the main path: KV mount, auth, policy, role, ESO release, Cluste
 });
 
 test("client-JWT review: no reviewer service account or token, ESO bound to auth-delegator", () => {
-  expect(engine.ofType("kubernetes:core/v1:ServiceAccount")).toHaveLength(0);
+  expect(engine.resources.filter((r) => r.name.startsWith("vault-reviewer"))).toHaveLength(0);
   expect(engine.ofType("kubernetes:core/v1:Secret")).toHaveLength(0);
   const config = engine.ofType("vault:kubernetes/authBackendConfig:AuthBackendConfig")[0].inputs;
   expect(config.tokenReviewerJwt).toBeUndefined();

@@ -11,8 +11,9 @@ beforeAll(async () => {
 });
 
 test("reviewer service account mode: SA, auth-delegator binding, token Secret, JWT fed to Vault as a secret", async () => {
-  const sa = engine.ofType("kubernetes:core/v1:ServiceAccount");
-  expect(sa.map((s) => s.inputs.metadata)).toEqual([expect.objectContaining({ name: "vault-token-reviewer", namespace: "vault-auth" })]);
+  const sa = engine.named("vault-reviewer");
+  expect(sa.inputs.metadata).toEqual(expect.objectContaining({ name: "vault-token-reviewer", namespace: "vault-auth" }));
+  // The only auth-delegator binding in this mode is the reviewer's: tenants' accounts get none.
   const crb = engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
   expect(crb).toHaveLength(1);
   expect(crb[0].inputs.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" });

@@ -7,114 +7,18 @@
  * Every problem is reported at once, each naming the key, the bad value and
  * the fix, before any resource is registered.
  */
-import { X509Certificate } from "crypto";
 import { z } from "zod";
 import { parseDuration } from "./duration";
-import { isDns1123Label, isDns1123Subdomain, isVaultName, RESERVED_VAULT_POLICIES } from "./names";
 import { mountProblem, subtreeProblem } from "../../policies/vault/paths";
+import { checkTenants, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "./tenancy-config";
+import { renderPathTemplate } from "../../policies/vault/paths";
+import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 
 export const PROJECT = "vault-eso";
 
 /** Keys that hold credentials: accepted only as Pulumi secrets, never echoed in errors. */
 export const SECRET_KEYS = ["vaultToken", "reviewerJwt"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
-
-// ---------------------------------------------------------------- helpers
-
-type Problem = (v: string) => string | undefined;
-
-/** A string checked by `problem`, whose message says what is wrong and how to fix it. */
-function checked(problem: Problem) {
-  return z.string().superRefine((v, ctx) => {
-    const p = problem(v);
-    if (p) ctx.addIssue({ code: "custom", message: p });
-  });
-}
-
-const dnsLabel = (what: string) =>
-  checked((v) =>
-    isDns1123Label(v)
-      ? undefined
-      : `${what} must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters). Fix: use e.g. "${suggestLabel(v)}"`,
-  );
-
-const dnsSubdomain = (what: string) =>
-  checked((v) =>
-    isDns1123Subdomain(v)
-      ? undefined
-      : `${what} must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). Fix: use e.g. "${suggestLabel(v)}"`,
-  );
-
-const vaultName = (what: string) =>
-  checked((v) => {
-    if (!isVaultName(v)) {
-      return `${what} must be non-empty and use only letters, digits, '-', '_' and '.' (no '/'). Fix: use e.g. "${suggestLabel(v) || "external-secrets"}"`;
-    }
-    return undefined;
-  });
-
-const vaultPolicyName = (what: string) =>
-  vaultName(what).superRefine((v, ctx) => {
-    if (RESERVED_VAULT_POLICIES.includes(v)) {
-      ctx.addIssue({ code: "custom", message: `${what} "${v}" is a built-in Vault policy and cannot be managed. Fix: choose another name, e.g. "eso-read"` });
-    }
-  });
-
-function suggestLabel(v: string): string {
-  return v
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-}
-
-const duration = (what: string, maxSeconds: number) =>
-  checked((v) => {
-    const s = parseDuration(v);
-    if (s === undefined) return `${what} must be a duration like "30s", "15m", "1h" or "1h30m" (units s, m, h, d). Fix: e.g. "15m"`;
-    if (s === 0) return `${what} must be longer than 0s. Fix: e.g. "15m"`;
-    if (s > maxSeconds) return `${what} must be at most ${maxSeconds / 3600}h. Fix: shorten it; short-lived login tokens limit what a leaked token is worth`;
-    return undefined;
-  });
-
-const url = (what: string) =>
-  checked((v) => {
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      return `${what} must be an absolute URL like "https://vault.example.com:8200". Fix: include the scheme and host`;
-    }
-    if (u.protocol !== "https:" && u.protocol !== "http:") {
-      return `${what} must use https:// (or http:// in dev), not "${u.protocol}". Fix: e.g. "https://${u.host || "vault.example.com:8200"}"`;
-    }
-    if (u.pathname !== "/" || u.search || u.hash) {
-      return `${what} must be the server's base URL without a path, query or fragment. Fix: "${u.protocol}//${u.host}"`;
-    }
-    if (v.endsWith("/")) return `${what} must not end with "/". Fix: "${u.protocol}//${u.host}"`;
-    return undefined;
-  });
-
-const pem = (what: string) =>
-  checked((v) => {
-    const problem = pemProblem(v);
-    return problem ? `${what} ${problem}` : undefined;
-  });
-
-/** Why `text` is not a PEM certificate bundle Node can parse, or `undefined`. */
-export function pemProblem(text: string): string | undefined {
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  if (!blocks) return 'is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block). Fix: paste the CA certificate in PEM form';
-  for (const [i, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch (e) {
-      return `has a certificate (#${i + 1}) that does not parse (${(e as Error).message}). Fix: use the CA's PEM certificate, not its key or a truncated copy`;
-    }
-  }
-  return undefined;
-}
 
 // ---------------------------------------------------------------- schema
 
@@ -200,6 +104,8 @@ const rawSchema = z.strictObject({
   kubernetesAuth: kubernetesAuthSection,
   eso: esoSection.prefault({}),
   store: storeSection.prefault({}),
+  tenancy: tenancySchema.prefault({}),
+  tenants: z.array(tenantSchema).default([]),
   vaultToken: z.string().min(1).optional(),
   reviewerJwt: z.string().min(1).optional(),
 });
@@ -251,9 +157,32 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   if (conditions && c.store.allowAllNamespaces) {
     issue(["store", "allowAllNamespaces"], "allowAllNamespaces contradicts store.namespaces/namespaceSelector. Fix: remove one of them");
   }
+  checkTenants(
+    c.tenants,
+    {
+      platformNamespaces: platformNamespaces(c),
+      subtreeOf: (t) => t.path ?? tenantSubtree(c.tenancy, c.environment, t.name),
+      esoScope: c.kv.scope,
+      policyMode: c.tenancy.policy,
+      mode: c.tenancy.mode,
+    },
+    issue,
+  );
   if (c.store.namespaceSelector && Object.keys(c.store.namespaceSelector).length === 0) {
     issue(["store", "namespaceSelector"], "an empty selector matches every namespace. Fix: give at least one label, or use allowAllNamespaces: true");
   }
+}
+
+/** Namespaces the platform itself uses; no tenant may take them. */
+function platformNamespaces(c: Raw): string[] {
+  const out = [c.eso.namespace];
+  if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
+  return out;
+}
+
+/** A tenant's subtree of the KV mount, from the path template. */
+export function tenantSubtree(tenancy: Pick<TenancyConfig, "pathTemplate" | "org" | "cluster">, environment: string, tenant: string): string {
+  return renderPathTemplate(tenancy.pathTemplate, { org: tenancy.org, env: environment, cluster: tenancy.cluster, tenant });
 }
 
 // ---------------------------------------------------------------- result
@@ -305,6 +234,9 @@ export interface PlatformConfig {
     readonly namespaceSelector?: Readonly<Record<string, string>>;
     readonly allowAllNamespaces: boolean;
   };
+  readonly tenancy: TenancyConfig;
+  /** Tenants, each with its rendered KV subtree. */
+  readonly tenants: ReadonlyArray<TenantConfig & { readonly subtree: string }>;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -409,6 +341,8 @@ export function parseStackConfig(
       concurrent: raw.eso.concurrent,
     },
     store: raw.store,
+    tenancy: raw.tenancy,
+    tenants: raw.tenants.map((t) => ({ ...t, subtree: t.path ?? tenantSubtree(raw.tenancy, raw.environment, t.name) })),
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;

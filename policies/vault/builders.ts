@@ -19,7 +19,31 @@ export function kvReadRules(mount: string, subtree: string): PathRule[] {
   ];
 }
 
-/** The policy of the cluster-wide ESO identity: read-only on `<mount>/<scope>`. */
-export function esoReadPolicy(name: string, mount: string, scope: string): VaultPolicy {
-  return { name, rules: kvReadRules(mount, scope) };
+/** The policy of the cluster-wide ESO identity: read-only on `<mount>/<scope>` (and on `extra` subtrees: tenants in shared mode). */
+export function esoReadPolicy(name: string, mount: string, scope: string, extra: readonly string[] = []): VaultPolicy {
+  return { name, rules: [scope, ...extra].flatMap((subtree) => kvReadRules(mount, subtree)) };
+}
+
+/** A tenant's policy: read-only on its own subtree of the KV mount, nothing else. */
+export function tenantReadPolicy(name: string, mount: string, subtree: string): VaultPolicy {
+  return { name, rules: kvReadRules(mount, subtree) };
+}
+
+/**
+ * The Vault identity template that resolves to the Kubernetes namespace of
+ * the service account that logged in through the auth mount `accessor`.
+ * Kubernetes auth puts `service_account_namespace` into the entity alias
+ * metadata whatever the role's `alias_name_source`.
+ */
+export function namespaceIdentityTemplate(accessor: string): string {
+  return `{{identity.entity.aliases.${accessor}.metadata.service_account_namespace}}`;
+}
+
+/**
+ * One policy for every tenant: `subtreeFor(tenant)` is called with the
+ * identity template in place of the tenant name, so each login reads only
+ * the subtree named after its own namespace. Vault holds O(1) policies.
+ */
+export function templatedTenantPolicy(name: string, mount: string, accessor: string, subtreeFor: (tenant: string) => string): VaultPolicy {
+  return { name, rules: kvReadRules(mount, subtreeFor(namespaceIdentityTemplate(accessor))) };
 }

@@ -63,3 +63,30 @@ export function kvDataPath(mount: string, subtree: string): string {
 export function kvMetadataPath(mount: string, subtree: string): string {
   return `${mount}/metadata/${subtree}`;
 }
+
+/** Placeholders a tenant path template may use. `{tenant}` is required, as a whole segment. */
+export const PATH_TEMPLATE_VARS = ["org", "env", "cluster", "tenant"] as const;
+export type PathTemplateVars = Record<(typeof PATH_TEMPLATE_VARS)[number], string>;
+
+/** Why `template` is not a usable tenant path template, or `undefined`. */
+export function pathTemplateProblem(template: string): string | undefined {
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((v) => !(PATH_TEMPLATE_VARS as readonly string[]).includes(v));
+  if (unknown.length > 0) return `uses unknown placeholder(s) ${unknown.map((u) => `{${u}}`).join(", ")}; known: ${PATH_TEMPLATE_VARS.map((v) => `{${v}}`).join(", ")}`;
+  const segments = template.split("/");
+  const tenantSegments = segments.filter((s) => s.includes("{tenant}"));
+  if (tenantSegments.length !== 1 || tenantSegments[0] !== "{tenant}") {
+    return 'must contain "{tenant}" exactly once, as a whole path segment (e.g. "acme/{env}/apps/{tenant}"), so tenants never share a prefix';
+  }
+  const sample = renderPathTemplate(template, { org: "org", env: "env", cluster: "cluster", tenant: "tenant" });
+  const p = subtreeProblem(sample);
+  return p ? `renders to an invalid path: ${p}` : undefined;
+}
+
+export function renderPathTemplate(template: string, vars: PathTemplateVars): string {
+  return template.replace(/\{(org|env|cluster|tenant)\}/g, (_m, k: keyof PathTemplateVars) => vars[k]);
+}
+
+/** True when one path equals the other or contains it as a segment-wise prefix. */
+export function subtreesOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}

@@ -1,0 +1,105 @@
+/**
+ * zod building blocks for the config contract: each check's message says what
+ * is wrong and how to fix it ("... Fix: ..."). Shared by every config section.
+ */
+import { X509Certificate } from "crypto";
+import { z } from "zod";
+import { parseDuration } from "./duration";
+import { isDns1123Label, isDns1123Subdomain, isVaultName, RESERVED_VAULT_POLICIES } from "./names";
+
+
+export type Problem = (v: string) => string | undefined;
+
+/** A string checked by `problem`, whose message says what is wrong and how to fix it. */
+export function checked(problem: Problem) {
+  return z.string().superRefine((v, ctx) => {
+    const p = problem(v);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  });
+}
+
+export const dnsLabel = (what: string) =>
+  checked((v) =>
+    isDns1123Label(v)
+      ? undefined
+      : `${what} must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters). Fix: use e.g. "${suggestLabel(v)}"`,
+  );
+
+export const dnsSubdomain = (what: string) =>
+  checked((v) =>
+    isDns1123Subdomain(v)
+      ? undefined
+      : `${what} must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). Fix: use e.g. "${suggestLabel(v)}"`,
+  );
+
+export const vaultName = (what: string) =>
+  checked((v) => {
+    if (!isVaultName(v)) {
+      return `${what} must be non-empty and use only letters, digits, '-', '_' and '.' (no '/'). Fix: use e.g. "${suggestLabel(v) || "external-secrets"}"`;
+    }
+    return undefined;
+  });
+
+export const vaultPolicyName = (what: string) =>
+  vaultName(what).superRefine((v, ctx) => {
+    if (RESERVED_VAULT_POLICIES.includes(v)) {
+      ctx.addIssue({ code: "custom", message: `${what} "${v}" is a built-in Vault policy and cannot be managed. Fix: choose another name, e.g. "eso-read"` });
+    }
+  });
+
+export function suggestLabel(v: string): string {
+  return v
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
+}
+
+export const duration = (what: string, maxSeconds: number) =>
+  checked((v) => {
+    const s = parseDuration(v);
+    if (s === undefined) return `${what} must be a duration like "30s", "15m", "1h" or "1h30m" (units s, m, h, d). Fix: e.g. "15m"`;
+    if (s === 0) return `${what} must be longer than 0s. Fix: e.g. "15m"`;
+    if (s > maxSeconds) return `${what} must be at most ${maxSeconds / 3600}h. Fix: shorten it; short-lived login tokens limit what a leaked token is worth`;
+    return undefined;
+  });
+
+export const url = (what: string) =>
+  checked((v) => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      return `${what} must be an absolute URL like "https://vault.example.com:8200". Fix: include the scheme and host`;
+    }
+    if (u.protocol !== "https:" && u.protocol !== "http:") {
+      return `${what} must use https:// (or http:// in dev), not "${u.protocol}". Fix: e.g. "https://${u.host || "vault.example.com:8200"}"`;
+    }
+    if (u.pathname !== "/" || u.search || u.hash) {
+      return `${what} must be the server's base URL without a path, query or fragment. Fix: "${u.protocol}//${u.host}"`;
+    }
+    if (v.endsWith("/")) return `${what} must not end with "/". Fix: "${u.protocol}//${u.host}"`;
+    return undefined;
+  });
+
+export const pem = (what: string) =>
+  checked((v) => {
+    const problem = pemProblem(v);
+    return problem ? `${what} ${problem}` : undefined;
+  });
+
+/** Why `text` is not a PEM certificate bundle Node can parse, or `undefined`. */
+export function pemProblem(text: string): string | undefined {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!blocks) return 'is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block). Fix: paste the CA certificate in PEM form';
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      return `has a certificate (#${i + 1}) that does not parse (${(e as Error).message}). Fix: use the CA's PEM certificate, not its key or a truncated copy`;
+    }
+  }
+  return undefined;
+}
+

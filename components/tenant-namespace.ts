@@ -1,0 +1,202 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { renderPolicyHcl } from "../policies/vault/hcl";
+import { tenantReadPolicy } from "../policies/vault/builders";
+import { ESO_API, VaultCaTrust } from "./lib/eso";
+import type { ExternalSecretConfig } from "./lib/tenancy-config";
+import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec, tenantVaultName } from "./lib/tenant";
+
+export interface TenantNamespaceArgs {
+  /** Tenant name = namespace name (DNS-1123 label). */
+  readonly name: string;
+  /** The tenant's subtree of the KV mount, e.g. `acme/prod/clusters/c1/apps/team-a`. */
+  readonly subtree: string;
+  /** Owner label value. Default: none. */
+  readonly owner?: string;
+  /** KV v2 mount path. */
+  readonly kvPath: string;
+  /** Kubernetes auth mount path (pass `VaultBackend.authPath` so the role waits for the mount). */
+  readonly authPath: pulumi.Input<string>;
+  /** Audience the role requires and the store requests. */
+  readonly audience: string;
+  /** Vault URL as ESO reaches it. */
+  readonly vaultServer: string;
+  /** TLS trust for Vault (a `provider` CA must be in the tenant namespace). Default: system roots. */
+  readonly ca?: VaultCaTrust;
+  /** Vault Enterprise namespace. */
+  readonly vaultNamespace?: string;
+  /**
+   * `perTenant`: this component writes the tenant's own policy.
+   * `templated`: the role uses a shared identity-templated policy (created once by the caller).
+   */
+  readonly policy: { readonly mode: "perTenant" } | { readonly mode: "templated"; readonly policyName: pulumi.Input<string> };
+  readonly tokenTtlSeconds: number;
+  readonly tokenMaxTtlSeconds: number;
+  /**
+   * `isolated`: a SecretStore in the namespace that logs in as this tenant.
+   * `shared`: ExternalSecrets use the ClusterSecretStore (weaker: Vault sees ESO, not the tenant).
+   */
+  readonly store: { readonly mode: "isolated"; readonly name?: string } | { readonly mode: "shared"; readonly clusterStoreName: pulumi.Input<string> };
+  /** Service account ESO logs in as. Default `vault-secrets`. */
+  readonly serviceAccountName?: string;
+  /** Bind the service account to `system:auth-delegator` (token review mode "clientJwt"). Default false. */
+  readonly authDelegator?: boolean;
+  /** Developers bound to `developerClusterRole` in the namespace. Default: none. */
+  readonly developers?: { readonly users: readonly string[]; readonly groups: readonly string[] };
+  /** The shared developer ClusterRole. Default `namespace-developer`. */
+  readonly developerClusterRole?: pulumi.Input<string>;
+  /** Pod Security level enforced on the namespace. Default `restricted`. */
+  readonly podSecurity?: "restricted" | "baseline" | "privileged";
+  /** ExternalSecrets to declare, keys relative to `subtree`. Default: none. */
+  readonly externalSecrets?: readonly ExternalSecretConfig[];
+}
+
+/**
+ * One tenant, onboarded as one object: namespace, the service account ESO
+ * logs in as, a Vault policy for the tenant's subtree and a Kubernetes auth
+ * role bound to exactly that service account and namespace, a SecretStore
+ * that uses them (so Vault, not only RBAC, enforces the boundary), developer
+ * RBAC and the tenant's ExternalSecrets.
+ */
+export class TenantNamespace extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly roleName: pulumi.Output<string>;
+  /** Name of the tenant's own policy (perTenant) or the shared one (templated). */
+  public readonly policyName: pulumi.Output<string>;
+  /** HCL of the tenant's own policy; undefined in templated mode. */
+  public readonly policyHcl?: string;
+  public readonly storeName: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-eso:index:TenantNamespace", name, {}, opts);
+    const labels = tenantLabels(args.name, args.owner);
+    const saName = args.serviceAccountName ?? "vault-secrets";
+    const vaultName = tenantVaultName(args.name);
+    const level = args.podSecurity ?? "restricted";
+
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.name,
+          labels: {
+            ...labels,
+            "pod-security.kubernetes.io/enforce": level,
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+        },
+      },
+      { parent: this },
+    );
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      // Only ESO requests tokens for it (TokenRequest); no pod mounts it.
+      { metadata: { name: saName, namespace: ns.metadata.name, labels }, automountServiceAccountToken: false },
+      { parent: this },
+    );
+    if (args.authDelegator) {
+      new k8s.rbac.v1.ClusterRoleBinding(
+        `${name}-auth-delegator`,
+        {
+          metadata: { name: `vault-eso-auth-delegator-${args.name}`, labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns.metadata.name }],
+        },
+        { parent: this },
+      );
+    }
+
+    let policyName: pulumi.Output<string>;
+    if (args.policy.mode === "perTenant") {
+      this.policyHcl = renderPolicyHcl(tenantReadPolicy(vaultName, args.kvPath, args.subtree));
+      policyName = new vault.Policy(`${name}-policy`, { name: vaultName, policy: this.policyHcl }, { parent: this }).name;
+    } else {
+      policyName = pulumi.output(args.policy.policyName);
+    }
+
+    const role = new vault.kubernetes.AuthBackendRole(
+      `${name}-role`,
+      {
+        backend: args.authPath,
+        roleName: vaultName,
+        boundServiceAccountNames: [saName],
+        boundServiceAccountNamespaces: [args.name],
+        audience: args.audience,
+        aliasNameSource: "serviceaccount_uid",
+        tokenPolicies: [policyName],
+        tokenTtl: args.tokenTtlSeconds,
+        tokenMaxTtl: args.tokenMaxTtlSeconds,
+      },
+      { parent: this },
+    );
+
+    let storeRef: { name: pulumi.Input<string>; kind: "SecretStore" | "ClusterSecretStore" };
+    let storeDeps: pulumi.Resource[] = [];
+    if (args.store.mode === "isolated") {
+      const storeName = args.store.name ?? "vault";
+      const spec = pulumi.all([args.authPath, role.roleName]).apply(([authPath, roleName]) =>
+        tenantSecretStoreSpec({
+          server: args.vaultServer,
+          kvPath: args.kvPath,
+          authPath,
+          role: roleName,
+          serviceAccountName: saName,
+          audience: args.audience,
+          ca: args.ca,
+          vaultNamespace: args.vaultNamespace,
+        }),
+      );
+      const store = new k8s.apiextensions.CustomResource(
+        `${name}-store`,
+        {
+          apiVersion: ESO_API.stores,
+          kind: "SecretStore",
+          metadata: { name: storeName, namespace: ns.metadata.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+          spec,
+        },
+        { parent: this, dependsOn: [sa] },
+      );
+      storeRef = { name: store.metadata.name, kind: "SecretStore" };
+      storeDeps = [store];
+    } else {
+      storeRef = { name: args.store.clusterStoreName, kind: "ClusterSecretStore" };
+    }
+
+    const subjects = developerSubjects(args.developers ?? { users: [], groups: [] });
+    if (subjects.length > 0) {
+      new k8s.rbac.v1.RoleBinding(
+        `${name}-developers`,
+        {
+          metadata: { name: "developers", namespace: ns.metadata.name, labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: args.developerClusterRole ?? "namespace-developer" },
+          subjects,
+        },
+        { parent: this },
+      );
+    }
+
+    for (const es of args.externalSecrets ?? []) {
+      const manifest = pulumi.output(storeRef.name).apply((storeName) =>
+        externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels }),
+      );
+      new k8s.apiextensions.CustomResource(
+        `${name}-es-${es.name}`,
+        {
+          apiVersion: ESO_API.externalSecret,
+          kind: "ExternalSecret",
+          metadata: manifest.metadata,
+          spec: manifest.spec,
+        },
+        { parent: this, dependsOn: [ns, ...storeDeps] },
+      );
+    }
+
+    this.namespace = ns.metadata.name;
+    this.roleName = role.roleName;
+    this.policyName = policyName;
+    this.storeName = pulumi.output(storeRef.name);
+    this.registerOutputs({ namespace: this.namespace, roleName: this.roleName, policyName: this.policyName, storeName: this.storeName });
+  }
+}

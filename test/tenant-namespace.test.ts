@@ -1,0 +1,126 @@
+/** TenantNamespace under the mock engine, in each store and policy mode; every object schema-validated. */
+import { installMocks, MockEngine } from "./helpers/mocks";
+import { TenantNamespace, TenantNamespaceArgs } from "../components/tenant-namespace";
+import { externalSecretManifest, tenantSecretStoreSpec } from "../components/lib/tenant";
+import { k8sObjects } from "./helpers/program";
+import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
+
+const engine: MockEngine = installMocks("tenants");
+
+const base: TenantNamespaceArgs = {
+  name: "team-a",
+  subtree: "acme/dev/apps/team-a",
+  owner: "team-a",
+  kvPath: "secret",
+  authPath: "kubernetes",
+  audience: "vault",
+  vaultServer: "https://vault.example.com:8200",
+  policy: { mode: "perTenant" },
+  tokenTtlSeconds: 900,
+  tokenMaxTtlSeconds: 3600,
+  store: { mode: "isolated" },
+  authDelegator: true,
+  developers: { users: ["alice"], groups: ["team-a-devs"] },
+  externalSecrets: [
+    {
+      name: "db",
+      refreshInterval: "1h",
+      data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }],
+      dataFrom: [{ extract: { key: "app" } }, { find: { name: { regexp: "^x" } } }],
+      template: { type: "Opaque", data: { url: "postgres://{{ .password }}@db" } },
+    },
+  ],
+};
+
+const mine = (prefix: string) => engine.resources.filter((r) => r.name.startsWith(prefix));
+
+beforeAll(async () => {
+  new TenantNamespace("iso", base);
+  new TenantNamespace("shr", { ...base, name: "team-s", subtree: "acme/dev/apps/team-s", store: { mode: "shared", clusterStoreName: "vault-backend" }, authDelegator: false, developers: { users: [], groups: [] } });
+  new TenantNamespace("tpl", { ...base, name: "team-t", subtree: "acme/dev/apps/team-t", policy: { mode: "templated", policyName: "vault-eso-tenants" } });
+  await engine.settle();
+});
+
+test("isolated: namespace, SA, auth-delegator, policy, role, SecretStore, developer binding, ExternalSecret", () => {
+  expect(mine("iso-").map((r) => r.type).sort()).toEqual(
+    [
+      "kubernetes:core/v1:Namespace",
+      "kubernetes:core/v1:ServiceAccount",
+      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+      "vault:index/policy:Policy",
+      "vault:kubernetes/authBackendRole:AuthBackendRole",
+      "kubernetes:external-secrets.io/v1:SecretStore",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+      "kubernetes:external-secrets.io/v1:ExternalSecret",
+    ].sort(),
+  );
+});
+
+test("the role binds exactly the tenant's service account and namespace, with an audience", () => {
+  expect(engine.named("iso-role").inputs).toMatchObject({
+    roleName: "tenant-team-a",
+    boundServiceAccountNames: ["vault-secrets"],
+    boundServiceAccountNamespaces: ["team-a"],
+    audience: "vault",
+    tokenPolicies: ["tenant-team-a"],
+  });
+});
+
+test("the policy covers the tenant's subtree only", async () => {
+  const parsed = await parsePolicyHcl("tenant-team-a", engine.named("iso-policy").inputs.policy);
+  expect(Object.keys(parsed).sort()).toEqual(["secret/data/acme/dev/apps/team-a/*", "secret/metadata/acme/dev/apps/team-a/*"]);
+});
+
+test("the SecretStore logs in as the tenant's SA (no namespace on the ref) and waits for Ready", () => {
+  const store = engine.named("iso-store").inputs;
+  expect(store.metadata).toMatchObject({ name: "vault", namespace: "team-a", annotations: { "pulumi.com/waitFor": "condition=Ready" } });
+  expect(store.spec.provider.vault.auth.kubernetes).toEqual({ mountPath: "kubernetes", role: "tenant-team-a", serviceAccountRef: { name: "vault-secrets", audiences: ["vault"] } });
+});
+
+test("ExternalSecret keys resolve under the subtree; find is confined to it", () => {
+  const es = engine.named("iso-es-db").inputs;
+  expect(es.spec.secretStoreRef).toEqual({ name: "vault", kind: "SecretStore" });
+  expect(es.spec.data[0].remoteRef).toEqual({ key: "acme/dev/apps/team-a/db", property: "password" });
+  expect(es.spec.dataFrom).toEqual([{ extract: { key: "acme/dev/apps/team-a/app" } }, { find: { path: "acme/dev/apps/team-a", name: { regexp: "^x" } } }]);
+  expect(es.spec.target).toEqual({ name: "db", creationPolicy: "Owner", template: { engineVersion: "v2", type: "Opaque", data: { url: "postgres://{{ .password }}@db" } } });
+});
+
+test("developer RoleBinding binds users and groups to namespace-developer", () => {
+  const rb = engine.named("iso-developers").inputs;
+  expect(rb.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "namespace-developer" });
+  expect(rb.subjects).toEqual([
+    { kind: "User", name: "alice", apiGroup: "rbac.authorization.k8s.io" },
+    { kind: "Group", name: "team-a-devs", apiGroup: "rbac.authorization.k8s.io" },
+  ]);
+});
+
+test("shared: no SecretStore, ExternalSecrets use the ClusterSecretStore; no binding without developers", () => {
+  expect(mine("shr-").map((r) => r.type)).not.toContain("kubernetes:external-secrets.io/v1:SecretStore");
+  expect(mine("shr-").map((r) => r.type)).not.toContain("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+  expect(engine.named("shr-es-db").inputs.spec.secretStoreRef).toEqual({ name: "vault-backend", kind: "ClusterSecretStore" });
+});
+
+test("templated: no per-tenant policy; the role uses the shared one", () => {
+  expect(mine("tpl-").map((r) => r.type)).not.toContain("vault:index/policy:Policy");
+  expect(engine.named("tpl-role").inputs.tokenPolicies).toEqual(["vault-eso-tenants"]);
+});
+
+test("every tenant object validates against the published schemas", async () => {
+  const objects = k8sObjects(engine.resources);
+  expect(objects).toHaveLength(15); // 6 isolated + 3 shared + 6 templated
+  for (const o of objects) await validateK8sObject(o);
+});
+
+test("a namespaced store cannot point at a CA in another namespace", () => {
+  expect(() =>
+    tenantSecretStoreSpec({ server: "https://v", kvPath: "secret", authPath: "kubernetes", role: "r", serviceAccountName: "s", audience: "vault", ca: { kind: "provider", type: "Secret", name: "ca", key: "ca.crt", namespace: "other" } }),
+  ).toThrow(/another namespace/);
+});
+
+test("the ExternalSecret builder keeps every key under the subtree", () => {
+  const m = externalSecretManifest(
+    { name: "x", refreshInterval: "1h", data: [{ secretKey: "a", remoteRef: { key: "k/v" } }] },
+    { namespace: "n", subtree: "s/t", storeRef: { name: "vault", kind: "SecretStore" }, labels: {} },
+  );
+  expect(m.spec!.data![0].remoteRef.key).toBe("s/t/k/v");
+});
