@@ -1,5 +1,5 @@
 /** Each component on its own under the mock engine. */
-import { installMocks } from "./helpers/mocks";
+import { installMocks, secretInput, valueOf } from "./helpers/mocks";
 import { VaultBackend } from "../components/vault-backend";
 import { EsoInstall } from "../components/eso-install";
 import { ClusterStore } from "../components/cluster-store";
@@ -38,6 +38,22 @@ describe("VaultBackend", () => {
     expect(names).toEqual(["vb-reviewer", "vb-reviewer-auth-delegator", "vb-reviewer-ns", "vb-reviewer-token"]);
     expect(engine.named("vb-reviewer").inputs.automountServiceAccountToken).toBe(false);
     for (const o of k8sObjects(engine.resources.filter((r) => r.name.startsWith("vb-")))) await validateK8sObject(o);
+  });
+});
+
+describe("VaultBackend with a bring-your-own reviewer JWT", () => {
+  test("a bring-your-own reviewer JWT reaches Vault as a secret", async () => {
+    const b = new VaultBackend("probe", {
+      kubernetesHost: "https://k:6443",
+      tokenReview: { mode: "reviewerServiceAccount", jwt: "eyJ.x" },
+      eso: { namespace: "e", serviceAccountName: "e", role: "r", policy: "p", scope: "s", audience: "vault", tokenTtlSeconds: 60, tokenMaxTtlSeconds: 120 },
+    });
+    await engine.settle();
+    const cfg = engine.named("probe-k8s-auth-config");
+    expect(secretInput(cfg.inputs.tokenReviewerJwt)).toBe("eyJ.x");
+    // Bring-your-own JWT: no reviewer objects are created for this backend.
+    expect(engine.resources.filter((r) => r.name.startsWith("probe-reviewer"))).toHaveLength(0);
+    expect(await valueOf(b.esoPolicyName)).toBe("p");
   });
 });
 

@@ -64,3 +64,13 @@ test("exports what a user needs", async () => {
   expect(await get("esoNamespace")).toBe("external-secrets");
   expect(program.environment).toBe("dev");
 });
+
+test("two isolated tenants with their own policies, roles, stores and auth-delegator bindings (client JWT mode)", () => {
+  const policies = engine.ofType("vault:index/policy:Policy").map((p) => p.inputs.name).sort();
+  expect(policies).toEqual(["external-secrets-read", "tenant-team-a", "tenant-team-b"]);
+  const stores = engine.ofType("kubernetes:external-secrets.io/v1:SecretStore").map((s) => s.inputs.metadata.namespace).sort();
+  expect(stores).toEqual(["team-a", "team-b"]);
+  const delegators = engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").map((c) => c.inputs.subjects[0].namespace).sort();
+  expect(delegators).toEqual(["team-a", "team-b"]);
+  expect(engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((c) => c.inputs.metadata.name)).toEqual(["namespace-developer"]);
+});

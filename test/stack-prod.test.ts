@@ -1,5 +1,5 @@
 /** The whole program under Pulumi.prod.yaml. */
-import { MOCK_SA_TOKEN, MockEngine, secretInput, valueOf } from "./helpers/mocks";
+import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
@@ -64,17 +64,21 @@ test("every Kubernetes object validates; every policy parses", async () => {
   for (const p of vaultPolicies(engine.resources)) await parsePolicyHcl(p.name, p.policy);
 });
 
-test("a bring-your-own reviewer JWT reaches Vault as a secret", async () => {
-  const { VaultBackend } = await import("../components/vault-backend.js");
-  const b = new VaultBackend("probe", {
-    kubernetesHost: "https://k:6443",
-    tokenReview: { mode: "reviewerServiceAccount", jwt: "eyJ.x" },
-    eso: { namespace: "e", serviceAccountName: "e", role: "r", policy: "p", scope: "s", audience: "vault", tokenTtlSeconds: 60, tokenMaxTtlSeconds: 120 },
-  });
-  await engine.settle();
-  const cfg = engine.named("probe-k8s-auth-config");
-  expect(secretInput(cfg.inputs.tokenReviewerJwt)).toBe("eyJ.x");
-  // Bring-your-own JWT: no reviewer objects are created for this backend.
-  expect(engine.resources.filter((r) => r.name.startsWith("probe-reviewer"))).toHaveLength(0);
-  expect(await valueOf(b.esoPolicyName)).toBe("p");
+test("templated tenancy: one identity-templated policy, every tenant role uses it, no per-tenant policies", async () => {
+  const policies = engine.ofType("vault:index/policy:Policy");
+  expect(policies.map((p) => p.inputs.name).sort()).toEqual(["external-secrets-read", "vault-eso-tenants"]);
+  const templated = policies.find((p) => p.inputs.name === "vault-eso-tenants")!.inputs.policy as string;
+  const accessor = engine.named("vault-k8s-auth").name; // the mock accessor is derived from the mount's name
+  expect(templated).toContain(
+    `path "secret/data/acme/prod/clusters/prod-1/apps/{{identity.entity.aliases.auth_kubernetes_${accessor}.metadata.service_account_namespace}}/*"`,
+  );
+  const roles = engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").filter((r) => r.inputs.roleName.startsWith("tenant-"));
+  expect(roles.map((r) => r.inputs.roleName).sort()).toEqual(["tenant-billing", "tenant-checkout", "tenant-search"]);
+  for (const r of roles) expect(r.inputs.tokenPolicies).toEqual(["vault-eso-tenants"]);
+});
+
+test("tenant stores trust Vault's CA and no tenant gets auth-delegator in reviewer mode", () => {
+  const stores = engine.ofType("kubernetes:external-secrets.io/v1:SecretStore");
+  expect(stores).toHaveLength(3);
+  for (const s of stores) expect(Buffer.from(s.inputs.spec.provider.vault.caBundle, "base64").toString()).toBe(examplePem());
 });
