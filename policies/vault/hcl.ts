@@ -3,7 +3,7 @@
  * gives the same bytes, so `pulumi preview` diffs and rendered files stay
  * quiet when nothing changed.
  */
-import type { VaultPolicy } from "./model";
+import { CAPABILITIES, Capability, PathRule, VaultPolicy } from "./model";
 
 export const HCL_HEADER = "# Managed by vault-eso (Pulumi): edits made in Vault are overwritten by the next `pulumi up`.";
 
@@ -20,4 +20,26 @@ export function renderPolicyHcl(policy: VaultPolicy): string {
     return `path ${JSON.stringify(rule.path)} {\n  capabilities = [${caps}]\n}\n`;
   });
   return `${HCL_HEADER}\n# policy: ${policy.name}\n\n${stanzas.join("\n")}`;
+}
+
+/**
+ * Parses Vault policy HCL with HashiCorp's HCL parser (`@cdktf/hcl2json`)
+ * back into the model, so policies written by anyone (not only our builders)
+ * can be evaluated. Throws on syntax errors and on capabilities Vault does not know.
+ */
+export async function parsePolicyHcl(name: string, hcl: string): Promise<VaultPolicy> {
+  const { parse } = await import("@cdktf/hcl2json");
+  const doc = (await parse(`${name}.hcl`, hcl)) as { path?: Record<string, Array<{ capabilities?: unknown }>> };
+  const rules: PathRule[] = [];
+  for (const [path, blocks] of Object.entries(doc.path ?? {})) {
+    for (const block of blocks) {
+      const caps = block.capabilities;
+      if (!Array.isArray(caps)) throw new Error(`policy ${name}: path "${path}" has no capabilities list`);
+      for (const c of caps) {
+        if (!(CAPABILITIES as readonly unknown[]).includes(c)) throw new Error(`policy ${name}: path "${path}" has unknown capability ${JSON.stringify(c)}`);
+      }
+      rules.push({ path, capabilities: caps as Capability[] });
+    }
+  }
+  return { name, rules };
 }
