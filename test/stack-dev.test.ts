@@ -1,6 +1,7 @@
 /** The whole program under Pulumi.dev.yaml: what registers, and that all of it is valid. */
 import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
+import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -73,4 +74,10 @@ test("two isolated tenants with their own policies, roles, stores and auth-deleg
   const delegators = engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").map((c) => c.inputs.subjects[0].namespace).sort();
   expect(delegators).toEqual(["team-a", "team-b"]);
   expect(engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((c) => c.inputs.metadata.name)).toEqual(["namespace-developer"]);
+});
+
+test("Vault isolates the tenants as emitted: each role's parsed policies reach its own subtree only", async () => {
+  const tenants = await emittedTenants(engine, "secret");
+  expect(tenants.map((t) => t.name).sort()).toEqual(["team-a", "team-b"]);
+  expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
 });

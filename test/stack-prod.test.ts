@@ -1,6 +1,7 @@
 /** The whole program under Pulumi.prod.yaml. */
 import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
+import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 
@@ -81,4 +82,10 @@ test("tenant stores trust Vault's CA and no tenant gets auth-delegator in review
   const stores = engine.ofType("kubernetes:external-secrets.io/v1:SecretStore");
   expect(stores).toHaveLength(3);
   for (const s of stores) expect(Buffer.from(s.inputs.spec.provider.vault.caBundle, "base64").toString()).toBe(examplePem());
+});
+
+test("Vault isolates the tenants as emitted: the templated policy resolves to each tenant's own subtree only", async () => {
+  const tenants = await emittedTenants(engine, "secret");
+  expect(tenants.map((t) => t.subtree).sort()).toEqual(["billing", "checkout", "search"].map((t) => `acme/prod/clusters/prod-1/apps/${t}`));
+  expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
 });
