@@ -134,14 +134,42 @@ function value(text: string, b: Bounds): number {
 
 /** The Gregorian calendar repeats exactly (weekdays included) every 400 years = 146097 days. */
 const CYCLE_DAYS = 146097;
-const DAY_MS = 86400000;
 
-function dayMatches(s: CronSchedule, dayIndex: number): boolean {
-  const d = new Date(Date.UTC(2000, 0, 1) + dayIndex * DAY_MS);
-  if (!s.month.values.includes(d.getUTCMonth() + 1)) return false;
-  const dom = s.dayOfMonth.values.includes(d.getUTCDate());
-  const dow = s.dayOfWeek.values.includes(d.getUTCDay());
-  return s.dayOfMonth.star || s.dayOfWeek.star ? dom && dow : dom || dow;
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** For each day of one 400-year cycle (from 2000-01-01, a Saturday): does the schedule run that day? */
+function matchingDays(s: CronSchedule): number[] {
+  const months = new Array<boolean>(13).fill(false);
+  for (const m of s.month.values) months[m] = true;
+  const doms = new Array<boolean>(32).fill(false);
+  for (const d of s.dayOfMonth.values) doms[d] = true;
+  const dows = new Array<boolean>(7).fill(false);
+  for (const d of s.dayOfWeek.values) dows[d] = true;
+  const and = s.dayOfMonth.star || s.dayOfWeek.star;
+  const out: number[] = [];
+  let year = 2000;
+  let month = 1;
+  let dom = 1;
+  let dow = 6;
+  for (let day = 0; day < CYCLE_DAYS; day++) {
+    if (months[month]) {
+      const a = doms[dom];
+      const b = dows[dow];
+      if (and ? a && b : a || b) out.push(day);
+    }
+    dow = (dow + 1) % 7;
+    if (++dom > daysInMonth(year, month)) {
+      dom = 1;
+      if (++month > 12) {
+        month = 1;
+        year++;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -158,16 +186,11 @@ export function maxGapSeconds(s: CronSchedule): number {
   for (let i = 1; i < times.length; i++) maxGap = Math.max(maxGap, times[i] - times[i - 1]);
 
   const span = times[times.length - 1] - times[0];
-  let first = -1;
-  let prev = -1;
-  for (let day = 0; day < CYCLE_DAYS; day++) {
-    if (!dayMatches(s, day)) continue;
-    if (first < 0) first = day;
-    else maxGap = Math.max(maxGap, (day - prev) * 1440 - span);
-    prev = day;
-  }
-  if (first < 0) throw new CronParseError("the schedule never runs (no calendar day matches its day-of-month, month and day-of-week)");
+  if (s.month.star && s.dayOfMonth.star && s.dayOfWeek.star) return Math.max(maxGap, 1440 - span) * 60; // every day
+  const days = matchingDays(s);
+  if (days.length === 0) throw new CronParseError("the schedule never runs (no calendar day matches its day-of-month, month and day-of-week)");
+  for (let i = 1; i < days.length; i++) maxGap = Math.max(maxGap, (days[i] - days[i - 1]) * 1440 - span);
   // Wrap around into the next cycle: the last run of the cycle to the first of the next.
-  maxGap = Math.max(maxGap, (first + CYCLE_DAYS - prev) * 1440 - span);
+  maxGap = Math.max(maxGap, (days[0] + CYCLE_DAYS - days[days.length - 1]) * 1440 - span);
   return maxGap * 60;
 }
