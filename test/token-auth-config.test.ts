@@ -2,6 +2,7 @@
 import { ConfigError, parseStackConfig } from "../components/lib/config";
 import { DEFAULT_RENEWER_IMAGE, imageProblem, RUN_SLACK_SECONDS } from "../components/lib/token-auth-config";
 import { flat, RawSections, validSections } from "./helpers/fixtures";
+import { readStackFile } from "./helpers/stack-file";
 
 const read = (): string => {
   throw new Error("no files");
@@ -92,4 +93,12 @@ test("a digest-pinned image is accepted; the deadlines are counted in the rules"
   // Exactly at the limit is accepted: 2 x 12 h + 35 min.
   expect(() => parse(withTokenAuth({ period: "1d35m", rotateBefore: "1d35m" }))).not.toThrow();
   expect(problem(withTokenAuth({ period: "1d34m", rotateBefore: "1d34m" }), "vault-eso:tokenAuth.schedule")).toMatch(/at least 1d35m/);
+});
+
+test("the dev stack file's tokenAuth example is valid disabled and enabled", () => {
+  const { config: base, secretKeys } = readStackFile("dev");
+  expect(parseStackConfig(base, { secretKeys: new Set(secretKeys), readFile: read }).config.tokenAuth.enabled).toBe(false);
+  const enabled = { ...base, "vault-eso:tokenAuth": JSON.stringify({ ...JSON.parse(base["vault-eso:tokenAuth"]), enabled: true }) };
+  const { config } = parseStackConfig(enabled, { secretKeys: new Set(secretKeys), readFile: read });
+  expect(config.tokenAuth).toMatchObject({ enabled: true, periodSeconds: 7 * 86400, maxRunGapSeconds: 12 * 3600 });
 });
