@@ -210,6 +210,48 @@ test("Kubernetes update failure and the Secret unreadable afterwards: neither to
   expectNothingLeaked(r, w);
 });
 
+test("the write is applied but its answer lost (500): the Secret is re-read, holds the successor, and the rotation completes", async () => {
+  const w = await world(25);
+  w.kube.failAfterApply.push(500);
+  const r = await runScript(SCRIPT, envFor(w));
+  expect(r.code).toBe(0);
+  const successor = [...w.vault.tokens.entries()].find(([, t]) => t.accessor === "acc-2")![0];
+  expect(w.kube.token).toBe(successor);
+  expect(w.vault.trace()).toEqual(["lookup-self@acc-1", "renew-self@acc-1", "create@acc-1", "lookup-self@acc-2", "revoke-self@acc-1"]);
+  expect(tokenState(w, successor).revoked).toBe(false);
+  expect(r.stdout).toContain("holds the successor; continuing");
+  expectNothingLeaked(r, w);
+});
+
+test("someone else replaced the Secret's token meanwhile (409): their token is kept, ours discarded, the old one not revoked", async () => {
+  const w = await world(25);
+  const theirs = w.vault.addToken({ policies: POLICIES, creationTime: now(), explicitMaxTtl: MAX, role: ROLE });
+  w.kube.interloper = theirs;
+  const r = await runScript(SCRIPT, envFor(w));
+  expect(r.code).toBe(1);
+  expect(w.kube.token).toBe(theirs);
+  expect(w.vault.trace()).toEqual(["lookup-self@acc-1", "renew-self@acc-1", "create@acc-1", "lookup-self@acc-3", "revoke-self@acc-3"]);
+  expect(tokenState(w, w.old).revoked).toBe(false);
+  expect(tokenState(w, theirs).revoked).toBe(false);
+  expect(r.stdout + r.stderr).toContain("changed by someone else");
+  expectNothingLeaked(r, w);
+});
+
+test.each([
+  ["create", 500, ["lookup-self@acc-1", "renew-self@acc-1", "create@acc-1"]],
+  ["create", 503, ["lookup-self@acc-1", "renew-self@acc-1", "create@acc-1"]],
+])("Vault %s answering %i during rotation: exit 1, the Secret and the old token untouched", async (endpoint, status, trace) => {
+  const w = await world(25);
+  w.vault.failures.set(endpoint, status);
+  const r = await runScript(SCRIPT, envFor(w));
+  expect(r.code).toBe(1);
+  expect(w.vault.trace()).toEqual(trace);
+  expect(w.kube.puts()).toHaveLength(0);
+  expect(tokenState(w, w.old).revoked).toBe(false);
+  expect(r.stderr).toContain(`HTTP ${status}`);
+  expectNothingLeaked(r, w);
+});
+
 test("revoke of the old token fails after a good write: exit 1, the Secret holds the working successor", async () => {
   const w = await world(25);
   w.vault.failures.set("revoke-self", 500); // only the old token's revoke is reached

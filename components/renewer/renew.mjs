@@ -297,12 +297,16 @@ async function run() {
     } catch {
       holds = undefined;
     }
-    if (holds === current) {
-      await discardSuccessor(v, next, "the Secret still holds the current token");
+    if (holds === next.token) {
+      log("warn", "the write reported a failure but the Secret holds the successor; continuing", { step: e.step, status: e.status });
     } else {
-      log("error", "the Secret's content is unknown after a failed write: neither token is revoked", { accessor, new_accessor: next.accessor });
+      if (holds === undefined) {
+        log("error", "the Secret's content is unknown after a failed write: neither token is revoked", { accessor, new_accessor: next.accessor });
+      } else {
+        await discardSuccessor(v, next, holds === current ? "the Secret still holds the current token" : "the Secret was changed by someone else");
+      }
+      throw e;
     }
-    throw e;
   }
 
   // Read back: revoke the old token only when the Secret verifiably holds the new one.

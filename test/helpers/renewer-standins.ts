@@ -173,6 +173,10 @@ export class KubeStandIn {
   readonly calls: Array<{ method: string; path: string; body: any; authorized: boolean }> = [];
   /** "GET" / "PUT" -> statuses for the next calls of that method, in order; `null` lets a call through. */
   readonly failures = new Map<string, Array<number | null>>();
+  /** Statuses for the next PUTs that are applied and then answered with an error (a lost answer). */
+  readonly failAfterApply: number[] = [];
+  /** Replaces the Secret's token before the next PUT is handled (another writer got there first). */
+  interloper?: string;
   secret: any;
   url = "";
   private resourceVersion = 1;
@@ -221,11 +225,18 @@ export class KubeStandIn {
     }
     if (req.method === "GET") return { status: 200, json: this.secret };
     if (req.method === "PUT") {
+      if (this.interloper !== undefined) {
+        this.secret = { ...this.secret, data: { [this.key]: Buffer.from(this.interloper).toString("base64") } };
+        this.resourceVersion++;
+        this.interloper = undefined;
+      }
       if (body?.metadata?.resourceVersion !== String(this.resourceVersion)) {
         return { status: 409, json: { kind: "Status", reason: "Conflict", message: "the object has been modified" } };
       }
       this.resourceVersion++;
       this.secret = { ...body, metadata: { ...body.metadata, resourceVersion: String(this.resourceVersion) } };
+      const lost = this.failAfterApply.shift();
+      if (lost !== undefined) return { status: lost, json: { kind: "Status", reason: "InternalError", message: "injected failure after apply" } };
       return { status: 200, json: this.secret };
     }
     return { status: 405, json: { kind: "Status", reason: "MethodNotAllowed", message: "method not allowed" } };
