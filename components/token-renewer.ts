@@ -4,7 +4,7 @@ import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 import type { ResourceRequirements } from "./lib/config";
-import { DEFAULT_RENEWER_IMAGE } from "./lib/token-auth-config";
+import { DEFAULT_RENEWER_IMAGE, imageProblem, timingProblems } from "./lib/token-auth-config";
 import {
   renewerCronJobSpec,
   renewerEnv,
@@ -42,7 +42,7 @@ export interface TokenRenewerArgs {
   readonly explicitMaxTtlSeconds?: number;
   /** Rotate when less than this many seconds are left before the explicit max TTL. Default 7 days. */
   readonly rotateBeforeSeconds?: number;
-  /** CronJob schedule (UTC). Default `0 *\/12 * * *`. Validate it with the tokenAuth config rules. */
+  /** CronJob schedule (UTC). Default `0 *\/12 * * *`. Checked with the period and threshold (see token-auth-config.ts). */
   readonly schedule?: string;
   /** Renewer image, pinned. Default `node:24.11.1-alpine3.22`. */
   readonly image?: string;
@@ -71,7 +71,6 @@ export class TokenRenewer extends pulumi.ComponentResource {
   public readonly cronJobName: pulumi.Output<string>;
 
   constructor(name: string, args: TokenRenewerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-eso:index:TokenRenewer", name, {}, opts);
     const namespace = args.namespace ?? "external-secrets-credentials";
     const secretName = args.secretName ?? "vault-token";
     const secretKey = args.secretKey ?? "token";
@@ -79,6 +78,13 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const period = args.periodSeconds ?? 7 * 86400;
     const explicitMax = args.explicitMaxTtlSeconds ?? 30 * 86400;
     const rotateBefore = args.rotateBeforeSeconds ?? 7 * 86400;
+    const schedule = args.schedule ?? "0 */12 * * *";
+    const image = args.image ?? DEFAULT_RENEWER_IMAGE;
+    const problems = timingProblems({ periodSeconds: period, explicitMaxTtlSeconds: explicitMax, rotateBeforeSeconds: rotateBefore, schedule }).map((p) => `${p.key}: ${p.message}`);
+    const ip = imageProblem(image);
+    if (ip) problems.push(`image: the renewer image ${ip}`);
+    if (problems.length > 0) throw new Error(`TokenRenewer ${name}: ${problems.join("; ")}`);
+    super("vault-eso:index:TokenRenewer", name, {}, opts);
     const labels = { ...MANAGED_BY_LABELS, "app.kubernetes.io/component": "vault-token-renewer" };
 
     // ---------------------------------------------------------------- Vault
@@ -174,8 +180,8 @@ export class TokenRenewer extends pulumi.ComponentResource {
 
     const spec = pulumi.all([policies, role.roleName, sa.metadata.name, script.metadata.name]).apply(([policyNames, r, saName, cmName]) =>
       renewerCronJobSpec({
-        schedule: args.schedule ?? "0 */12 * * *",
-        image: args.image ?? DEFAULT_RENEWER_IMAGE,
+        schedule,
+        image,
         serviceAccountName: saName,
         configMapName: cmName,
         resources: args.resources ?? { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },

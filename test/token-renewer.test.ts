@@ -250,3 +250,15 @@ test("outputs: the secret ref ESO uses", async () => {
   expect(renewer.secretRef.key).toBe("token");
   expect(await valueOf(renewer.cronJobName)).toBe("vault-token-renewer");
 });
+
+test("arguments that cannot work are refused before anything registers", () => {
+  const before = engine.resources.length;
+  const base = { readPolicies: ["r"], vaultAddress: "http://v:8200" };
+  expect(() => new TokenRenewer("bad1", { ...base, periodSeconds: 30 * 86400, explicitMaxTtlSeconds: 30 * 86400 })).toThrow(/period: the period \(30d\) must be shorter/);
+  expect(() => new TokenRenewer("bad2", { ...base, schedule: "0 0 1 * *" })).toThrow(/schedule: runs can be up to 31d apart/);
+  expect(() => new TokenRenewer("bad3", { ...base, schedule: "0 0 * *" })).toThrow(/not a valid CronJob schedule/);
+  expect(() => new TokenRenewer("bad4", { ...base, rotateBeforeSeconds: 8 * 86400 })).toThrow(/rotateBefore: the rotation threshold \(8d\) is larger than the period/);
+  expect(() => new TokenRenewer("bad5", { ...base, image: "node:latest" })).toThrow(/"latest" tag/);
+  expect(engine.resources.length).toBe(before);
+  expect(engine.resources.filter((r) => r.name.startsWith("bad"))).toHaveLength(0);
+});

@@ -124,42 +124,48 @@ export type RawTokenAuth = z.infer<typeof tokenAuthSchema>;
  */
 export function checkTokenAuth(t: RawTokenAuth, issue: (path: (string | number)[], message: string) => void): void {
   if (!t.enabled) return;
-  const period = parseDuration(t.period);
-  const max = parseDuration(t.explicitMaxTtl);
-  const threshold = parseDuration(t.rotateBefore);
-  let gap: number | undefined;
-  try {
-    gap = maxGapSeconds(parseCron(t.schedule));
-  } catch {
-    gap = undefined; // reported by the field's own check
-  }
-  if (period === undefined || max === undefined || threshold === undefined || gap === undefined) return;
+  const periodSeconds = parseDuration(t.period);
+  const explicitMaxTtlSeconds = parseDuration(t.explicitMaxTtl);
+  const rotateBeforeSeconds = parseDuration(t.rotateBefore);
+  if (periodSeconds === undefined || explicitMaxTtlSeconds === undefined || rotateBeforeSeconds === undefined || scheduleProblem(t.schedule)) return; // reported by the fields' own checks
+  for (const p of timingProblems({ periodSeconds, explicitMaxTtlSeconds, rotateBeforeSeconds, schedule: t.schedule })) issue(["tokenAuth", p.key], p.message);
+}
 
-  if (period >= max) {
-    issue(
-      ["tokenAuth", "period"],
-      `the period (${t.period}) must be shorter than tokenAuth.explicitMaxTtl (${t.explicitMaxTtl}): the token dies at its explicit max TTL however often it is renewed. Fix: e.g. period "7d" with explicitMaxTtl "30d"`,
-    );
+/** The timing rules above on plain numbers; `key` is the tokenAuth key to change. Used by the config and by TokenRenewer itself. */
+export function timingProblems(t: { periodSeconds: number; explicitMaxTtlSeconds: number; rotateBeforeSeconds: number; schedule: string }): Array<{ key: string; message: string }> {
+  const out: Array<{ key: string; message: string }> = [];
+  const period = formatDuration(t.periodSeconds);
+  const max = formatDuration(t.explicitMaxTtlSeconds);
+  const threshold = formatDuration(t.rotateBeforeSeconds);
+  const sp = scheduleProblem(t.schedule);
+  if (sp) return [{ key: "schedule", message: `the renewal schedule ${sp}` }];
+  const gap = maxGapSeconds(parseCron(t.schedule));
+  if (t.periodSeconds >= t.explicitMaxTtlSeconds) {
+    out.push({
+      key: "period",
+      message: `the period (${period}) must be shorter than tokenAuth.explicitMaxTtl (${max}): the token dies at its explicit max TTL however often it is renewed. Fix: e.g. period "7d" with explicitMaxTtl "30d"`,
+    });
   }
   const need = 2 * gap + RUN_SLACK_SECONDS;
-  if (need > period) {
-    issue(
-      ["tokenAuth", "schedule"],
-      `runs can be up to ${formatDuration(gap)} apart, so the token's period (${t.period}) could run out between renewals: it must cover two intervals plus the Job's start and run deadlines (${formatDuration(need)} in all) so that one failed run does not let the token expire. Fix: run more often (e.g. "0 */12 * * *") or raise tokenAuth.period to at least ${formatDuration(need)}`,
-    );
+  if (need > t.periodSeconds) {
+    out.push({
+      key: "schedule",
+      message: `runs can be up to ${formatDuration(gap)} apart, so the token's period (${period}) could run out between renewals: it must cover two intervals plus the Job's start and run deadlines (${formatDuration(need)} in all) so that one failed run does not let the token expire. Fix: run more often (e.g. "0 */12 * * *") or raise tokenAuth.period to at least ${formatDuration(need)}`,
+    });
   }
-  if (threshold > period) {
-    issue(
-      ["tokenAuth", "rotateBefore"],
-      `the rotation threshold (${t.rotateBefore}) is larger than the period (${t.period}): until the token has less than one period left, a renewal still extends it by a full period, so rotating earlier only throws lifetime away. Fix: set rotateBefore to at most ${t.period}`,
-    );
+  if (t.rotateBeforeSeconds > t.periodSeconds) {
+    out.push({
+      key: "rotateBefore",
+      message: `the rotation threshold (${threshold}) is larger than the period (${period}): until the token has less than one period left, a renewal still extends it by a full period, so rotating earlier only throws lifetime away. Fix: set rotateBefore to at most ${period}`,
+    });
   }
-  if (need > threshold) {
-    issue(
-      ["tokenAuth", "rotateBefore"],
-      `the rotation threshold (${t.rotateBefore}) leaves room for fewer than two runs before the explicit max TTL (runs can be up to ${formatDuration(gap)} apart): one failed rotation would let the token die. Fix: set rotateBefore to at least ${formatDuration(need)}, or run more often`,
-    );
+  if (need > t.rotateBeforeSeconds) {
+    out.push({
+      key: "rotateBefore",
+      message: `the rotation threshold (${threshold}) leaves room for fewer than two runs before the explicit max TTL (runs can be up to ${formatDuration(gap)} apart): one failed rotation would let the token die. Fix: set rotateBefore to at least ${formatDuration(need)}, or run more often`,
+    });
   }
+  return out;
 }
 
 export interface TokenAuthConfig {
