@@ -324,4 +324,19 @@ describe("TLS to Vault", () => {
     expect(w.vault.calls).toHaveLength(0);
     expectNothingLeaked(r, w);
   });
+
+  test("the Kubernetes API over https is trusted through KUBERNETES_CA_FILE (the service account's ca.crt in the pod)", async () => {
+    const w = await world(2);
+    const kube = new KubeStandIn("external-secrets-credentials", "vault-token", "token", w.old, SA_TOKEN);
+    await kube.start(tls());
+    open.push(kube);
+    expect(kube.url.startsWith("https://")).toBe(true);
+    const ok = await runScript(SCRIPT, envFor(w, { KUBERNETES_API_URL: kube.url, KUBERNETES_CA_FILE: path.join(TLS_DIR, "ca.crt") }));
+    expect(ok.code).toBe(0);
+    expect(kube.calls.map((c) => c.method)).toEqual(["GET"]);
+    const untrusted = await runScript(SCRIPT, envFor(w, { KUBERNETES_API_URL: kube.url }));
+    expect(untrusted.code).toBe(1);
+    expect(kube.calls).toHaveLength(1);
+    expectNothingLeaked(untrusted, w);
+  });
 });

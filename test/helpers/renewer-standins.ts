@@ -201,8 +201,8 @@ export class KubeStandIn {
     return this.calls.filter((c) => c.method === "PUT").map((c) => c.body);
   }
 
-  async start(): Promise<void> {
-    const s = await listen((req, body) => this.handle(req, body));
+  async start(tls?: { key: string; cert: string }): Promise<void> {
+    const s = await listen((req, body) => this.handle(req, body), tls);
     this.url = s.url;
     this.closeFn = s.close;
   }
