@@ -19,5 +19,7 @@ export const esoRole = platform.outputs.esoRole;
 export const esoPolicy = platform.outputs.esoPolicy;
 export const esoNamespace = platform.outputs.esoNamespace;
 export const tokenReviewMode = platform.outputs.tokenReviewMode;
+/** With token auth: the token Secret, the renewer CronJob and the Vault token role. */
+export const tokenAuth = platform.outputs.tokenAuth;
 /** Per tenant: namespace, Vault role and policy, store, and KV subtree. */
 export const tenants = platform.outputs.tenants;

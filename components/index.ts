@@ -11,6 +11,8 @@ export { ClusterStore } from "./cluster-store";
 export type { ClusterStoreArgs, ClusterStoreAuth } from "./cluster-store";
 export { TenantNamespace } from "./tenant-namespace";
 export type { TenantNamespaceArgs } from "./tenant-namespace";
+export { TokenRenewer } from "./token-renewer";
+export type { TokenRenewerArgs } from "./token-renewer";
 export { buildPlatform } from "./platform";
 export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API } from "./lib/eso";

@@ -16,6 +16,8 @@ import { EsoInstall } from "./eso-install";
 import type { PlatformConfig } from "./lib/config";
 import type { StackConfig } from "./lib/stack-config";
 import { VaultBackend } from "./vault-backend";
+import { buildTokenAuth } from "./token-auth-platform";
+import type { TokenRenewer } from "./token-renewer";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -23,6 +25,8 @@ export interface Platform {
   readonly eso: EsoInstall;
   readonly store: ClusterStore;
   readonly tenants: readonly TenantNamespace[];
+  /** The token renewer, when `tokenAuth.enabled`. */
+  readonly tokenRenewer?: TokenRenewer;
   /** The stack outputs `index.ts` exports. */
   readonly outputs: {
     readonly environment: string;
@@ -34,6 +38,8 @@ export interface Platform {
     readonly esoNamespace: pulumi.Output<string>;
     readonly esoReadScope: string;
     readonly tokenReviewMode: string;
+    /** Token auth: the Secret, CronJob and token role; undefined with Kubernetes auth. */
+    readonly tokenAuth?: { readonly secret: pulumi.Output<string>; readonly cronJob: pulumi.Output<string>; readonly role: pulumi.Output<string> };
     readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string }>;
   };
 }
@@ -89,6 +95,8 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     { providers: { vault: vaultProvider } },
   );
 
+  const tokenAuth = buildTokenAuth(config, backend, vaultProvider);
+
   const store = new ClusterStore(
     "cluster",
     {
@@ -97,7 +105,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       mountPath: backend.kvPath,
       vaultNamespace: config.vault.namespace,
       ca: vaultCaTrust(config),
-      auth: {
+      auth: tokenAuth?.storeAuth ?? {
         kind: "kubernetes",
         mountPath: backend.authPath,
         role: backend.esoRoleName,
@@ -106,7 +114,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       },
       conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
-    { dependsOn: [eso, backend] },
+    { dependsOn: [eso, backend, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
   );
 
   const tenants = buildTenants(config, backend, eso, store, vaultProvider);
@@ -117,6 +125,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     eso,
     store,
     tenants,
+    tokenRenewer: tokenAuth?.renewer,
     outputs: {
       environment: config.environment,
       storeName: store.storeName,
@@ -127,6 +136,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       esoNamespace: eso.namespace,
       esoReadScope: config.kv.scope,
       tokenReviewMode: config.kubernetesAuth.tokenReview,
+      tokenAuth: tokenAuth?.output,
       tenants: Object.fromEntries(
         tenants.map((t, i) => [
           config.tenants[i].name,

@@ -12,6 +12,7 @@ import { parseDuration } from "./duration";
 import { mountProblem, subtreeProblem } from "../../policies/vault/paths";
 import { checkTenants, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "./tenancy-config";
 import { renderPathTemplate } from "../../policies/vault/paths";
+import { checkTokenAuth, resolveTokenAuth, TokenAuthConfig, tokenAuthSchema } from "./token-auth-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 
 export const PROJECT = "vault-eso";
@@ -106,6 +107,7 @@ const rawSchema = z.strictObject({
   store: storeSection.prefault({}),
   tenancy: tenancySchema.prefault({}),
   tenants: z.array(tenantSchema).default([]),
+  tokenAuth: tokenAuthSchema.prefault({}),
   vaultToken: z.string().min(1).optional(),
   reviewerJwt: z.string().min(1).optional(),
 });
@@ -157,6 +159,7 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   if (conditions && c.store.allowAllNamespaces) {
     issue(["store", "allowAllNamespaces"], "allowAllNamespaces contradicts store.namespaces/namespaceSelector. Fix: remove one of them");
   }
+  checkTokenAuth(c.tokenAuth, issue);
   checkTenants(
     c.tenants,
     {
@@ -177,6 +180,7 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
 function platformNamespaces(c: Raw): string[] {
   const out = [c.eso.namespace];
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
+  if (c.tokenAuth.enabled) out.push(c.tokenAuth.namespace);
   return out;
 }
 
@@ -237,6 +241,8 @@ export interface PlatformConfig {
   readonly tenancy: TenancyConfig;
   /** Tenants, each with its rendered KV subtree. */
   readonly tenants: ReadonlyArray<TenantConfig & { readonly subtree: string }>;
+  /** Token auth for the ClusterSecretStore, renewed and rotated by a CronJob (TokenRenewer). */
+  readonly tokenAuth: TokenAuthConfig;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -343,6 +349,7 @@ export function parseStackConfig(
     store: raw.store,
     tenancy: raw.tenancy,
     tenants: raw.tenants.map((t) => ({ ...t, subtree: t.path ?? tenantSubtree(raw.tenancy, raw.environment, t.name) })),
+    tokenAuth: resolveTokenAuth(raw.tokenAuth),
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;

@@ -1,0 +1,65 @@
+/**
+ * The whole program with token auth enabled (the prod stack file plus
+ * `vault-eso:tokenAuth`): the ClusterSecretStore reads the renewer's Secret
+ * instead of logging in with Kubernetes auth; everything validates.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { installMocks, MockEngine, valueOf } from "./helpers/mocks";
+import { k8sObjects, vaultPolicies } from "./helpers/program";
+import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
+import { flattenConfig } from "./helpers/stack-file";
+import { revealSecrets } from "./helpers/reveal";
+
+let engine: MockEngine;
+let program: Record<string, unknown>;
+
+beforeAll(async () => {
+  engine = installMocks("tokenauth");
+  const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
+  doc.config["vault-eso:tokenAuth"] = { enabled: true, period: "7d", explicitMaxTtl: "30d", rotateBefore: "7d", schedule: "0 */12 * * *" };
+  const { config, secretKeys } = flattenConfig(doc.config);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  program = (await import("../index.js")) as Record<string, unknown>;
+  await engine.settle();
+});
+
+test("the ClusterSecretStore authenticates with the renewer's Secret, not Kubernetes auth", () => {
+  const stores = engine.ofType("kubernetes:external-secrets.io/v1:ClusterSecretStore");
+  expect(stores).toHaveLength(1);
+  const vault = stores[0].inputs.spec.provider.vault;
+  expect(vault.auth).toEqual({ tokenSecretRef: { name: "vault-token", key: "token", namespace: "external-secrets-credentials" } });
+  expect(vault.server).toBe("https://vault.example.com:8200");
+});
+
+test("the token carries the ESO read policy (same scope as Kubernetes auth) plus the renewer policy", () => {
+  const role = engine.ofType("vault:tokenauth/authBackendRole:AuthBackendRole")[0].inputs;
+  expect(role.allowedPolicies).toEqual(["external-secrets-read", "external-secrets-token-renewer"]);
+  const read = vaultPolicies(engine.resources).find((p) => p.name === "external-secrets-read")!;
+  expect(read.policy).toContain('path "secret/data/acme/prod/clusters/prod-1/shared/*"');
+});
+
+test("the renewer reaches Vault as ESO does, trusting the configured CA", () => {
+  const cron = engine.ofType("kubernetes:batch/v1:CronJob")[0].inputs;
+  const env = Object.fromEntries(cron.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+  expect(env.VAULT_ADDR).toBe("https://vault.example.com:8200");
+  expect(env.VAULT_CACERT).toBe("/opt/vault-eso/vault-ca.crt");
+  const cm = engine.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "vault-token-renewer")!;
+  expect(cm.inputs.data["vault-ca.crt"]).toContain("BEGIN CERTIFICATE");
+});
+
+test("every Kubernetes object validates; every Vault policy parses", async () => {
+  const objects = k8sObjects(engine.resources);
+  for (const o of objects) await validateK8sObject(revealSecrets(o));
+  const policies = vaultPolicies(engine.resources);
+  expect(policies.map((p) => p.name)).toContain("external-secrets-token-renewer");
+  for (const p of policies) await parsePolicyHcl(p.name, p.policy);
+});
+
+test("exports where the token lives and what renews it", async () => {
+  const out = program.tokenAuth as { secret: pulumi.Output<string>; cronJob: pulumi.Output<string>; role: pulumi.Output<string> };
+  expect(await valueOf(out.secret)).toBe("external-secrets-credentials/vault-token");
+  expect(await valueOf(out.cronJob)).toBe("vault-token-renewer");
+  expect(await valueOf(out.role)).toBe("external-secrets-token");
+});
