@@ -16,6 +16,7 @@ import { EsoInstall } from "./eso-install";
 import type { PlatformConfig } from "./lib/config";
 import type { StackConfig } from "./lib/stack-config";
 import { VaultBackend } from "./vault-backend";
+import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -23,6 +24,9 @@ export interface Platform {
   readonly eso: EsoInstall;
   readonly store: ClusterStore;
   readonly tenants: readonly TenantNamespace[];
+  /** TLS trust, audit, monitoring and NetworkPolicies (components/extras.ts). */
+  readonly trust: Trust;
+  readonly extras: Extras;
   /** The stack outputs `index.ts` exports. */
   readonly outputs: {
     readonly environment: string;
@@ -57,6 +61,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     resources: config.eso.resources,
     systemAuthDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
     concurrent: config.eso.concurrent,
+    extraValues: esoExtraValues(config),
   });
 
   const backend = new VaultBackend(
@@ -89,6 +94,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     { providers: { vault: vaultProvider } },
   );
 
+  const trust = buildTrust(config, eso);
   const store = new ClusterStore(
     "cluster",
     {
@@ -96,7 +102,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       server: config.vault.serverForEso,
       mountPath: backend.kvPath,
       vaultNamespace: config.vault.namespace,
-      ca: vaultCaTrust(config),
+      ca: trust.clusterCa,
       auth: {
         kind: "kubernetes",
         mountPath: backend.authPath,
@@ -106,10 +112,11 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       },
       conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
-    { dependsOn: [eso, backend] },
+    { dependsOn: [eso, backend, ...trust.dependsOn] },
   );
 
-  const tenants = buildTenants(config, backend, eso, store, vaultProvider);
+  const tenants = buildTenants(config, backend, eso, store, vaultProvider, trust);
+  const extras = buildExtras(config, { backend, eso, vaultProvider });
 
   return {
     vaultProvider,
@@ -117,6 +124,8 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     eso,
     store,
     tenants,
+    trust,
+    extras,
     outputs: {
       environment: config.environment,
       storeName: store.storeName,
@@ -145,7 +154,7 @@ function storeConditions(config: PlatformConfig) {
 }
 
 /** Tenants are independent of each other: each depends only on the shared platform pieces. */
-function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider): TenantNamespace[] {
+function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider, trust: Trust): TenantNamespace[] {
   if (config.tenants.length === 0) return [];
   const { tenancy } = config;
   const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
@@ -174,7 +183,9 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           authPath: backend.authPath,
           audience: config.kubernetesAuth.audience,
           vaultServer: config.vault.serverForEso,
-          ca: vaultCaTrust(config),
+          ca: trust.tenantCa,
+          caConfigMap: trust.tenantCaConfigMap,
+          push: t.push,
           vaultNamespace: config.vault.namespace,
           policy,
           tokenTtlSeconds: config.eso.tokenTtlSeconds,
@@ -187,11 +198,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           podSecurity: tenancy.podSecurity,
           externalSecrets: t.externalSecrets,
         },
-        { providers: { vault: vaultProvider }, dependsOn: [backend, eso] },
+        { providers: { vault: vaultProvider }, dependsOn: [backend, eso, ...trust.dependsOn] },
       ),
   );
-}
-
-function vaultCaTrust(config: PlatformConfig) {
-  return config.vault.caCertPem ? ({ kind: "bundle", pem: config.vault.caCertPem } as const) : undefined;
 }

@@ -12,6 +12,11 @@ import { parseDuration } from "./duration";
 import { mountProblem, subtreeProblem } from "../../policies/vault/paths";
 import { checkTenants, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "./tenancy-config";
 import { renderPathTemplate } from "../../policies/vault/paths";
+import { checkTls, tlsSchema, TlsConfig } from "./tls-config";
+import { auditSchema, AuditDeviceConfig, checkAudit, effectiveAuditDevices } from "./audit-config";
+import { checkObservability, observabilitySchema, ObservabilityConfig } from "./observability-config";
+import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
+import { checkPush } from "./push-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 
 export const PROJECT = "vault-eso";
@@ -106,6 +111,10 @@ const rawSchema = z.strictObject({
   store: storeSection.prefault({}),
   tenancy: tenancySchema.prefault({}),
   tenants: z.array(tenantSchema).default([]),
+  tls: tlsSchema.prefault({}),
+  observability: observabilitySchema.prefault({}),
+  audit: auditSchema.prefault({}),
+  networkPolicies: networkSchema.prefault({}),
   vaultToken: z.string().min(1).optional(),
   reviewerJwt: z.string().min(1).optional(),
 });
@@ -168,6 +177,11 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
     },
     issue,
   );
+  checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso: c.vault.serverForEso ?? c.vault.address, skipTlsVerify: c.vault.skipTlsVerify }, issue);
+  checkObservability(c.observability, issue);
+  checkAudit(c.audit, c.environment, issue);
+  checkNetwork(c.networkPolicies, issue);
+  checkPush(c.tenants, c.tenancy.mode, issue);
   if (c.store.namespaceSelector && Object.keys(c.store.namespaceSelector).length === 0) {
     issue(["store", "namespaceSelector"], "an empty selector matches every namespace. Fix: give at least one label, or use allowAllNamespaces: true");
   }
@@ -237,6 +251,11 @@ export interface PlatformConfig {
   readonly tenancy: TenancyConfig;
   /** Tenants, each with its rendered KV subtree. */
   readonly tenants: ReadonlyArray<TenantConfig & { readonly subtree: string }>;
+  readonly tls: TlsConfig;
+  readonly observability: ObservabilityConfig;
+  /** Audit devices in effect (prod's default applied). */
+  readonly audit: { readonly devices: readonly AuditDeviceConfig[] };
+  readonly networkPolicies: NetworkConfig;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -343,6 +362,10 @@ export function parseStackConfig(
     store: raw.store,
     tenancy: raw.tenancy,
     tenants: raw.tenants.map((t) => ({ ...t, subtree: t.path ?? tenantSubtree(raw.tenancy, raw.environment, t.name) })),
+    tls: raw.tls,
+    observability: raw.observability,
+    audit: { devices: effectiveAuditDevices(raw.audit, raw.environment) },
+    networkPolicies: raw.networkPolicies,
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;
