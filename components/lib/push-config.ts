@@ -61,16 +61,20 @@ export function checkPush(
   mode: "isolated" | "shared",
   issue: (path: (string | number)[], message: string) => void,
 ): void {
+  const names = new Set(tenants.map((t) => t.name));
   tenants.forEach((t, i) => {
     if (!t.push) return;
+    if (names.has(`${t.name}-push`)) {
+      issue(["tenants", i, "push"], `the push policy "${tenantPushPolicyName(t.name)}" would be the same Vault policy as tenant "${t.name}-push"'s own. Fix: rename one of the two tenants`);
+    }
     if (mode === "shared") {
       issue(["tenants", i, "push"], 'push needs tenancy.mode "isolated": in shared mode every tenant uses the ClusterSecretStore, so ESO\'s one identity would write into Vault for every namespace. Fix: set tenancy.mode: isolated, or remove push');
     }
-    const names = new Set<string>();
+    const psNames = new Set<string>();
     const targets = new Map<string, string>();
     t.push.secrets.forEach((ps, j) => {
-      if (names.has(ps.name)) issue(["tenants", i, "push", "secrets", j, "name"], "duplicates another PushSecret of this tenant. Fix: rename it");
-      names.add(ps.name);
+      if (psNames.has(ps.name)) issue(["tenants", i, "push", "secrets", j, "name"], "duplicates another PushSecret of this tenant. Fix: rename it");
+      psNames.add(ps.name);
       if (ps.deletionPolicy === "Delete" && !t.push!.allowDelete) {
         issue(["tenants", i, "push", "secrets", j, "deletionPolicy"], "Delete needs the delete capability in Vault. Fix: set tenants[].push.allowDelete: true, or use deletionPolicy: None");
       }
