@@ -180,3 +180,10 @@ describe("bad configuration is rejected with key, value and fix", () => {
     expect(err.message).toContain("nothing was deployed");
   });
 });
+
+test("a tenant cannot take the namespace cert-manager is installed into", () => {
+  const err = problemsOf({ ...certManager(), tenants: [{ name: "cert-manager" }] });
+  expect(err.problems.find((p) => p.key === "vault-eso:tenants[0].name")!.message).toContain("reserved namespace");
+  // When the cluster's own cert-manager is used, the name is not ours to reserve.
+  expect(() => parse({ ...certManager(), tls: { certManager: { enabled: true, install: false, server: { dnsNames: ["vault.vault.svc"] } } }, tenants: [{ name: "cert-manager" }] })).not.toThrow();
+});

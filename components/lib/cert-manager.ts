@@ -67,7 +67,8 @@ export function trustChain(a: TrustChainArgs): TrustChain {
     metadata: { name: a.caName, namespace: a.certManagerNamespace, labels, annotations: WAIT_READY },
     spec: {
       isCA: true,
-      commonName: `${a.caName} (vault-eso)`,
+      // X.509 limits a common name to 64 characters.
+      commonName: a.caName.slice(0, 64),
       secretName: a.caName,
       duration: a.caDuration,
       privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
@@ -87,7 +88,7 @@ export function trustChain(a: TrustChainArgs): TrustChain {
     metadata: { name: "vault-server", namespace: s.namespace, labels, annotations: WAIT_READY },
     spec: {
       secretName: s.secretName,
-      commonName: s.dnsNames[0] ?? s.ipAddresses[0],
+      // No commonName: clients match the SANs, and a CN is capped at 64 characters.
       ...(s.dnsNames.length ? { dnsNames: [...s.dnsNames] } : {}),
       ...(s.ipAddresses.length ? { ipAddresses: [...s.ipAddresses] } : {}),
       duration: s.duration,

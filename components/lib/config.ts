@@ -191,6 +191,7 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
 function platformNamespaces(c: Raw): string[] {
   const out = [c.eso.namespace];
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
+  if (c.tls.certManager.enabled && c.tls.certManager.install) out.push(c.tls.certManager.namespace);
   return out;
 }
 
