@@ -89,6 +89,10 @@ export class TenantNamespace extends pulumi.ComponentResource {
     if (args.push && args.store.mode !== "isolated") {
       throw new Error(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
     }
+    const deleting = args.push?.secrets.find((ps) => ps.deletionPolicy === "Delete");
+    if (deleting && !args.push!.allowDelete) {
+      throw new Error(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
+    }
     const labels = tenantLabels(args.name, args.owner);
     const saName = args.serviceAccountName ?? "vault-secrets";
     const vaultName = tenantVaultName(args.name);

@@ -108,3 +108,23 @@ test("TenantNamespace refuses push with the shared store (the component guards i
       }),
   ).toThrow(/push needs the isolated store mode/);
 });
+
+test("TenantNamespace refuses a deleting PushSecret without the delete grant", async () => {
+  const { TenantNamespace } = await import("../components/tenant-namespace.js");
+  expect(
+    () =>
+      new TenantNamespace("bad-delete", {
+        name: "team-y",
+        subtree: "acme/y",
+        kvPath: "secret",
+        authPath: "kubernetes",
+        audience: "vault",
+        vaultServer: "https://v",
+        policy: { mode: "perTenant" },
+        tokenTtlSeconds: 60,
+        tokenMaxTtlSeconds: 60,
+        store: { mode: "isolated" },
+        push: { allowDelete: false, secrets: [{ name: "p", secretName: "s", refreshInterval: "1h", updatePolicy: "Replace", deletionPolicy: "Delete", data: [{ secretKey: "k", remoteKey: "k" }] }] },
+      }),
+  ).toThrow(/needs push.allowDelete/);
+});
