@@ -110,6 +110,12 @@ export function configWarnings(config: PlatformConfig): string[] {
       "vault.caCert reaches the stores, but the Pulumi Vault provider only reads a CA from a file: give the same PEM as vault.caCertFile (or export VAULT_CACERT) so `pulumi up` can verify Vault too.",
     );
   }
+  const n = config.networkPolicies;
+  if (n.enabled && n.apiServerCidrs.length === 0) {
+    out.push(
+      "networkPolicies: without apiServerCidrs ESO may open TCP " + n.apiServerPorts.join("/") + " to any address (the Kubernetes API rule). Set vault-eso:networkPolicies.apiServerCidrs to the control plane's addresses (kubectl get endpoints kubernetes).",
+    );
+  }
   return out;
 }
 

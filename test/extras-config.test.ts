@@ -187,3 +187,10 @@ test("a tenant cannot take the namespace cert-manager is installed into", () => 
   // When the cluster's own cert-manager is used, the name is not ours to reserve.
   expect(() => parse({ ...certManager(), tls: { certManager: { enabled: true, install: false, server: { dnsNames: ["vault.vault.svc"] } } }, tenants: [{ name: "cert-manager" }] })).not.toThrow();
 });
+
+test("egress policies without API server CIDRs warn that 443/6443 stay open to any address", () => {
+  const { config } = parse({ ...validSections(), networkPolicies: { enabled: true } });
+  expect(configWarnings(config)).toEqual([expect.stringContaining("apiServerCidrs")]);
+  const narrowed = parse({ ...validSections(), networkPolicies: { enabled: true, apiServerCidrs: ["10.0.0.1/32"] } }).config;
+  expect(configWarnings(narrowed)).toEqual([]);
+});

@@ -40,3 +40,10 @@ test("ServiceMonitor, dashboard, PrometheusRule and NetworkPolicies are all ther
   expect(objects.filter((o) => o.kind === "NetworkPolicy")).toHaveLength(3);
   for (const o of objects) await validateK8sObject(o);
 });
+
+test("the controller's API rule is limited to the configured control-plane address", () => {
+  const controller = engine.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((n) => n.inputs.metadata.name === "eso-controller-egress")!.inputs;
+  expect(controller.spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: "203.0.113.10/32" } }], ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] });
+  // Vault is named by host in prod: its port only.
+  expect(controller.spec.egress[2]).toEqual({ ports: [{ protocol: "TCP", port: 8200 }] });
+});
