@@ -3,12 +3,12 @@ import { CertManager } from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { CERT_MANAGER_CHART, trustChain, TrustChainArgs } from "./lib/cert-manager";
 import type { VaultCaTrust } from "./lib/eso";
-import { MANAGED_BY_LABELS } from "./lib/options";
+import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 
 export interface VaultTrustArgs extends TrustChainArgs {
   /** Install cert-manager (Helm chart) first. Default true; false when the cluster already runs it. */
   readonly install?: boolean;
-  /** cert-manager chart version, when installing. Default "v1.19.1". */
+  /** cert-manager chart version, when installing. Default: the pinned `CERT_MANAGER_CHART.version`. */
   readonly chartVersion?: string;
 }
 
@@ -35,7 +35,8 @@ export class VaultTrust extends pulumi.ComponentResource {
     if (args.install ?? true) {
       const ns = new k8s.core.v1.Namespace(
         `${name}-cert-manager-ns`,
-        { metadata: { name: args.certManagerNamespace, labels: { ...MANAGED_BY_LABELS } } },
+        // cert-manager's chart runs every pod under the restricted profile (non-root, no capabilities, RuntimeDefault seccomp).
+        { metadata: { name: args.certManagerNamespace, labels: { ...MANAGED_BY_LABELS, ...RESTRICTED_POD_SECURITY } } },
         { parent: this },
       );
       deps.push(
@@ -48,7 +49,7 @@ export class VaultTrust extends pulumi.ComponentResource {
               namespace: ns.metadata.name,
               chart: CERT_MANAGER_CHART.name,
               repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
-              version: args.chartVersion ?? "v1.19.1",
+              version: args.chartVersion ?? CERT_MANAGER_CHART.version,
               atomic: true,
               cleanupOnFail: true,
               timeout: 600,

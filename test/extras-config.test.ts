@@ -75,7 +75,7 @@ describe("defaults", () => {
 
   test("cert-manager mode: stores trust the issued CA; the chart version is pinned", () => {
     const { config } = parse(certManager());
-    expect(config.tls.certManager).toMatchObject({ enabled: true, install: true, namespace: "cert-manager", chartVersion: "v1.19.1", caName: "vault-eso-ca" });
+    expect(config.tls.certManager).toMatchObject({ enabled: true, install: true, namespace: "cert-manager", chartVersion: "v1.21.1", caName: "vault-eso-ca" });
     expect(trustPlan(config)).toEqual({ mode: "certManager", configMapName: "vault-ca" });
   });
 

@@ -47,7 +47,7 @@ const crs = (kind: string) => engine.resources.filter((r) => r.inputs.kind === k
 test("cert-manager is installed with the pinned chart and CRDs, then the trust chain is issued", () => {
   const cm = engine.ofType("kubernetes-cert-manager:index:CertManager");
   expect(cm).toHaveLength(1);
-  expect(cm[0].inputs).toMatchObject({ installCRDs: true, helmOptions: { name: "cert-manager", namespace: "cert-manager", version: "v1.19.1", repositoryOpts: { repo: "https://charts.jetstack.io" } } });
+  expect(cm[0].inputs).toMatchObject({ installCRDs: true, helmOptions: { name: "cert-manager", namespace: "cert-manager", version: "v1.21.1", repositoryOpts: { repo: "https://charts.jetstack.io" } } });
   expect(crs("ClusterIssuer").map((r) => r.inputs.metadata.name).sort()).toEqual(["vault-eso-ca", "vault-eso-ca-selfsigned"]);
   expect(crs("Certificate").map((r) => `${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`).sort()).toEqual(["cert-manager/vault-eso-ca", "vault/vault-server"]);
   const server = crs("Certificate").find((r) => r.inputs.metadata.name === "vault-server")!.inputs;
@@ -157,4 +157,10 @@ test("every Kubernetes object validates against its published schema; every poli
   for (const g of ["cert-manager.io/v1", "monitoring.coreos.com/v1", "networking.k8s.io/v1", "external-secrets.io/v1alpha1"]) expect(groups.has(g)).toBe(true);
   for (const o of objects) await validateK8sObject(o);
   for (const p of vaultPolicies(engine.resources)) await parsePolicyHcl(p.name, p.policy);
+});
+
+test("cert-manager's namespace enforces the restricted Pod Security profile", () => {
+  const ns = engine.named("vault-tls-cert-manager-ns").inputs;
+  expect(ns.metadata.name).toBe("cert-manager");
+  expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
 });

@@ -18,8 +18,8 @@ import { MANAGED_BY_LABELS } from "./options";
 
 export const CERT_MANAGER_API = "cert-manager.io/v1";
 
-/** cert-manager's Helm chart; the version comes from config (`tls.certManager.chartVersion`). */
-export const CERT_MANAGER_CHART = { name: "cert-manager", repo: "https://charts.jetstack.io" } as const;
+/** cert-manager's Helm chart, pinned here (v1.21.1: July 2026); `tls.certManager.chartVersion` overrides it. */
+export const CERT_MANAGER_CHART = { name: "cert-manager", repo: "https://charts.jetstack.io", version: "v1.21.1" } as const;
 
 type Named<T> = T & { metadata: { name: string; labels: Record<string, string>; namespace?: string; annotations?: Record<string, string> } };
 

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { isIP } from "net";
 import { dnsLabel, dnsSubdomain } from "./schema-helpers";
+import { CERT_MANAGER_CHART } from "./cert-manager";
 
 export const CA_DELIVERIES = ["caBundle", "configMap"] as const;
 export type CaDelivery = (typeof CA_DELIVERIES)[number];
@@ -42,7 +43,7 @@ const certManagerSection = z.strictObject({
   /** Namespace cert-manager runs in; ClusterIssuer CA secrets live here (cert-manager's cluster resource namespace). */
   namespace: dnsLabel("tls.certManager.namespace").default("cert-manager"),
   /** cert-manager chart version (pinned; the component installs the latest when unset). */
-  chartVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: 'tls.certManager.chartVersion must be an exact chart version like "v1.19.1". Fix: pin one' }).default("v1.19.1"),
+  chartVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: 'tls.certManager.chartVersion must be an exact chart version like "v1.21.1". Fix: pin one' }).default(CERT_MANAGER_CHART.version),
   /** Base name of the self-signed issuer, the CA Certificate/Secret and the CA ClusterIssuer. */
   caName: dnsSubdomain("tls.certManager.caName").default("vault-eso-ca"),
   caDuration: certDuration("tls.certManager.caDuration").default("87600h"),
