@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceRequirements } from "./lib/config";
-import { ESO_CHART, esoChartValues } from "./lib/eso";
+import { ESO_CHART, esoChartValues, mergeValues } from "./lib/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 
 export interface EsoInstallArgs {
@@ -21,6 +21,8 @@ export interface EsoInstallArgs {
   readonly concurrent?: number;
   /** Chart version. Default: the pinned `ESO_CHART.version`. */
   readonly chartVersion?: string;
+  /** More chart values (e.g. monitoring), deep-merged over the hardened ones. Default: none. */
+  readonly extraValues?: Record<string, unknown>;
 }
 
 /**
@@ -46,14 +48,14 @@ export class EsoInstall extends pulumi.ComponentResource {
     super("vault-eso:index:EsoInstall", name, {}, opts);
     const replicas = args.replicas ?? 1;
     this.serviceAccountName = args.serviceAccountName ?? "external-secrets";
-    this.values = esoChartValues({
+    this.values = mergeValues(esoChartValues({
       serviceAccountName: this.serviceAccountName,
       replicas,
       leaderElect: args.leaderElect ?? replicas > 1,
       resources: args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
       systemAuthDelegator: args.systemAuthDelegator ?? false,
       concurrent: args.concurrent,
-    });
+    }), args.extraValues ?? {});
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,

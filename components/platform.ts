@@ -18,6 +18,7 @@ import type { StackConfig } from "./lib/stack-config";
 import { VaultBackend } from "./vault-backend";
 import { buildTokenAuth } from "./token-auth-platform";
 import type { TokenRenewer } from "./token-renewer";
+import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -27,6 +28,9 @@ export interface Platform {
   readonly tenants: readonly TenantNamespace[];
   /** The token renewer, when `tokenAuth.enabled`. */
   readonly tokenRenewer?: TokenRenewer;
+  /** TLS trust, audit, monitoring and NetworkPolicies (components/extras.ts). */
+  readonly trust: Trust;
+  readonly extras: Extras;
   /** The stack outputs `index.ts` exports. */
   readonly outputs: {
     readonly environment: string;
@@ -63,6 +67,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     resources: config.eso.resources,
     systemAuthDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
     concurrent: config.eso.concurrent,
+    extraValues: esoExtraValues(config),
   });
 
   const backend = new VaultBackend(
@@ -97,6 +102,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
 
   const tokenAuth = buildTokenAuth(config, backend, vaultProvider);
 
+  const trust = buildTrust(config, eso);
   const store = new ClusterStore(
     "cluster",
     {
@@ -104,7 +110,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       server: config.vault.serverForEso,
       mountPath: backend.kvPath,
       vaultNamespace: config.vault.namespace,
-      ca: vaultCaTrust(config),
+      ca: trust.clusterCa,
       auth: tokenAuth?.storeAuth ?? {
         kind: "kubernetes",
         mountPath: backend.authPath,
@@ -114,10 +120,11 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       },
       conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
-    { dependsOn: [eso, backend, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
+    { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
   );
 
-  const tenants = buildTenants(config, backend, eso, store, vaultProvider);
+  const tenants = buildTenants(config, backend, eso, store, vaultProvider, trust);
+  const extras = buildExtras(config, { backend, eso, vaultProvider });
 
   return {
     vaultProvider,
@@ -126,6 +133,8 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     store,
     tenants,
     tokenRenewer: tokenAuth?.renewer,
+    trust,
+    extras,
     outputs: {
       environment: config.environment,
       storeName: store.storeName,
@@ -155,7 +164,7 @@ function storeConditions(config: PlatformConfig) {
 }
 
 /** Tenants are independent of each other: each depends only on the shared platform pieces. */
-function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider): TenantNamespace[] {
+function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider, trust: Trust): TenantNamespace[] {
   if (config.tenants.length === 0) return [];
   const { tenancy } = config;
   const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
@@ -184,7 +193,9 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           authPath: backend.authPath,
           audience: config.kubernetesAuth.audience,
           vaultServer: config.vault.serverForEso,
-          ca: vaultCaTrust(config),
+          ca: trust.tenantCa,
+          caConfigMap: trust.tenantCaConfigMap,
+          push: t.push,
           vaultNamespace: config.vault.namespace,
           policy,
           tokenTtlSeconds: config.eso.tokenTtlSeconds,
@@ -197,11 +208,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           podSecurity: tenancy.podSecurity,
           externalSecrets: t.externalSecrets,
         },
-        { providers: { vault: vaultProvider }, dependsOn: [backend, eso] },
+        { providers: { vault: vaultProvider }, dependsOn: [backend, eso, ...trust.dependsOn] },
       ),
   );
-}
-
-function vaultCaTrust(config: PlatformConfig) {
-  return config.vault.caCertPem ? ({ kind: "bundle", pem: config.vault.caCertPem } as const) : undefined;
 }

@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
-import { tenantReadPolicy } from "../policies/vault/builders";
+import { tenantPushPolicy, tenantReadPolicy } from "../policies/vault/builders";
+import { pushSecretManifest } from "./lib/push";
+import { PushConfig, tenantPushPolicyName } from "./lib/push-config";
 import { ESO_API, VaultCaTrust } from "./lib/eso";
 import type { ExternalSecretConfig } from "./lib/tenancy-config";
 import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec, tenantVaultName } from "./lib/tenant";
@@ -50,6 +52,18 @@ export interface TenantNamespaceArgs {
   readonly podSecurity?: "restricted" | "baseline" | "privileged";
   /** ExternalSecrets to declare, keys relative to `subtree`. Default: none. */
   readonly externalSecrets?: readonly ExternalSecretConfig[];
+  /**
+   * Vault's CA as a ConfigMap in the tenant's namespace (key `key`), which the
+   * SecretStore references through `caProvider`; overrides `ca`. Used when the
+   * CA is delivered by ConfigMap or issued by cert-manager. Default: none.
+   */
+  readonly caConfigMap?: { readonly name: string; readonly key: string; readonly pem: pulumi.Input<string> };
+  /**
+   * Grant PushSecret: an extra policy `tenant-<name>-push` with create/read/update
+   * (and delete with `allowDelete`) on the tenant's own subtree, and the tenant's
+   * PushSecrets (remote keys relative to `subtree`). Isolated store mode only. Default: none.
+   */
+  readonly push?: PushConfig;
 }
 
 /**
@@ -67,9 +81,18 @@ export class TenantNamespace extends pulumi.ComponentResource {
   /** HCL of the tenant's own policy; undefined in templated mode. */
   public readonly policyHcl?: string;
   public readonly storeName: pulumi.Output<string>;
+  /** HCL of the tenant's push policy; undefined without push. */
+  public readonly pushPolicyHcl?: string;
 
   constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:TenantNamespace", name, {}, opts);
+    if (args.push && args.store.mode !== "isolated") {
+      throw new Error(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
+    }
+    const deleting = args.push?.secrets.find((ps) => ps.deletionPolicy === "Delete");
+    if (deleting && !args.push!.allowDelete) {
+      throw new Error(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
+    }
     const labels = tenantLabels(args.name, args.owner);
     const saName = args.serviceAccountName ?? "vault-secrets";
     const vaultName = tenantVaultName(args.name);
@@ -116,6 +139,12 @@ export class TenantNamespace extends pulumi.ComponentResource {
       policyName = pulumi.output(args.policy.policyName);
     }
 
+    const tokenPolicies: pulumi.Input<string>[] = [policyName];
+    if (args.push) {
+      this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(tenantPushPolicyName(args.name), args.kvPath, args.subtree, args.push.allowDelete));
+      tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: tenantPushPolicyName(args.name), policy: this.pushPolicyHcl }, { parent: this }).name);
+    }
+
     const role = new vault.kubernetes.AuthBackendRole(
       `${name}-role`,
       {
@@ -125,7 +154,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
         boundServiceAccountNamespaces: [args.name],
         audience: args.audience,
         aliasNameSource: "serviceaccount_uid",
-        tokenPolicies: [policyName],
+        tokenPolicies,
         tokenTtl: args.tokenTtlSeconds,
         tokenMaxTtl: args.tokenMaxTtlSeconds,
       },
@@ -136,6 +165,20 @@ export class TenantNamespace extends pulumi.ComponentResource {
     let storeDeps: pulumi.Resource[] = [];
     if (args.store.mode === "isolated") {
       const storeName = args.store.name ?? "vault";
+      let ca = args.ca;
+      const caDeps: pulumi.Resource[] = [];
+      if (args.caConfigMap) {
+        const cm = args.caConfigMap;
+        caDeps.push(
+          new k8s.core.v1.ConfigMap(
+            `${name}-vault-ca`,
+            { metadata: { name: cm.name, namespace: ns.metadata.name, labels }, data: { [cm.key]: cm.pem } },
+            { parent: this },
+          ),
+        );
+        // A namespaced store's caProvider has no namespace: the ConfigMap is in the store's own.
+        ca = { kind: "provider", type: "ConfigMap", name: cm.name, key: cm.key };
+      }
       const spec = pulumi.all([args.authPath, role.roleName]).apply(([authPath, roleName]) =>
         tenantSecretStoreSpec({
           server: args.vaultServer,
@@ -144,7 +187,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           role: roleName,
           serviceAccountName: saName,
           audience: args.audience,
-          ca: args.ca,
+          ca,
           vaultNamespace: args.vaultNamespace,
         }),
       );
@@ -156,7 +199,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: { name: storeName, namespace: ns.metadata.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
           spec,
         },
-        { parent: this, dependsOn: [sa] },
+        { parent: this, dependsOn: [sa, ...caDeps] },
       );
       storeRef = { name: store.metadata.name, kind: "SecretStore" };
       storeDeps = [store];
@@ -189,6 +232,15 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: manifest.metadata,
           spec: manifest.spec,
         },
+        { parent: this, dependsOn: [ns, ...storeDeps] },
+      );
+    }
+
+    for (const ps of args.push?.secrets ?? []) {
+      const manifest = pulumi.output(storeRef.name).apply((storeName) => pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName, labels }));
+      new k8s.apiextensions.CustomResource(
+        `${name}-push-${ps.name}`,
+        { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: manifest.metadata, spec: manifest.spec },
         { parent: this, dependsOn: [ns, ...storeDeps] },
       );
     }

@@ -68,7 +68,7 @@ test("exports what a user needs", async () => {
 
 test("two isolated tenants with their own policies, roles, stores and auth-delegator bindings (client JWT mode)", () => {
   const policies = engine.ofType("vault:index/policy:Policy").map((p) => p.inputs.name).sort();
-  expect(policies).toEqual(["external-secrets-read", "tenant-team-a", "tenant-team-b"]);
+  expect(policies).toEqual(["external-secrets-read", "tenant-team-a", "tenant-team-a-push", "tenant-team-b"]);
   const stores = engine.ofType("kubernetes:external-secrets.io/v1:SecretStore").map((s) => s.inputs.metadata.namespace).sort();
   expect(stores).toEqual(["team-a", "team-b"]);
   const delegators = engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").map((c) => c.inputs.subjects[0].namespace).sort();
@@ -76,8 +76,17 @@ test("two isolated tenants with their own policies, roles, stores and auth-deleg
   expect(engine.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((c) => c.inputs.metadata.name)).toEqual(["namespace-developer"]);
 });
 
-test("Vault isolates the tenants as emitted: each role's parsed policies reach its own subtree only", async () => {
-  const tenants = await emittedTenants(engine, "secret");
+test("Vault isolates the tenants as emitted: each role's parsed policies reach its own subtree only (team-a may push there)", async () => {
+  const tenants = await emittedTenants(engine, "secret", ["team-a"]);
   expect(tenants.map((t) => t.name).sort()).toEqual(["team-a", "team-b"]);
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+});
+
+test("team-a's PushSecret from the stack file writes under its own subtree through its own store", () => {
+  const ps = engine.ofType("kubernetes:external-secrets.io/v1alpha1:PushSecret");
+  expect(ps).toHaveLength(1);
+  expect(ps[0].inputs.metadata).toMatchObject({ name: "generated-api-key", namespace: "team-a" });
+  expect(ps[0].inputs.spec.secretStoreRefs).toEqual([{ name: "vault", kind: "SecretStore" }]);
+  expect(ps[0].inputs.spec.data[0].match.remoteRef).toEqual({ remoteKey: "acme/dev/clusters/kind/apps/team-a/generated/api-key", property: "key" });
+  expect(engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.inputs.roleName === "tenant-team-a")!.inputs.tokenPolicies).toEqual(["tenant-team-a", "tenant-team-a-push"]);
 });

@@ -67,7 +67,7 @@ test("every Kubernetes object validates; every policy parses", async () => {
 
 test("templated tenancy: one identity-templated policy, every tenant role uses it, no per-tenant policies", async () => {
   const policies = engine.ofType("vault:index/policy:Policy");
-  expect(policies.map((p) => p.inputs.name).sort()).toEqual(["external-secrets-read", "vault-eso-tenants"]);
+  expect(policies.map((p) => p.inputs.name).sort()).toEqual(["external-secrets-read", "prometheus-metrics", "vault-eso-tenants"]);
   const templated = policies.find((p) => p.inputs.name === "vault-eso-tenants")!.inputs.policy as string;
   const accessor = engine.named("vault-k8s-auth").name; // the mock accessor is derived from the mount's name
   expect(templated).toContain(

@@ -11,7 +11,8 @@ import fc from "fast-check";
 import { parseStackConfig, PlatformConfig, tenantSubtree } from "../components/lib/config";
 import { tenantVaultName } from "../components/lib/tenant";
 import { compileAcl, VAULT_DEFAULT_POLICY } from "../policies/vault/acl";
-import { templatedTenantPolicy, tenantReadPolicy } from "../policies/vault/builders";
+import { templatedTenantPolicy, tenantPushPolicy, tenantReadPolicy } from "../policies/vault/builders";
+import { tenantPushPolicyName } from "../components/lib/push-config";
 import type { Capability, VaultPolicy } from "../policies/vault/model";
 import { flat, validSections } from "./helpers/fixtures";
 import { ACCESSOR, identityOf, isolationViolations } from "./helpers/isolation";
@@ -43,24 +44,26 @@ function configFor(names: readonly string[], pathTemplate: string, policy: "perT
   return parseStackConfig(flat(sections), { secretKeys: new Set(), readFile: () => "" }).config;
 }
 
-/** Each tenant's token policies, built by the same builders the components call. */
-function rolePolicies(config: PlatformConfig): Map<string, VaultPolicy[]> {
+/** Each tenant's token policies, built by the same builders the components call; `push` tenants get their push policy too. */
+function rolePolicies(config: PlatformConfig, push: ReadonlySet<string> = new Set()): Map<string, VaultPolicy[]> {
   const out = new Map<string, VaultPolicy[]>();
   const templated = templatedTenantPolicy("vault-eso-tenants", config.kv.path, ACCESSOR, (t) => tenantSubtree(config.tenancy, config.environment, t));
   for (const t of config.tenants) {
     const own = config.tenancy.policy === "templated" ? templated : tenantReadPolicy(tenantVaultName(t.name), config.kv.path, t.subtree);
-    out.set(t.name, [own, VAULT_DEFAULT_POLICY]);
+    const pushPolicy = push.has(t.name) ? [tenantPushPolicy(tenantPushPolicyName(t.name), config.kv.path, t.subtree, true)] : [];
+    out.set(t.name, [own, ...pushPolicy, VAULT_DEFAULT_POLICY]);
   }
   return out;
 }
 
 describe.each(["perTenant", "templated"] as const)("%s policies", (mode) => {
-  test("every tenant reaches its own subtree and nothing of any other tenant, for generated tenant sets", () => {
+  test("every tenant reaches its own subtree and nothing of any other tenant, for generated tenant sets, with and without push", () => {
     fc.assert(
-      fc.property(tenantNames, fc.constantFrom(...TEMPLATES), (names, template) => {
+      fc.property(tenantNames, fc.constantFrom(...TEMPLATES), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (names, template, pushFlags) => {
         const config = configFor(names, template, mode);
-        const policies = rolePolicies(config);
-        const tenants = config.tenants.map((t) => ({ name: t.name, subtree: t.subtree, policies: policies.get(t.name)! }));
+        const push = new Set(config.tenants.filter((_, i) => pushFlags[i % pushFlags.length]).map((t) => t.name));
+        const policies = rolePolicies(config, push);
+        const tenants = config.tenants.map((t) => ({ name: t.name, subtree: t.subtree, policies: policies.get(t.name)!, push: push.has(t.name) }));
         expect(isolationViolations(config.kv.path, tenants, config.tenancy.serviceAccountName)).toEqual([]);
       }),
       { numRuns: 60 },

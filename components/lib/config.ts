@@ -13,6 +13,11 @@ import { mountProblem, subtreeProblem } from "../../policies/vault/paths";
 import { checkTenants, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "./tenancy-config";
 import { renderPathTemplate } from "../../policies/vault/paths";
 import { checkTokenAuth, resolveTokenAuth, TokenAuthConfig, tokenAuthSchema } from "./token-auth-config";
+import { checkTls, tlsSchema, TlsConfig } from "./tls-config";
+import { auditSchema, AuditDeviceConfig, checkAudit, effectiveAuditDevices } from "./audit-config";
+import { checkObservability, observabilitySchema, ObservabilityConfig } from "./observability-config";
+import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
+import { checkPush } from "./push-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 
 export const PROJECT = "vault-eso";
@@ -108,6 +113,10 @@ const rawSchema = z.strictObject({
   tenancy: tenancySchema.prefault({}),
   tenants: z.array(tenantSchema).default([]),
   tokenAuth: tokenAuthSchema.prefault({}),
+  tls: tlsSchema.prefault({}),
+  observability: observabilitySchema.prefault({}),
+  audit: auditSchema.prefault({}),
+  networkPolicies: networkSchema.prefault({}),
   vaultToken: z.string().min(1).optional(),
   reviewerJwt: z.string().min(1).optional(),
 });
@@ -171,6 +180,11 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
     },
     issue,
   );
+  checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso: c.vault.serverForEso ?? c.vault.address, skipTlsVerify: c.vault.skipTlsVerify }, issue);
+  checkObservability(c.observability, issue);
+  checkAudit(c.audit, c.environment, issue);
+  checkNetwork(c.networkPolicies, issue);
+  checkPush(c.tenants, c.tenancy.mode, issue);
   if (c.store.namespaceSelector && Object.keys(c.store.namespaceSelector).length === 0) {
     issue(["store", "namespaceSelector"], "an empty selector matches every namespace. Fix: give at least one label, or use allowAllNamespaces: true");
   }
@@ -181,6 +195,7 @@ function platformNamespaces(c: Raw): string[] {
   const out = [c.eso.namespace];
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
   if (c.tokenAuth.enabled) out.push(c.tokenAuth.namespace);
+  if (c.tls.certManager.enabled && c.tls.certManager.install) out.push(c.tls.certManager.namespace);
   return out;
 }
 
@@ -243,6 +258,11 @@ export interface PlatformConfig {
   readonly tenants: ReadonlyArray<TenantConfig & { readonly subtree: string }>;
   /** Token auth for the ClusterSecretStore, renewed and rotated by a CronJob (TokenRenewer). */
   readonly tokenAuth: TokenAuthConfig;
+  readonly tls: TlsConfig;
+  readonly observability: ObservabilityConfig;
+  /** Audit devices in effect (prod's default applied). */
+  readonly audit: { readonly devices: readonly AuditDeviceConfig[] };
+  readonly networkPolicies: NetworkConfig;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -350,6 +370,10 @@ export function parseStackConfig(
     tenancy: raw.tenancy,
     tenants: raw.tenants.map((t) => ({ ...t, subtree: t.path ?? tenantSubtree(raw.tenancy, raw.environment, t.name) })),
     tokenAuth: resolveTokenAuth(raw.tokenAuth),
+    tls: raw.tls,
+    observability: raw.observability,
+    audit: { devices: effectiveAuditDevices(raw.audit, raw.environment) },
+    networkPolicies: raw.networkPolicies,
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;

@@ -73,6 +73,17 @@ export function esoChartValues(a: EsoValuesArgs): Record<string, unknown> {
   return values;
 }
 
+/** Deep merge of Helm values: objects merge key by key, anything else in `extra` replaces. */
+export function mergeValues(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  for (const [k, v] of Object.entries(extra)) {
+    const b = out[k];
+    out[k] = isObj(b) && isObj(v) ? mergeValues(b, v) : v;
+  }
+  return out;
+}
+
 export type VaultStoreAuth =
   | {
       readonly kind: "kubernetes";

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { isDns1123Label } from "./names";
 import { checked, dnsLabel, dnsSubdomain } from "./schema-helpers";
 import { pathTemplateProblem, subtreeProblem } from "../../policies/vault/paths";
+import { pushSchema } from "./push-config";
 
 /** Go-style duration, as ESO's `refreshInterval` takes it ("1h", "30m", "1h30m", "0" to disable). */
 const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
@@ -92,6 +93,8 @@ export const tenantSchema = z.strictObject({
     })
     .prefault({}),
   externalSecrets: z.array(externalSecret).default([]),
+  /** Grant PushSecret (write to the tenant's own subtree) and declare its PushSecrets. Default: none. */
+  push: pushSchema.optional(),
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;

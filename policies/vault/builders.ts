@@ -47,3 +47,27 @@ export function namespaceIdentityTemplate(accessor: string): string {
 export function templatedTenantPolicy(name: string, mount: string, accessor: string, subtreeFor: (tenant: string) => string): VaultPolicy {
   return { name, rules: kvReadRules(mount, subtreeFor(namespaceIdentityTemplate(accessor))) };
 }
+
+/**
+ * Write access for PushSecret to one subtree: ESO writes the value to
+ * `data/<p>` and its `managed-by: external-secrets` custom metadata to
+ * `metadata/<p>`, reads both to check ownership, and with
+ * `deletionPolicy: Delete` deletes both. Nothing outside the subtree.
+ */
+export function kvPushRules(mount: string, subtree: string, allowDelete: boolean): PathRule[] {
+  const del = allowDelete ? (["delete"] as const) : [];
+  return [
+    { path: `${kvDataPath(mount, subtree)}/*`, capabilities: ["create", "read", "update", ...del] },
+    { path: `${kvMetadataPath(mount, subtree)}/*`, capabilities: ["create", "read", "update", "list", ...del] },
+  ];
+}
+
+/** A push tenant's extra policy (attached next to its read policy, in both policy modes). */
+export function tenantPushPolicy(name: string, mount: string, subtree: string, allowDelete: boolean): VaultPolicy {
+  return { name, rules: kvPushRules(mount, subtree, allowDelete) };
+}
+
+/** Prometheus reading Vault's telemetry: `sys/metrics` only. */
+export function metricsReadPolicy(name: string): VaultPolicy {
+  return { name, rules: [{ path: "sys/metrics", capabilities: ["read", "list"] }] };
+}

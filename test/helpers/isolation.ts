@@ -18,6 +18,8 @@ export interface TenantIdentity {
   readonly subtree: string;
   /** The role's token policies (plus `default` where the role keeps it). */
   readonly policies: VaultPolicy[];
+  /** Granted PushSecret: may write its own subtree (never another's). */
+  readonly push?: boolean;
 }
 
 /** The identity a tenant's Kubernetes login gets: the alias metadata Vault's kubernetes auth sets. */
@@ -27,7 +29,7 @@ export function identityOf(namespace: string, serviceAccount: string): IdentityC
 }
 
 /** Every violation of isolation among `tenants`; empty when it holds. */
-export function isolationViolations(mount: string, tenants: ReadonlyArray<{ name: string; subtree: string; policies: VaultPolicy[] }>, serviceAccount: string): string[] {
+export function isolationViolations(mount: string, tenants: readonly TenantIdentity[], serviceAccount: string): string[] {
   const out: string[] = [];
   for (const a of tenants) {
     const acl = compileAcl(a.policies, identityOf(a.name, serviceAccount));
@@ -60,19 +62,23 @@ export function isolationViolations(mount: string, tenants: ReadonlyArray<{ name
     for (const path of outside) {
       for (const cap of GRANTS) if (acl.allows(cap, path)) out.push(`${a.name} can ${cap} ${path}`);
     }
-    // Read-only: not even its own secrets can be written or destroyed.
-    for (const cap of ["create", "update", "patch", "delete"] as Capability[]) if (acl.allows(cap, `${mount}/data/${a.subtree}/db`)) out.push(`${a.name} can ${cap} its own secret`);
+    // Without push a tenant is read-only: not even its own secrets can be written.
+    if (a.push) {
+      for (const cap of ["create", "update"] as Capability[]) if (!acl.allows(cap, `${mount}/data/${a.subtree}/db`)) out.push(`${a.name} has push but cannot ${cap} its own secret`);
+    } else {
+      for (const cap of ["create", "update", "patch", "delete"] as Capability[]) if (acl.allows(cap, `${mount}/data/${a.subtree}/db`)) out.push(`${a.name} can ${cap} its own secret`);
+    }
   }
   return out;
 }
 
-
 /**
  * The tenants of a program run under mocks, as Vault would see them: each
  * tenant namespace's role, its policies parsed from the emitted HCL (the
- * mock accessor swapped for ACCESSOR), plus `default`.
+ * mock accessor swapped for ACCESSOR), plus `default`. `pushTenants` are the
+ * tenants the stack file grants PushSecret: only they may write (their own subtree).
  */
-export async function emittedTenants(engine: MockEngine, mount: string): Promise<TenantIdentity[]> {
+export async function emittedTenants(engine: MockEngine, mount: string, pushTenants: readonly string[] = []): Promise<TenantIdentity[]> {
   const parsed = new Map<string, VaultPolicy>();
   for (const p of vaultPolicies(engine.resources)) parsed.set(p.name, await parsePolicyHcl(p.name, p.policy));
   const auth = engine.ofType("vault:index/authBackend:AuthBackend")[0];
@@ -93,6 +99,6 @@ export async function emittedTenants(engine: MockEngine, mount: string): Promise
     });
     const dataRule = policies[0].rules.find((r) => r.path.startsWith(`${mount}/data/`))!;
     const subtree = dataRule.path.slice(`${mount}/data/`.length, -"/*".length).replace(/\{\{[^}]+\}\}/, ns);
-    return { name: ns, subtree, policies: [...policies, VAULT_DEFAULT_POLICY] };
+    return { name: ns, subtree, policies: [...policies, VAULT_DEFAULT_POLICY], push: pushTenants.includes(ns) };
   });
 }

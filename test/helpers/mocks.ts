@@ -9,6 +9,8 @@ export interface Registered {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, any>;
+  /** A read of an existing resource (`Resource.get`), not one the program creates. */
+  readonly read?: boolean;
 }
 
 export interface MockEngine {
@@ -21,6 +23,9 @@ export interface MockEngine {
   settle(): Promise<void>;
 }
 
+/** The CA certificate the mock "finds" in Secrets the program reads back (cert-manager's CA Secret). */
+export const MOCK_CA_PEM = "-----BEGIN CERTIFICATE-----\nbW9jayBjZXJ0LW1hbmFnZXIgQ0E=\n-----END CERTIFICATE-----\n";
+
 /** The base64 JWT the mock token controller "fills" service-account token Secrets with. */
 export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
 
@@ -29,8 +34,13 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const read = args.id !== undefined && args.id !== "";
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, ...(read ? { read } : {}) });
         const state: Record<string, any> = { ...args.inputs };
+        if (read && args.type === "kubernetes:core/v1:Secret") {
+          const [namespace, name] = String(args.id).split("/");
+          return { id: args.id!, state: { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, data: { "ca.crt": Buffer.from(MOCK_CA_PEM).toString("base64") } } };
+        }
         if (args.type === "vault:index/authBackend:AuthBackend") {
           state.accessor = `auth_${args.inputs.type}_${args.name}`;
         }

@@ -19,7 +19,7 @@ export async function runProgram(stack: string): Promise<{ engine: MockEngine; p
 /** Kubernetes resource types are `kubernetes:<group>/<version>:<Kind>`; Helm releases are not objects. */
 export function k8sObjects(resources: readonly Registered[]): K8sObject[] {
   return resources
-    .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"))
+    .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.read)
     .map((r) => {
       const { apiVersion, kind } = r.inputs;
       if (!apiVersion || !kind) throw new Error(`${r.type} ${r.name} registered without apiVersion/kind`);

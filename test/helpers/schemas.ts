@@ -1,7 +1,7 @@
 /**
  * Validates Kubernetes objects against the published schemas
  * (`kubernetes-models` for core groups, `@kubernetes-models/external-secrets`
- * for ESO). Both are ESM-only: loaded with dynamic `import()` (jest ESM mode).
+ * for ESO, `@kubernetes-models/cert-manager` and `@kubernetes-models/prometheus-operator`). Both are ESM-only: loaded with dynamic `import()` (jest ESM mode).
  * An object whose apiVersion has no schema here is an error, never a pass.
  */
 import { parse as parseHcl } from "@cdktf/hcl2json";
@@ -24,6 +24,12 @@ function modulePath(apiVersion: string, kind: string): string {
   if (group === "") return `kubernetes-models/${version}/${kind}`;
   if (group === "external-secrets.io" || group === "generators.external-secrets.io") {
     return `@kubernetes-models/external-secrets/${group}/${version}/${kind}`;
+  }
+  if (group === "cert-manager.io" || group === "acme.cert-manager.io") {
+    return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
+  }
+  if (group === "monitoring.coreos.com") {
+    return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
   }
   if (group.endsWith(".k8s.io") || ["apps", "batch", "policy", "autoscaling"].includes(group)) {
     return `kubernetes-models/${group}/${version}/${kind}`;

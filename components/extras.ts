@@ -1,0 +1,184 @@
+/**
+ * Wiring for TLS trust, observability, audit and NetworkPolicies, called
+ * from `buildPlatform`. Each function takes the validated config and the
+ * platform pieces it needs; the decisions live in pure functions here so
+ * tests read them directly.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type * as vault from "@pulumi/vault";
+import { auditWarnings } from "./lib/audit-config";
+import type { PlatformConfig } from "./lib/config";
+import type { VaultCaTrust } from "./lib/eso";
+import { esoMonitoringValues } from "./lib/monitoring";
+import { MANAGED_BY_LABELS } from "./lib/options";
+import { parseDuration } from "./lib/duration";
+import type { EsoInstall } from "./eso-install";
+import { EsoNetworkPolicies } from "./eso-network-policies";
+import { Observability } from "./observability";
+import { VaultAudit } from "./vault-audit";
+import type { VaultBackend } from "./vault-backend";
+import { VaultTrust } from "./vault-trust";
+import { ESO_CHART } from "./lib/eso";
+
+/** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
+export const CA_KEY = "ca.crt";
+
+/** How stores trust Vault, decided from config alone (the cert-manager CA PEM is filled in by `buildTrust`). */
+export type TrustPlan =
+  | { readonly mode: "systemRoots" }
+  | { readonly mode: "caBundle"; readonly pem: string }
+  | { readonly mode: "configMap"; readonly pem: string; readonly configMapName: string }
+  | { readonly mode: "certManager"; readonly configMapName: string };
+
+export function trustPlan(config: PlatformConfig): TrustPlan {
+  const { tls } = config;
+  if (tls.certManager.enabled) return { mode: "certManager", configMapName: tls.caConfigMapName };
+  const pem = config.vault.caCertPem;
+  if (!pem) return { mode: "systemRoots" };
+  return tls.caDelivery === "configMap" ? { mode: "configMap", pem, configMapName: tls.caConfigMapName } : { mode: "caBundle", pem };
+}
+
+export interface Trust {
+  /** CA trust of the ClusterSecretStore. */
+  readonly clusterCa?: VaultCaTrust;
+  /** CA trust of tenant SecretStores when inline (`caBundle`). */
+  readonly tenantCa?: VaultCaTrust;
+  /** A ConfigMap each tenant namespace gets, referenced by its SecretStore's `caProvider`. */
+  readonly tenantCaConfigMap?: { readonly name: string; readonly key: string; readonly pem: pulumi.Input<string> };
+  /** What the ClusterSecretStore must wait for. */
+  readonly dependsOn: pulumi.Resource[];
+  readonly vaultTrust?: VaultTrust;
+}
+
+/** TLS trust for every store: external CA (inline or ConfigMap) or cert-manager's in-cluster CA. */
+export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
+  const plan = trustPlan(config);
+  switch (plan.mode) {
+    case "systemRoots":
+      return { dependsOn: [] };
+    case "caBundle": {
+      const ca: VaultCaTrust = { kind: "bundle", pem: plan.pem };
+      return { clusterCa: ca, tenantCa: ca, dependsOn: [] };
+    }
+    case "configMap": {
+      const cm = new k8s.core.v1.ConfigMap("vault-ca-eso", {
+        metadata: { name: plan.configMapName, namespace: eso.namespace, labels: { ...MANAGED_BY_LABELS } },
+        data: { [CA_KEY]: plan.pem },
+      });
+      return {
+        clusterCa: { kind: "provider", type: "ConfigMap", name: plan.configMapName, key: CA_KEY, namespace: config.eso.namespace },
+        tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: plan.pem },
+        dependsOn: [cm],
+      };
+    }
+    case "certManager": {
+      const cm = config.tls.certManager;
+      const trust = new VaultTrust("vault-tls", {
+        install: cm.install,
+        chartVersion: cm.chartVersion,
+        certManagerNamespace: cm.namespace,
+        caName: cm.caName,
+        caDuration: cm.caDuration,
+        server: cm.server,
+      });
+      return {
+        clusterCa: trust.clusterCa,
+        tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: trust.caPem },
+        dependsOn: [trust],
+        vaultTrust: trust,
+      };
+    }
+  }
+}
+
+/** Chart values for ESO's ServiceMonitor and Grafana dashboard. */
+export function esoExtraValues(config: PlatformConfig): Record<string, unknown> {
+  const o = config.observability;
+  return esoMonitoringValues({
+    serviceMonitor: o.prometheusOperator,
+    grafanaDashboard: o.prometheusOperator && (o.grafanaDashboard ?? true),
+    labels: o.selectorLabels,
+  });
+}
+
+/** Things that are allowed but deserve a line in `pulumi up`'s output. */
+export function configWarnings(config: PlatformConfig): string[] {
+  const out = [...auditWarnings(config.audit.devices, config.environment)];
+  if (config.vault.caCertPem && !config.vault.caCertFile && config.vault.address.startsWith("https:")) {
+    out.push(
+      "vault.caCert reaches the stores, but the Pulumi Vault provider only reads a CA from a file: give the same PEM as vault.caCertFile (or export VAULT_CACERT) so `pulumi up` can verify Vault too.",
+    );
+  }
+  const n = config.networkPolicies;
+  if (n.enabled && n.apiServerCidrs.length === 0) {
+    out.push(
+      "networkPolicies: without apiServerCidrs ESO may open TCP " + n.apiServerPorts.join("/") + " to any address (the Kubernetes API rule). Set vault-eso:networkPolicies.apiServerCidrs to the control plane's addresses (kubectl get endpoints kubernetes).",
+    );
+  }
+  return out;
+}
+
+export interface Extras {
+  readonly audit: VaultAudit;
+  readonly observability?: Observability;
+  readonly networkPolicies?: EsoNetworkPolicies;
+}
+
+/** Audit devices, monitoring, NetworkPolicies: each depends only on what it uses. */
+export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }): Extras {
+  for (const w of configWarnings(config)) pulumi.log.warn(w);
+  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider } });
+
+  const o = config.observability;
+  const alertsOn = o.prometheusOperator && (o.alerts.enabled ?? true);
+  let observability: Observability | undefined;
+  if (o.vaultMetrics.enabled || alertsOn) {
+    const m = o.vaultMetrics;
+    observability = new Observability(
+      "observability",
+      {
+        vaultMetrics: m.enabled
+          ? {
+              authPath: p.backend.authPath,
+              policy: m.policy,
+              role: m.role,
+              namespace: m.namespace,
+              serviceAccountName: m.serviceAccountName,
+              audience: m.audience ?? config.kubernetesAuth.audience,
+              tokenTtlSeconds: parseTtl(m.tokenTtl),
+              authDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
+            }
+          : undefined,
+        alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute } : undefined,
+      },
+      // The rule's CRD comes with the Prometheus operator; the chart must be up so the namespace exists.
+      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend, p.eso] },
+    );
+  }
+
+  let networkPolicies: EsoNetworkPolicies | undefined;
+  const n = config.networkPolicies;
+  if (n.enabled) {
+    networkPolicies = new EsoNetworkPolicies(
+      "eso-egress",
+      {
+        namespace: config.eso.namespace,
+        release: ESO_CHART.name,
+        vaultServer: config.vault.serverForEso,
+        vaultCidrs: n.vaultCidrs,
+        apiServerCidrs: n.apiServerCidrs,
+        apiServerPorts: n.apiServerPorts,
+        dns: n.dns,
+      },
+      { dependsOn: [p.eso] },
+    );
+  }
+  return { audit, observability, networkPolicies };
+}
+
+function parseTtl(v: string): number {
+  const s = parseDuration(v);
+  if (s === undefined) throw new Error(`invalid duration ${v} (the config contract should have rejected it)`);
+  return s;
+}

@@ -1,0 +1,92 @@
+/**
+ * Config `vault-eso:tenants[].push`: a tenant allowed to write into its own
+ * Vault subtree with PushSecrets (`external-secrets.io/v1alpha1`). Pure.
+ *
+ * Push is a per-tenant grant: the tenant's role gets one extra policy,
+ * `tenant-<name>-push`, with `create`/`read`/`update` (and `delete` when
+ * allowed) on `data/` and `metadata/` of its own subtree. That policy is
+ * per tenant in both policy modes: a templated policy is the same for every
+ * tenant, so it cannot grant write to some tenants only.
+ */
+import { z } from "zod";
+import { checked, dnsSubdomain } from "./schema-helpers";
+import { subtreeProblem } from "../../policies/vault/paths";
+
+const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
+
+const remoteKey = checked((v) => {
+  const p = subtreeProblem(v);
+  return p ? `remoteKey ${p}. Fix: give the path relative to the tenant's subtree, e.g. "db/generated"` : undefined;
+});
+
+const pushSecret = z.strictObject({
+  name: dnsSubdomain("the PushSecret name"),
+  /** The Kubernetes Secret (in the tenant's namespace) whose keys are pushed. */
+  secretName: dnsSubdomain("the source Secret name"),
+  refreshInterval: z.string().regex(GO_DURATION, { error: 'refreshInterval must be a Go duration like "1h" or "10m". Fix: e.g. "1h"' }).default("1h"),
+  /** Replace: overwrite what ESO wrote before; IfNotExists: write once, never overwrite. */
+  updatePolicy: z.enum(["Replace", "IfNotExists"]).default("Replace"),
+  /** Delete: remove the Vault secret when the PushSecret (or an entry) goes; None: leave it. Delete needs push.allowDelete. */
+  deletionPolicy: z.enum(["Delete", "None"]).default("None"),
+  data: z
+    .array(
+      z.strictObject({
+        /** Key of the source Secret. */
+        secretKey: z.string().min(1),
+        /** Vault path, relative to the tenant's subtree. */
+        remoteKey,
+        /** Property inside the Vault secret; default: ESO writes the key's value under the Secret key name. */
+        property: z.string().min(1).optional(),
+      }),
+    )
+    .min(1, { error: "a PushSecret needs at least one data entry. Fix: list { secretKey, remoteKey }" }),
+});
+
+export const pushSchema = z.strictObject({
+  /** Grant `delete` too (needed by PushSecrets with deletionPolicy: Delete). Default false. */
+  allowDelete: z.boolean().default(false),
+  secrets: z.array(pushSecret).default([]),
+});
+
+export type PushConfig = z.infer<typeof pushSchema>;
+export type PushSecretConfig = PushConfig["secrets"][number];
+
+/** The name of a push tenant's extra Vault policy. */
+export function tenantPushPolicyName(tenant: string): string {
+  return `tenant-${tenant}-push`;
+}
+
+export function checkPush(
+  tenants: ReadonlyArray<{ readonly name: string; readonly push?: PushConfig }>,
+  mode: "isolated" | "shared",
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const names = new Set(tenants.map((t) => t.name));
+  tenants.forEach((t, i) => {
+    if (!t.push) return;
+    if (names.has(`${t.name}-push`)) {
+      issue(["tenants", i, "push"], `the push policy "${tenantPushPolicyName(t.name)}" would be the same Vault policy as tenant "${t.name}-push"'s own. Fix: rename one of the two tenants`);
+    }
+    if (mode === "shared") {
+      issue(["tenants", i, "push"], 'push needs tenancy.mode "isolated": in shared mode every tenant uses the ClusterSecretStore, so ESO\'s one identity would write into Vault for every namespace. Fix: set tenancy.mode: isolated, or remove push');
+    }
+    const psNames = new Set<string>();
+    const targets = new Map<string, string>();
+    t.push.secrets.forEach((ps, j) => {
+      if (psNames.has(ps.name)) issue(["tenants", i, "push", "secrets", j, "name"], "duplicates another PushSecret of this tenant. Fix: rename it");
+      psNames.add(ps.name);
+      if (ps.deletionPolicy === "Delete" && !t.push!.allowDelete) {
+        issue(["tenants", i, "push", "secrets", j, "deletionPolicy"], "Delete needs the delete capability in Vault. Fix: set tenants[].push.allowDelete: true, or use deletionPolicy: None");
+      }
+      ps.data.forEach((d, k) => {
+        // Two PushSecrets writing one Vault key (and property) would overwrite each other on every refresh.
+        const target = `${d.remoteKey}#${d.property ?? ""}`;
+        const other = targets.get(target);
+        if (other !== undefined && other !== ps.name) {
+          issue(["tenants", i, "push", "secrets", j, "data", k, "remoteKey"], `"${d.remoteKey}" is also written by PushSecret "${other}": they would overwrite each other. Fix: give each its own remoteKey or property`);
+        }
+        targets.set(target, ps.name);
+      });
+    });
+  });
+}
