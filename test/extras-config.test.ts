@@ -166,6 +166,7 @@ const bad: Array<[string, () => RawSections, string, string, string]> = [
   ["duplicate PushSecret names", () => ({ ...validSections(), tenants: [tenant({ push: push([ps(), ps({ data: [{ secretKey: "x", remoteKey: "other" }] })]) })] }), "vault-eso:tenants[0].push.secrets[1].name", '"db-pass"', "duplicates"],
   ["push policy name colliding with a tenant's", () => ({ ...validSections(), tenants: [tenant({ push: push([ps()]) }), { name: "team-a-push" }] }), "vault-eso:tenants[0].push", '{"secrets"', 'tenant "team-a-push"'],
   ["push config with an unknown key", () => ({ ...validSections(), tenants: [tenant({ push: { enabled: true } })] }), "vault-eso:tenants[0].push.enabled", "true", "not a known setting"],
+  ["token auth with only the cert-manager CA", () => certManager({}, { tokenAuth: { enabled: true } }), "vault-eso:tokenAuth.enabled", "true", "renewer verifies Vault's certificate"],
   ["PushSecret on an invalid update policy", () => ({ ...validSections(), tenants: [tenant({ push: push([ps({ updatePolicy: "Overwrite" })]) })] }), "vault-eso:tenants[0].push.secrets[0].updatePolicy", '"Overwrite"', '"Replace", "IfNotExists"'],
 ];
 

@@ -169,6 +169,10 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
     issue(["store", "allowAllNamespaces"], "allowAllNamespaces contradicts store.namespaces/namespaceSelector. Fix: remove one of them");
   }
   checkTokenAuth(c.tokenAuth, issue);
+  const serverForEso = c.vault.serverForEso ?? c.vault.address;
+  if (c.tokenAuth.enabled && scheme(serverForEso) === "https:" && !c.vault.caCert && !c.vault.caCertFile && c.tls.certManager.enabled) {
+    issue(["tokenAuth", "enabled"], "the token renewer verifies Vault's certificate with vault.caCert/caCertFile only, and the cert-manager CA is not in config. Fix: also give the CA as vault.caCertFile (e.g. exported from the cert-manager CA Secret's ca.crt), or use Kubernetes auth");
+  }
   checkTenants(
     c.tenants,
     {
@@ -180,7 +184,7 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
     },
     issue,
   );
-  checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso: c.vault.serverForEso ?? c.vault.address, skipTlsVerify: c.vault.skipTlsVerify }, issue);
+  checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso, skipTlsVerify: c.vault.skipTlsVerify }, issue);
   checkObservability(c.observability, issue);
   checkAudit(c.audit, c.environment, issue);
   checkNetwork(c.networkPolicies, issue);
