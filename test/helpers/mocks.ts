@@ -9,6 +9,12 @@ export interface Registered {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, any>;
+  /**
+   * The `protect` option exactly as the SDK sent it to the engine (the
+   * RegisterResourceRequest, parent's value inherited); mocks' `newResource`
+   * does not see options, so `installMocks` reads it from the request.
+   */
+  readonly protect?: boolean;
 }
 
 export interface MockEngine {
@@ -26,10 +32,11 @@ export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
 
 export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
   const resources: Registered[] = [];
+  const protect = new Map<string, boolean>();
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(`${args.type}::${args.name}`) });
         const state: Record<string, any> = { ...args.inputs };
         if (args.type === "vault:index/authBackend:AuthBackend") {
           state.accessor = `auth_${args.inputs.type}_${args.name}`;
@@ -50,6 +57,7 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
     stack,
     false,
   );
+  recordProtect(protect);
 
   return {
     resources,
@@ -73,6 +81,21 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
         }
       }
     },
+  };
+}
+
+/**
+ * Records `protect` from each RegisterResourceRequest the mock monitor gets
+ * (before it calls `newResource`), keyed `type::name`.
+ */
+function recordProtect(into: Map<string, boolean>): void {
+  type Request = { getType(): string; getName(): string; getProtect(): boolean };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): unknown } | undefined;
+  if (!monitor) throw new Error("installMocks: no mock monitor after setMocks");
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    into.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    return register(req, cb);
   };
 }
 

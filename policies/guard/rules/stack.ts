@@ -1,0 +1,227 @@
+/**
+ * Stack-level rules: each tenant has its own Vault role and store, and no
+ * two tenants' Vault reach overlaps (every policy in the stack, resolved for
+ * each tenant's identity and evaluated with the ACL evaluator).
+ */
+import { TENANT_LABEL } from "../../../components/lib/tenant";
+import { compileAcl, resolveTemplates } from "../../vault/acl";
+import type { PathRule, VaultPolicy } from "../../vault/model";
+import { GuardResource, isUnknown, StackRule, StackViolation, Undecided } from "../rule";
+import { k8sType } from "./kubernetes";
+import { namespaceIdentity, policyOf, VAULT_TYPES } from "./vault";
+
+export { TENANT_LABEL };
+
+export interface TenantView {
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly namespaceResource: GuardResource;
+  /** Kubernetes auth roles whose bound namespaces include this one. */
+  readonly roles: GuardResource[];
+  /** SecretStores in this namespace. */
+  readonly stores: GuardResource[];
+}
+
+const isNamespace = (r: GuardResource) => r.type === "kubernetes:core/v1:Namespace";
+const labelsOf = (r: GuardResource): Record<string, unknown> => {
+  const l = r.props.metadata?.labels;
+  return l && typeof l === "object" && !isUnknown(l) ? l : {};
+};
+
+/** Tenants in the stack: namespaces labelled `vault-eso.io/tenant`, with the roles bound to them and their stores. */
+export function tenantsOf(resources: readonly GuardResource[]): TenantView[] {
+  return resources
+    .filter((r) => isNamespace(r) && typeof labelsOf(r)[TENANT_LABEL] === "string" && typeof r.props.metadata?.name === "string")
+    .map((ns) => {
+      const name = ns.props.metadata.name as string;
+      return {
+        tenant: labelsOf(ns)[TENANT_LABEL] as string,
+        namespace: name,
+        namespaceResource: ns,
+        roles: resources.filter((r) => r.type === VAULT_TYPES.k8sRole && Array.isArray(r.props.boundServiceAccountNamespaces) && r.props.boundServiceAccountNamespaces.includes(name)),
+        stores: resources.filter((r) => {
+          const t = k8sType(r.type);
+          return t?.group === "external-secrets.io" && t.kind === "SecretStore" && r.props.metadata?.namespace === name;
+        }),
+      };
+    });
+}
+
+/** Roles whose bound namespaces are not known yet: they could bind any tenant. */
+const rolesWithUnknownNamespaces = (resources: readonly GuardResource[]) =>
+  resources.filter((r) => r.type === VAULT_TYPES.k8sRole && (isUnknown(r.props.boundServiceAccountNamespaces) || (Array.isArray(r.props.boundServiceAccountNamespaces) && r.props.boundServiceAccountNamespaces.some(isUnknown))));
+
+export const tenantOwnRoleAndStore: StackRule<{ allowSharedTenancy: boolean }> = {
+  name: "tenant-own-role-and-store",
+  description:
+    "Every tenant namespace (labelled vault-eso.io/tenant) has exactly one Kubernetes auth role bound to it, that role binds that namespace alone, and the tenant has its own SecretStore that logs in with that role, so Vault (not only Kubernetes RBAC) sees which tenant asks. " +
+    "Fix: onboard tenants with TenantNamespace in isolated mode; set allowSharedTenancy to accept tenants served by the ClusterSecretStore.",
+  enforcementLevel: "mandatory",
+  config: { schema: { allowSharedTenancy: { type: "boolean" } }, defaults: { allowSharedTenancy: false } },
+  check(resources, c) {
+    const out: Array<StackViolation | Undecided> = rolesWithUnknownNamespaces(resources).map((r) => new Undecided("a role's bound namespaces are not known until apply", r.urn));
+    for (const t of tenantsOf(resources)) {
+      const urn = t.namespaceResource.urn;
+      if (t.roles.length !== 1) out.push({ message: `tenant "${t.tenant}" has ${t.roles.length} Vault roles bound to namespace ${t.namespace}; it needs exactly one of its own`, urn });
+      for (const role of t.roles) {
+        const bound: unknown[] = role.props.boundServiceAccountNamespaces;
+        if (bound.length !== 1) out.push({ message: `role "${role.props.roleName}" binds ${JSON.stringify(bound)}: a tenant's role binds the tenant's namespace only`, urn: role.urn });
+      }
+      if (c.allowSharedTenancy) continue;
+      if (t.stores.length === 0) {
+        out.push({ message: `tenant "${t.tenant}" has no SecretStore of its own in ${t.namespace}`, urn });
+        continue;
+      }
+      if (t.roles.length !== 1) continue;
+      const roleName = t.roles[0].props.roleName;
+      for (const store of t.stores) {
+        const auth = store.props.spec?.provider?.vault?.auth;
+        const storeRole = isUnknown(auth) ? auth : auth?.kubernetes?.role;
+        if (isUnknown(storeRole) || isUnknown(roleName)) out.push(new Undecided("a store's or role's name is not known until apply", store.urn));
+        else if (storeRole !== roleName) {
+          out.push({ message: `SecretStore ${t.namespace}/${store.props.metadata?.name} logs in as ${JSON.stringify(storeRole ?? "(no kubernetes auth)")}, not as the tenant's role "${roleName}"`, urn: store.urn });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** A policy path as a pattern: its segments; when `prefix`, the last one is a string prefix (the path ended in `*`). */
+interface Pattern {
+  readonly segs: readonly string[];
+  readonly prefix: boolean;
+}
+
+const toPattern = (path: string): Pattern => (path.endsWith("*") ? { segs: path.slice(0, -1).split("/"), prefix: true } : { segs: path.split("/"), prefix: false });
+
+/**
+ * A concrete path both patterns match (Vault's `+` = one segment, trailing
+ * `*` = string prefix), or undefined when they share none.
+ */
+export function commonPath(a: Pattern, b: Pattern): string | undefined {
+  const fill = (s: string) => (s === "+" || s === "" ? "w" : s);
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const aLast = a.prefix && i === a.segs.length - 1;
+    const bLast = b.prefix && i === b.segs.length - 1;
+    if (i >= a.segs.length || i >= b.segs.length) return i >= a.segs.length && i >= b.segs.length ? out.join("/") : undefined;
+    const [sa, sb] = [a.segs[i], b.segs[i]];
+    if (aLast || bLast) {
+      // One side accepts any continuation from here: the segment must agree, then the other side's rest fills the path.
+      const [p, other, otherLast, otherPattern] = aLast ? [sa, sb, bLast, b] : [sb, sa, aLast, a];
+      let seg: string;
+      if (otherLast) {
+        if (other.startsWith(p)) seg = other;
+        else if (p.startsWith(other)) seg = p;
+        else return undefined;
+        return [...out, seg || "w"].join("/");
+      }
+      if (other === "+") seg = `${p}w`;
+      else if (other.startsWith(p)) seg = other;
+      else return undefined;
+      const rest = otherPattern.segs.slice(i + 1).map((s, j, all) => (otherPattern.prefix && j === all.length - 1 ? `${s}w` : fill(s)));
+      return [...out, seg, ...rest].join("/");
+    }
+    if (sa === sb) out.push(fill(sa));
+    else if (sa === "+") out.push(sb);
+    else if (sb === "+") out.push(sa);
+    else return undefined;
+  }
+}
+
+interface Reach {
+  readonly tenant: TenantView;
+  readonly role: GuardResource;
+  readonly policies: VaultPolicy[];
+  /** Granting rules on the KV mounts, templates resolved for this tenant. */
+  readonly rules: PathRule[];
+  readonly acl: ReturnType<typeof compileAcl>;
+}
+
+export const tenantReachDisjoint: StackRule<{ trustedExternalPolicies: string[] }> = {
+  name: "tenant-reach-disjoint",
+  description:
+    "No two tenants' Vault identities may reach a common path on the KV mounts. For each tenant, the policies its role attaches (identity templates resolved for the tenant's namespace) are evaluated with the ACL evaluator; for every pair of tenants and every pair of granting rules, a path both rules match is computed and checked against both tenants' full ACLs (deny and priority included). " +
+    "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy is listed in trustedExternalPolicies. " +
+    "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment); never attach one tenant's policy to another's role.",
+  enforcementLevel: "mandatory",
+  config: { schema: { trustedExternalPolicies: { type: "array", items: { type: "string" } } }, defaults: { trustedExternalPolicies: ["default"] } },
+  async check(resources, c) {
+    const out: Array<StackViolation | Undecided> = [];
+    const byName = new Map<string, { policy?: VaultPolicy; resource: GuardResource }>();
+    for (const r of resources) {
+      if (r.type !== VAULT_TYPES.policy || typeof r.props.name !== "string") continue;
+      const policy = await policyOf(r).catch(() => undefined); // unparseable policies: vault-policy-least-privilege reports them
+      byName.set(r.props.name, { policy, resource: r });
+    }
+    const kvMounts = new Set(resources.filter((r) => r.type === VAULT_TYPES.mount && typeof r.props.path === "string").map((r) => r.props.path as string));
+    const onKv = (path: string) => {
+      const first = path.split("/")[0];
+      return kvMounts.size > 0 ? kvMounts.has(first) : !["sys", "auth", "cubbyhole", "identity"].includes(first);
+    };
+
+    const reaches: Reach[] = [];
+    for (const t of tenantsOf(resources)) {
+      if (t.roles.length === 0) continue; // tenant-own-role-and-store reports it
+      for (const role of t.roles) {
+        const names: unknown = role.props.tokenPolicies;
+        if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) {
+          out.push(new Undecided(`the policies of role "${role.props.roleName}" are not known until apply`, role.urn));
+          continue;
+        }
+        const policies: VaultPolicy[] = [];
+        let decided = true;
+        for (const n of Array.isArray(names) ? (names as string[]) : []) {
+          const found = byName.get(n);
+          if (found?.policy) policies.push(found.policy);
+          else if (found && isUnknown(found.resource.props.policy)) {
+            out.push(new Undecided(`the text of policy "${n}" is not known until apply`, found.resource.urn));
+            decided = false;
+          } else if (!found && !c.trustedExternalPolicies.includes(n)) {
+            out.push({ message: `tenant "${t.tenant}": role "${role.props.roleName}" attaches policy "${n}", which this stack does not write, so its reach cannot be checked`, urn: role.urn });
+          }
+        }
+        if (!decided) continue;
+        const sa = Array.isArray(role.props.boundServiceAccountNames) && typeof role.props.boundServiceAccountNames[0] === "string" ? role.props.boundServiceAccountNames[0] : "probe-sa";
+        const identity = namespaceIdentity(policies, t.namespace, sa);
+        const rules = policies.flatMap((p) =>
+          p.rules
+            .filter((r) => !r.capabilities.includes("deny"))
+            .map((r) => ({ ...r, path: resolveTemplates(r.path, identity) }))
+            .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
+        );
+        reaches.push({ tenant: t, role, policies, rules, acl: compileAcl(policies, identity) });
+      }
+    }
+
+    for (let i = 0; i < reaches.length; i++) {
+      for (let j = i + 1; j < reaches.length; j++) {
+        const [a, b] = [reaches[i], reaches[j]];
+        if (a.tenant === b.tenant) continue;
+        const shared = firstSharedPath(a, b);
+        if (shared) {
+          out.push({
+            message: `tenants "${a.tenant.tenant}" and "${b.tenant.tenant}" both reach "${shared.path}" (${a.tenant.tenant}: ${shared.a}; ${b.tenant.tenant}: ${shared.b})`,
+            urn: a.role.urn,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function firstSharedPath(a: Reach, b: Reach): { path: string; a: string; b: string } | undefined {
+  for (const ra of a.rules) {
+    for (const rb of b.rules) {
+      const path = commonPath(toPattern(ra.path), toPattern(rb.path));
+      if (path === undefined) continue;
+      const [ca, cb] = [a.acl.capabilities(path), b.acl.capabilities(path)];
+      if (ca.size > 0 && cb.size > 0) return { path, a: [...ca].join(","), b: [...cb].join(",") };
+    }
+  }
+  return undefined;
+}
+
+export const STACK_RULES = [tenantOwnRoleAndStore, tenantReachDisjoint] as const;
