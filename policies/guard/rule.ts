@@ -93,7 +93,10 @@ export function configSchema<C>(rule: RuleBase<C>): { properties: Record<string,
   return { properties };
 }
 
-/** The engine applies schema defaults; the test harness may pass none, so fill them here too. */
+/** The "Fix: ..." part of a description, which Pulumi Cloud shows as remediation steps. */
+const remediation = (description: string) => description.split("Fix: ")[1];
+
+/** Each rule gets every tunable: keys missing from the pack config (or a harness without config) take the rule's defaults. */
 export function withDefaults<C>(rule: RuleBase<C>, given: Partial<C> | undefined): C {
   return { ...(rule.config?.defaults ?? ({} as C)), ...(given ?? {}) } as C;
 }
@@ -140,6 +143,7 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPoli
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
+    remediationSteps: remediation(rule.description),
     configSchema: configSchema(rule),
     validateResource: async (args, reportViolation) => {
       const { value, unknownError } = materialize(args.props);
@@ -160,6 +164,7 @@ export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
+    remediationSteps: remediation(rule.description),
     configSchema: configSchema(rule),
     validateStack: async (args, reportViolation) => {
       const unknownErrors = new Map<string, Error>();
