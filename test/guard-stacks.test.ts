@@ -35,6 +35,7 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     expect(rs.filter(byType(ROLE))).toHaveLength(tenants.length + 1);
     // The KV mount's protect flag is the one the SDK sent to the engine, not an assumption.
     expect(rs.filter(byType("vault:index/mount:Mount")).map((r) => r.protect)).toEqual([true]);
+    expect(rs.filter(byType(POLICY)).every((r) => r.protect === false)).toBe(true);
     expect(rs.filter(byType("kubernetes:helm.sh/v3:Release")).map((r) => r.props.version)).toEqual(["2.9.0"]);
   });
 });
