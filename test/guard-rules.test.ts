@@ -45,7 +45,9 @@ describe("vault-policy-least-privilege", () => {
     ["token creation with any role", [["auth/token/create/*", ["update"]]], "under auth/ and not in allowedSystemPaths"],
     ["token creation without a role", [["auth/token/create", ["update"]]], "under auth/"],
     ["more than read/list on sys/metrics", [["sys/metrics", ["read", "update"]]], "grants update; allowedSystemPaths permits only read, list"],
-    ["a bare * path", [["*", ["read"]]], "reaches sys/ and auth/"],
+    ["a bare * path", [["*", ["read"]]], "reaches sys/, auth/ or identity/"],
+    ["a leading slash (Vault ignores it)", [["/sys/mounts", ["read"]]], "under sys/"],
+    ["identity/ (entity aliases decide templated policies)", [["identity/entity-alias/*", ["update"]]], "under identity/ and not in allowedSystemPaths"],
     ["the whole mount (seed 004)", [["secret/*", ["create", "read", "update", "delete", "list", "patch"]]], 'on a whole mount ("secret")'],
     ["all data of the mount (seed 000)", [["secret/data/*", ["read", "list"]]], "whole mount"],
     ["every key's metadata", [["secret/metadata/*", ["list"]]], "whole mount"],
@@ -381,6 +383,10 @@ describe("tenant-reach-disjoint", () => {
   test("fails a shared policy whose paths forgot the identity template (every tenant reads the same subtree)", async () => {
     const same = [policy("vault-eso-tenants", renderPolicyHcl(tenantReadPolicy("vault-eso-tenants", "secret", "acme/apps"))), ...["team-a", "team-b"].flatMap((t) => tenant(t, { policyName: "vault-eso-tenants", policyHcl: "" }))];
     expect(await violations([kvMount, ...same], rule)).toHaveLength(1);
+  });
+  test("a leading slash does not hide an overlap", async () => {
+    const a = tenant("team-a", { policyHcl: hcl([["/secret/data/acme/apps/team-b/*", ["read"]]]) });
+    expect(await violations([kvMount, ...a, ...tenant("team-b")], rule)).toHaveLength(1);
   });
   test("finds overlaps that no single probe of either rule would hit (+ against a subtree)", async () => {
     const a = tenant("team-a", { policyHcl: hcl([["secret/data/acme/apps/+/config/*", ["read"]]]) });

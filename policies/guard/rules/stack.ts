@@ -8,7 +8,7 @@ import { compileAcl, resolveTemplates } from "../../vault/acl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { GuardResource, isUnknown, StackRule, StackViolation, Undecided } from "../rule";
 import { k8sType } from "./kubernetes";
-import { namespaceIdentity, policyOf, VAULT_TYPES } from "./vault";
+import { namespaceIdentity, normalizePath, policyOf, VAULT_TYPES } from "./vault";
 
 export { TENANT_LABEL };
 
@@ -188,7 +188,7 @@ export const tenantReachDisjoint: StackRule<{ trustedExternalPolicies: string[] 
         const rules = policies.flatMap((p) =>
           p.rules
             .filter((r) => !r.capabilities.includes("deny"))
-            .map((r) => ({ ...r, path: resolveTemplates(r.path, identity) }))
+            .map((r) => ({ ...r, path: resolveTemplates(normalizePath(r.path), identity) }))
             .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
         );
         reaches.push({ tenant: t, role, policies, rules, acl: compileAcl(policies, identity) });

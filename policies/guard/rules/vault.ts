@@ -54,6 +54,12 @@ const PROBE = "~probe~";
 /** KV v2 API segments between the mount and the secret path. */
 const KV_API = ["data", "metadata", "delete", "undelete", "destroy", "subkeys"];
 
+/** Vault ignores a leading "/" in policy paths. */
+export const normalizePath = (path: string) => path.replace(/^\/+/, "");
+
+/** Roots that hold Vault's own configuration, auth methods and identities: only allow-listed endpoints there. */
+const SYSTEM_ROOTS = ["sys", "auth", "identity"];
+
 const hasGlob = (path: string) => path.includes("*") || path.split("/").includes("+");
 
 /** Whether the single `rule` reaches `path` (Vault's own matching, via the ACL evaluator). */
@@ -77,7 +83,7 @@ export interface LeastPrivilegeConfig {
 export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
   name: "vault-policy-least-privilege",
   description:
-    "A Vault policy written by this stack may not grant `sudo`, may not reach anything under sys/ or auth/ except the listed endpoints (the token renewer's own lookup-self/renew-self/revoke-self and auth/token/create/<role>, read/list on sys/metrics), and may not grant a whole mount with a wildcard (`secret/*`, `secret/data/*`, `secret/+/...`). " +
+    "A Vault policy written by this stack may not grant `sudo`, may not reach anything under sys/, auth/ or identity/ except the listed endpoints (the token renewer's own lookup-self/renew-self/revoke-self and auth/token/create/<role>, read/list on sys/metrics), and may not grant a whole mount with a wildcard (`secret/*`, `secret/data/*`, `secret/+/...`). " +
     "Fix: grant only the subtree the identity needs, e.g. read on `secret/data/<scope>/*` and read, list on `secret/metadata/<scope>/*`; or add an endpoint to allowedSystemPaths.",
   enforcementLevel: "mandatory",
   config: {
@@ -97,13 +103,14 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
     const { policy, findings } = await parsedPolicy(r);
     if (!policy) return findings;
     const out: Finding[] = [];
-    for (const rule of policy.rules) {
+    for (const written of policy.rules) {
+      const rule = { ...written, path: normalizePath(written.path) };
       const caps = rule.capabilities;
       if (caps.includes("deny")) continue;
       if (caps.includes("sudo")) out.push(`path "${rule.path}" grants sudo`);
       const first = rule.path.split("/")[0];
-      if (first === "sys" || first === "auth") {
-        const allowed = Object.entries(c.allowedSystemPaths).find(([p]) => !hasGlob(rule.path) && matchesAllowed(rule.path, p));
+      if (SYSTEM_ROOTS.includes(first)) {
+        const allowed = Object.entries(c.allowedSystemPaths).find(([p]) => !hasGlob(rule.path) && !rule.path.includes("{{") && matchesAllowed(rule.path, p));
         if (!allowed) out.push(`path "${rule.path}" is under ${first}/ and not in allowedSystemPaths`);
         else {
           const extra = caps.filter((cap) => !allowed[1].includes(cap));
@@ -111,8 +118,8 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
         }
         continue;
       }
-      if (["sys/mounts", "sys/policies/acl/p", "auth/kubernetes/role/r", "auth/token/create"].some((p) => reaches(rule, p))) {
-        out.push(`path "${rule.path}" is a wildcard that reaches sys/ and auth/`);
+      if (["sys/mounts", "sys/policies/acl/p", "auth/kubernetes/role/r", "auth/token/create", "identity/entity/id/e"].some((p) => reaches(rule, p))) {
+        out.push(`path "${rule.path}" is a wildcard that reaches sys/, auth/ or identity/`);
         continue;
       }
       if (first === "cubbyhole") continue; // per-token storage: a wildcard there reaches only the token's own cubbyhole
@@ -185,7 +192,7 @@ export const tenantPolicyInSubtree: ResourceRule<TenantSubtreeConfig> = {
     let subtree = "";
     for (const rule of policy.rules) {
       if (rule.capabilities.includes("deny")) continue;
-      const path = resolve(rule.path);
+      const path = normalizePath(resolve(rule.path));
       if (path.includes("{{")) {
         out.push(`path "${rule.path}" uses a template other than the service account's namespace`);
         continue;
