@@ -396,6 +396,23 @@ describe("tenant-reach-disjoint", () => {
     const a = tenant("team-a", { policyHcl: hcl([["secret/data/acme/apps/*", ["read"]], ["secret/data/acme/apps/team-b/*", ["deny"]], ["secret/metadata/acme/apps/team-b/*", ["deny"]]]) });
     expect(await violations([kvMount, ...a, ...tenant("team-b")], rule)).toEqual([]);
   });
+  test("a ClusterSecretStore whose identity reaches a tenant's subtree fails unless shared tenancy is accepted", async () => {
+    const eso: R[] = [
+      policy("eso-read", hcl([["secret/data/acme/*", ["read"]]])),
+      { type: "vault:kubernetes/authBackendRole:AuthBackendRole", name: "eso-role", props: { roleName: "external-secrets", boundServiceAccountNames: ["external-secrets"], boundServiceAccountNamespaces: ["external-secrets"], tokenPolicies: ["eso-read"] } },
+      {
+        type: "kubernetes:external-secrets.io/v1:ClusterSecretStore",
+        name: "cluster",
+        props: { metadata: { name: "vault-backend" }, spec: { provider: { vault: { auth: { kubernetes: { role: "external-secrets", serviceAccountRef: { name: "external-secrets", namespace: "external-secrets" } } } } } } },
+      },
+    ];
+    expect(await violations([kvMount, ...eso, ...tenant("team-a")], rule)).toEqual([
+      'ClusterSecretStore "vault-backend" (role "external-secrets") reaches "secret/data/acme/apps/team-a/w" of tenant "team-a": every namespace the store serves can read it',
+    ]);
+    expect(await violations([kvMount, ...eso, ...tenant("team-a")], rule, { [rule]: { allowSharedTenancy: true } })).toEqual([]);
+    const besides = [policy("eso-read", hcl([["secret/data/acme/shared/*", ["read"]]])), ...eso.slice(1)];
+    expect(await violations([kvMount, ...besides, ...tenant("team-a")], rule)).toEqual([]);
+  });
   test("a role attaching a policy the stack does not write fails unless trusted", async () => {
     const ext = tenant("team-a", { tokenPolicies: ["tenant-team-a", "legacy-admin"] });
     expect(await violations([kvMount, ...ext], rule)).toEqual([expect.stringContaining('attaches policy "legacy-admin"')]);

@@ -7,6 +7,7 @@
 import type { GuardResource } from "../policies/guard/rule";
 import { mutate, registeredFor, runGuard, UNKNOWN_WIRE, violationsOf } from "./helpers/guard";
 import { readStackFile } from "./helpers/stack-file";
+import { flat, validSections } from "./helpers/fixtures";
 
 const stacks: Record<string, GuardResource[]> = {};
 
@@ -15,6 +16,8 @@ beforeAll(async () => {
     const { config, secretKeys } = readStackFile(stack);
     stacks[stack] = await registeredFor(stack, config, secretKeys);
   }
+  const shared = { ...validSections(), tenancy: { mode: "shared", org: "acme", cluster: "kind" }, tenants: [{ name: "team-a" }, { name: "team-b" }] };
+  stacks.shared = await registeredFor("dev", flat(shared));
 });
 
 const byType = (type: string) => (r: GuardResource) => r.type === type;
@@ -94,6 +97,24 @@ describe("broken variants are caught", () => {
     expect(v.map((m) => m.split(":")[0]).sort()).toEqual(["k8s-auth-role-binding", "kv-mount-protected", "vault-policy-least-privilege", "vault-token-lifetime"]);
   });
 
+});
+
+test("shared tenancy (tenants on the ClusterSecretStore) is flagged by both stack rules until accepted in the pack config", async () => {
+  expect(violationsOf(await runGuard(stacks.shared))).toEqual([
+    'tenant-own-role-and-store: tenant "team-a" has no SecretStore of its own in team-a',
+    'tenant-own-role-and-store: tenant "team-b" has no SecretStore of its own in team-b',
+    expect.stringMatching(/^tenant-reach-disjoint: ClusterSecretStore "vault-backend" \(role "external-secrets"\) reaches "secret\/data\/acme\/dev\/clusters\/kind\/apps\/team-a\/.*" of tenant "team-a"/),
+    expect.stringMatching(/^tenant-reach-disjoint: ClusterSecretStore "vault-backend" .* of tenant "team-b"/),
+  ]);
+  const accepted = { "tenant-own-role-and-store": { allowSharedTenancy: true }, "tenant-reach-disjoint": { allowSharedTenancy: true } };
+  expect(await runGuard(stacks.shared, accepted)).toEqual([]);
+});
+
+test("a cluster-store scope above the tenants' paths (dev): the store's identity reaches every tenant", async () => {
+  const broken = mutate(stacks.dev, (r) => r.type === POLICY && r.props.name === "external-secrets-read", (r) => ({ ...r, props: { ...r.props, policy: r.props.policy.replaceAll("secret/data/dev/shared/*", "secret/data/acme/dev/*") } }));
+  const v = violationsOf(await runGuard(broken));
+  expect(v).toHaveLength(2);
+  expect(v.every((m) => m.startsWith('tenant-reach-disjoint: ClusterSecretStore "vault-backend"'))).toBe(true);
 });
 
 test("preview of a first deployment (prod): unknown policy names and templated text are undecided, never a crash or a silent pass", async () => {

@@ -131,22 +131,35 @@ export function commonPath(a: Pattern, b: Pattern): string | undefined {
 }
 
 interface Reach {
-  readonly tenant: TenantView;
+  /** Who: `tenant "x"` or `ClusterSecretStore "y"`. */
+  readonly who: string;
+  /** The tenant (undefined for a ClusterSecretStore's identity). */
+  readonly tenant?: TenantView;
   readonly role: GuardResource;
-  readonly policies: VaultPolicy[];
-  /** Granting rules on the KV mounts, templates resolved for this tenant. */
+  /** Granting rules on the KV mounts, templates resolved for this identity. */
   readonly rules: PathRule[];
   readonly acl: ReturnType<typeof compileAcl>;
 }
 
-export const tenantReachDisjoint: StackRule<{ trustedExternalPolicies: string[] }> = {
+export interface ReachConfig {
+  /** Policy names a role may attach although the stack does not write them (their reach is not checked). */
+  trustedExternalPolicies: string[];
+  /** Whether a ClusterSecretStore's identity may reach tenants' paths (shared tenancy). */
+  allowSharedTenancy: boolean;
+}
+
+export const tenantReachDisjoint: StackRule<ReachConfig> = {
   name: "tenant-reach-disjoint",
   description:
-    "No two tenants' Vault identities may reach a common path on the KV mounts. For each tenant, the policies its role attaches (identity templates resolved for the tenant's namespace) are evaluated with the ACL evaluator; for every pair of tenants and every pair of granting rules, a path both rules match is computed and checked against both tenants' full ACLs (deny and priority included). " +
+    "No two tenants' Vault identities may reach a common path on the KV mounts, and the identity behind a ClusterSecretStore may not reach any tenant's path (any namespace the store serves could read it). " +
+    "Each identity's policies (those its Kubernetes auth role attaches, identity templates resolved for its namespace) are evaluated with the ACL evaluator; for every pair of identities and every pair of granting rules, a path both rules match is computed and checked against both full ACLs (deny and priority included). " +
     "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy is listed in trustedExternalPolicies. " +
-    "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment); never attach one tenant's policy to another's role.",
+    "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment), keep the cluster store's scope beside the tenants' paths, and never attach one tenant's policy to another's role; set allowSharedTenancy for tenants served by the ClusterSecretStore.",
   enforcementLevel: "mandatory",
-  config: { schema: { trustedExternalPolicies: { type: "array", items: { type: "string" } } }, defaults: { trustedExternalPolicies: ["default"] } },
+  config: {
+    schema: { trustedExternalPolicies: { type: "array", items: { type: "string" } }, allowSharedTenancy: { type: "boolean" } },
+    defaults: { trustedExternalPolicies: ["default"], allowSharedTenancy: false },
+  },
   async check(resources, c) {
     const out: Array<StackViolation | Undecided> = [];
     const byName = new Map<string, { policy?: VaultPolicy; resource: GuardResource }>();
@@ -161,50 +174,75 @@ export const tenantReachDisjoint: StackRule<{ trustedExternalPolicies: string[] 
       return kvMounts.size > 0 ? kvMounts.has(first) : !["sys", "auth", "cubbyhole", "identity"].includes(first);
     };
 
-    const reaches: Reach[] = [];
+    /** The reach of whoever logs in with `role` from `namespace`; undefined when it cannot be decided. */
+    const reachOf = (who: string, role: GuardResource, namespace: string, tenant?: TenantView): Reach | undefined => {
+      const names: unknown = role.props.tokenPolicies;
+      if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) {
+        out.push(new Undecided(`the policies of role "${role.props.roleName}" are not known until apply`, role.urn));
+        return undefined;
+      }
+      const policies: VaultPolicy[] = [];
+      let decided = true;
+      for (const n of Array.isArray(names) ? (names as string[]) : []) {
+        const found = byName.get(n);
+        if (found?.policy) policies.push(found.policy);
+        else if (found && isUnknown(found.resource.props.policy)) {
+          out.push(new Undecided(`the text of policy "${n}" is not known until apply`, found.resource.urn));
+          decided = false;
+        } else if (!found && !c.trustedExternalPolicies.includes(n)) {
+          out.push({ message: `${who}: role "${role.props.roleName}" attaches policy "${n}", which this stack does not write, so its reach cannot be checked`, urn: role.urn });
+        }
+      }
+      if (!decided) return undefined;
+      const accounts = role.props.boundServiceAccountNames;
+      const sa = Array.isArray(accounts) && typeof accounts[0] === "string" ? accounts[0] : "probe-sa";
+      const identity = namespaceIdentity(policies, namespace, sa);
+      const rules = policies.flatMap((p) =>
+        p.rules
+          .filter((r) => !r.capabilities.includes("deny"))
+          .map((r) => ({ ...r, path: resolveTemplates(normalizePath(r.path), identity) }))
+          .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
+      );
+      return { who, tenant, role, rules, acl: compileAcl(policies, identity) };
+    };
+
+    const tenants: Reach[] = [];
     for (const t of tenantsOf(resources)) {
-      if (t.roles.length === 0) continue; // tenant-own-role-and-store reports it
       for (const role of t.roles) {
-        const names: unknown = role.props.tokenPolicies;
-        if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) {
-          out.push(new Undecided(`the policies of role "${role.props.roleName}" are not known until apply`, role.urn));
-          continue;
-        }
-        const policies: VaultPolicy[] = [];
-        let decided = true;
-        for (const n of Array.isArray(names) ? (names as string[]) : []) {
-          const found = byName.get(n);
-          if (found?.policy) policies.push(found.policy);
-          else if (found && isUnknown(found.resource.props.policy)) {
-            out.push(new Undecided(`the text of policy "${n}" is not known until apply`, found.resource.urn));
-            decided = false;
-          } else if (!found && !c.trustedExternalPolicies.includes(n)) {
-            out.push({ message: `tenant "${t.tenant}": role "${role.props.roleName}" attaches policy "${n}", which this stack does not write, so its reach cannot be checked`, urn: role.urn });
-          }
-        }
-        if (!decided) continue;
-        const sa = Array.isArray(role.props.boundServiceAccountNames) && typeof role.props.boundServiceAccountNames[0] === "string" ? role.props.boundServiceAccountNames[0] : "probe-sa";
-        const identity = namespaceIdentity(policies, t.namespace, sa);
-        const rules = policies.flatMap((p) =>
-          p.rules
-            .filter((r) => !r.capabilities.includes("deny"))
-            .map((r) => ({ ...r, path: resolveTemplates(normalizePath(r.path), identity) }))
-            .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
-        );
-        reaches.push({ tenant: t, role, policies, rules, acl: compileAcl(policies, identity) });
+        const reach = reachOf(`tenant "${t.tenant}"`, role, t.namespace, t);
+        if (reach) tenants.push(reach);
       }
     }
-
-    for (let i = 0; i < reaches.length; i++) {
-      for (let j = i + 1; j < reaches.length; j++) {
-        const [a, b] = [reaches[i], reaches[j]];
+    for (let i = 0; i < tenants.length; i++) {
+      for (let j = i + 1; j < tenants.length; j++) {
+        const [a, b] = [tenants[i], tenants[j]];
         if (a.tenant === b.tenant) continue;
         const shared = firstSharedPath(a, b);
         if (shared) {
-          out.push({
-            message: `tenants "${a.tenant.tenant}" and "${b.tenant.tenant}" both reach "${shared.path}" (${a.tenant.tenant}: ${shared.a}; ${b.tenant.tenant}: ${shared.b})`,
-            urn: a.role.urn,
-          });
+          out.push({ message: `tenants "${a.tenant?.tenant}" and "${b.tenant?.tenant}" both reach "${shared.path}" (${a.tenant?.tenant}: ${shared.a}; ${b.tenant?.tenant}: ${shared.b})`, urn: a.role.urn });
+        }
+      }
+    }
+
+    if (c.allowSharedTenancy || tenants.length === 0) return out;
+    for (const store of resources.filter((r) => k8sType(r.type)?.group === "external-secrets.io" && k8sType(r.type)?.kind === "ClusterSecretStore")) {
+      const auth = store.props.spec?.provider?.vault?.auth;
+      const k8s = isUnknown(auth) ? auth : auth?.kubernetes;
+      const roleName = isUnknown(k8s) ? k8s : k8s?.role;
+      if (isUnknown(roleName)) {
+        out.push(new Undecided("the ClusterSecretStore's role is not known until apply", store.urn));
+        continue;
+      }
+      if (typeof roleName !== "string") continue; // token auth: no role to evaluate
+      const role = resources.find((r) => r.type === VAULT_TYPES.k8sRole && r.props.roleName === roleName);
+      const ns = k8s?.serviceAccountRef?.namespace ?? (Array.isArray(role?.props.boundServiceAccountNamespaces) ? role?.props.boundServiceAccountNamespaces[0] : undefined);
+      if (!role || typeof ns !== "string") continue; // a role this stack does not write: nothing to evaluate
+      const reach = reachOf(`ClusterSecretStore "${store.props.metadata?.name}"`, role, ns);
+      if (!reach) continue;
+      for (const t of tenants) {
+        const shared = firstSharedPath(reach, t);
+        if (shared) {
+          out.push({ message: `${reach.who} (role "${roleName}") reaches "${shared.path}" of tenant "${t.tenant?.tenant}": every namespace the store serves can read it`, urn: store.urn });
         }
       }
     }
