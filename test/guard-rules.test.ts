@@ -409,13 +409,16 @@ describe("tenant-reach-disjoint", () => {
     expect(await violations([kvMount, ...eso, ...tenant("team-a")], rule)).toEqual([
       'ClusterSecretStore "vault-backend" (role "external-secrets") reaches "secret/data/acme/apps/team-a/w" of tenant "team-a": every namespace the store serves can read it',
     ]);
+    // The same policy on a token the stack mints (a token-auth ClusterSecretStore) is caught too.
+    const token: R = { type: "vault:index/token:Token", name: "eso-token", props: { policies: ["eso-read"], period: "24h", explicitMaxTtl: "720h" } };
+    expect(await violations([kvMount, eso[0], token, ...tenant("team-a")], rule)).toEqual([expect.stringContaining('vault.Token "eso-token" reaches "secret/data/acme/apps/team-a/w"')]);
     expect(await violations([kvMount, ...eso, ...tenant("team-a")], rule, { [rule]: { allowSharedTenancy: true } })).toEqual([]);
     const besides = [policy("eso-read", hcl([["secret/data/acme/shared/*", ["read"]]])), ...eso.slice(1)];
     expect(await violations([kvMount, ...besides, ...tenant("team-a")], rule)).toEqual([]);
   });
   test("a role attaching a policy the stack does not write fails unless trusted", async () => {
     const ext = tenant("team-a", { tokenPolicies: ["tenant-team-a", "legacy-admin"] });
-    expect(await violations([kvMount, ...ext], rule)).toEqual([expect.stringContaining('attaches policy "legacy-admin"')]);
+    expect(await violations([kvMount, ...ext], rule)).toEqual(['tenant "team-a" (role "tenant-team-a") attaches policy "legacy-admin", which this stack does not write, so its reach cannot be checked']);
     expect(await violations([kvMount, ...ext], rule, { [rule]: { trustedExternalPolicies: ["legacy-admin"] } })).toEqual([]);
   });
   test("unknown role policies or policy text (preview) are undecided, and known overlaps are still reported", async () => {

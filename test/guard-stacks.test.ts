@@ -89,7 +89,7 @@ describe("broken variants are caught", () => {
   });
 
   test("vault family: an unprotected KV mount, sudo in the ESO policy, a wildcard role, a periodic token without a max", async () => {
-    const token: GuardResource = { type: "vault:index/token:Token", name: "renewer", urn: "urn:pulumi:prod::vault-eso::vault:index/token:Token::renewer", props: { policies: ["renewer"], period: "768h" }, protect: false };
+    const token: GuardResource = { type: "vault:index/token:Token", name: "renewer", urn: "urn:pulumi:prod::vault-eso::vault:index/token:Token::renewer", props: { policies: ["external-secrets-read"], period: "768h" }, protect: false };
     let broken = mutate(stacks.prod, byType("vault:index/mount:Mount"), (r) => ({ ...r, protect: false }));
     broken = mutate(broken, (r) => r.type === POLICY && r.props.name === "external-secrets-read", (r) => ({ ...r, props: { ...r.props, policy: r.props.policy.replace('"read", "list"', '"read", "list", "sudo"') } }));
     broken = mutate(broken, (r) => r.type === ROLE && r.props.roleName === "external-secrets", (r) => ({ ...r, props: { ...r.props, boundServiceAccountNamespaces: ["*"] } }));

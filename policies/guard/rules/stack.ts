@@ -151,7 +151,7 @@ export interface ReachConfig {
 export const tenantReachDisjoint: StackRule<ReachConfig> = {
   name: "tenant-reach-disjoint",
   description:
-    "No two tenants' Vault identities may reach a common path on the KV mounts, and the identity behind a ClusterSecretStore may not reach any tenant's path (any namespace the store serves could read it). " +
+    "No two tenants' Vault identities may reach a common path on the KV mounts, and neither the identity behind a ClusterSecretStore (any namespace the store serves could read it) nor a vault.Token the stack mints may reach any tenant's path. " +
     "Each identity's policies (those its Kubernetes auth role attaches, identity templates resolved for its namespace) are evaluated with the ACL evaluator; for every pair of identities and every pair of granting rules, a path both rules match is computed and checked against both full ACLs (deny and priority included). " +
     "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy is listed in trustedExternalPolicies. " +
     "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment), keep the cluster store's scope beside the tenants' paths, and never attach one tenant's policy to another's role; set allowSharedTenancy for tenants served by the ClusterSecretStore.",
@@ -174,11 +174,15 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
       return kvMounts.size > 0 ? kvMounts.has(first) : !["sys", "auth", "cubbyhole", "identity"].includes(first);
     };
 
-    /** The reach of whoever logs in with `role` from `namespace`; undefined when it cannot be decided. */
+    /**
+     * The reach of whoever logs in with `role` (a Kubernetes auth role, or a
+     * vault.Token's own `policies`) from `namespace`; undefined when it
+     * cannot be decided.
+     */
     const reachOf = (who: string, role: GuardResource, namespace: string, tenant?: TenantView): Reach | undefined => {
-      const names: unknown = role.props.tokenPolicies;
+      const names: unknown = role.type === VAULT_TYPES.token ? role.props.policies : role.props.tokenPolicies;
       if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) {
-        out.push(new Undecided(`the policies of role "${role.props.roleName}" are not known until apply`, role.urn));
+        out.push(new Undecided(`the policies of ${who} are not known until apply`, role.urn));
         return undefined;
       }
       const policies: VaultPolicy[] = [];
@@ -190,7 +194,7 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
           out.push(new Undecided(`the text of policy "${n}" is not known until apply`, found.resource.urn));
           decided = false;
         } else if (!found && !c.trustedExternalPolicies.includes(n)) {
-          out.push({ message: `${who}: role "${role.props.roleName}" attaches policy "${n}", which this stack does not write, so its reach cannot be checked`, urn: role.urn });
+          out.push({ message: `${who} attaches policy "${n}", which this stack does not write, so its reach cannot be checked`, urn: role.urn });
         }
       }
       if (!decided) return undefined;
@@ -209,7 +213,7 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
     const tenants: Reach[] = [];
     for (const t of tenantsOf(resources)) {
       for (const role of t.roles) {
-        const reach = reachOf(`tenant "${t.tenant}"`, role, t.namespace, t);
+        const reach = reachOf(`tenant "${t.tenant}" (role "${role.props.roleName}")`, role, t.namespace, t);
         if (reach) tenants.push(reach);
       }
     }
@@ -237,13 +241,18 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
       const role = resources.find((r) => r.type === VAULT_TYPES.k8sRole && r.props.roleName === roleName);
       const ns = k8s?.serviceAccountRef?.namespace ?? (Array.isArray(role?.props.boundServiceAccountNamespaces) ? role?.props.boundServiceAccountNamespaces[0] : undefined);
       if (!role || typeof ns !== "string") continue; // a role this stack does not write: nothing to evaluate
-      const reach = reachOf(`ClusterSecretStore "${store.props.metadata?.name}"`, role, ns);
-      if (!reach) continue;
-      for (const t of tenants) {
-        const shared = firstSharedPath(reach, t);
-        if (shared) {
-          out.push({ message: `${reach.who} (role "${roleName}") reaches "${shared.path}" of tenant "${t.tenant?.tenant}": every namespace the store serves can read it`, urn: store.urn });
-        }
+      const reach = reachOf(`ClusterSecretStore "${store.props.metadata?.name}" (role "${roleName}")`, role, ns);
+      for (const t of reach ? tenants : []) {
+        const shared = firstSharedPath(reach!, t);
+        if (shared) out.push({ message: `${reach!.who} reaches "${shared.path}" of tenant "${t.tenant?.tenant}": every namespace the store serves can read it`, urn: store.urn });
+      }
+    }
+    // Tokens the stack mints (e.g. for a ClusterSecretStore with token auth) are shared identities too.
+    for (const token of resources.filter((r) => r.type === VAULT_TYPES.token)) {
+      const reach = reachOf(`vault.Token "${token.name}"`, token, "");
+      for (const t of reach ? tenants : []) {
+        const shared = firstSharedPath(reach!, t);
+        if (shared) out.push({ message: `${reach!.who} reaches "${shared.path}" of tenant "${t.tenant?.tenant}": whoever holds the token can read it`, urn: token.urn });
       }
     }
     return out;
