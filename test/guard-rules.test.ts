@@ -146,7 +146,7 @@ describe("vault-token-lifetime", () => {
   const tokenRole = (props: Record<string, unknown>): R => ({ type: "vault:tokenauth/authBackendRole:AuthBackendRole", name: "t", props: { roleName: "t", ...props } });
   const k8sRole = (props: Record<string, unknown>): R => ({ type: "vault:kubernetes/authBackendRole:AuthBackendRole", name: "k", props });
   test.each<[string, R]>([
-    ["a periodic token with an explicit max TTL", token({ period: "720h", explicitMaxTtl: "2160h" })],
+    ["seed 000's periodic token (period 30d, explicit max 90d)", token({ period: "30d", explicitMaxTtl: "90d" })],
     ["a short-lived token", token({ ttl: "1h" })],
     ["a periodic token role with an explicit max TTL", tokenRole({ tokenPeriod: 2592000, tokenExplicitMaxTtl: 7776000 })],
     ["a non-periodic token role within limits", tokenRole({ tokenTtl: 3600, tokenMaxTtl: 86400 })],
@@ -155,7 +155,7 @@ describe("vault-token-lifetime", () => {
     expect(await violations(r, rule)).toEqual([]);
   });
   test.each<[string, R, string]>([
-    ["seed 000's periodic token without a max", token({ period: "768h" }), "lives for as long as someone renews it"],
+    ["a periodic token without a max", token({ period: "768h" }), "lives for as long as someone renews it"],
     ["a token role without a max", tokenRole({ tokenPeriod: 86400 }), "without tokenExplicitMaxTtl"],
     ["a periodic Kubernetes auth role without a max", k8sRole({ tokenPeriod: 3600 }), "without tokenExplicitMaxTtl"],
     ["a max not above the period", tokenRole({ tokenPeriod: 3600, tokenExplicitMaxTtl: 3600 }), "not longer than the period"],
