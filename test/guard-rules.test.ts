@@ -7,6 +7,7 @@ import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy, templatedTenantPolicy, tenantReadPolicy } from "../policies/vault/builders";
 import { commonPath } from "../policies/guard/rules/stack";
 import { VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../components/lib/credentials";
+import { esoChartValues } from "../components/lib/eso";
 
 type R = Parameters<typeof guardResource>[0];
 
@@ -289,6 +290,16 @@ describe("pod-security-restricted", () => {
     ["a host port", restricted, { containers: [{ name: "c", securityContext: restricted, ports: [{ containerPort: 80, hostPort: 80 }] }] }, "hostPort"],
   ])("fails %s", async (_d, sc, podExtra, words) => {
     expect((await violations(workloads(podSpec(sc, podExtra))[5], rule)).join("\n")).toContain(words);
+  });
+  test("Helm values may not weaken the pods the release renders; the ESO values this project sets pass", async () => {
+    const release = (values: Record<string, unknown>): R => ({ type: "kubernetes:helm.sh/v3:Release", name: "eso", props: { name: "external-secrets", chart: "external-secrets", version: "2.9.0", values } });
+    expect(await violations(release(esoChartValues({ serviceAccountName: "external-secrets", replicas: 2, leaderElect: true, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } }, systemAuthDelegator: false })), rule)).toEqual([]);
+    expect(await violations(release({ securityContext: { runAsNonRoot: true, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } } }), rule)).toEqual([]);
+    expect(await violations(release({ webhook: { hostNetwork: true, securityContext: { runAsUser: 0 } }, podSecurityContext: { seccompProfile: { type: "Unconfined" } } }), rule)).toEqual([
+      'Helm release external-secrets: values.podSecurityContext.seccompProfile.type: Unconfined breaks "restricted" in the pods it renders',
+      'Helm release external-secrets: values.webhook.securityContext.runAsUser: 0 breaks "restricted" in the pods it renders',
+      'Helm release external-secrets: values.webhook.hostNetwork: true breaks "restricted" in the pods it renders',
+    ]);
   });
   test("an unknown pod template is undecided", async () => {
     expect(await undecided({ type: "kubernetes:apps/v1:Deployment", name: "d", props: { spec: { template: UNKNOWN_WIRE.unknownObjectValue } } }, rule)).toHaveLength(1);

@@ -200,13 +200,49 @@ export function restrictedViolations(spec: Record<string, any>): Finding[] {
   return out;
 }
 
+/** Settings in a securityContext that break "restricted" when a chart's values set them (unset ones keep the chart's defaults). */
+function weakeningSettings(sc: any, where: string): string[] {
+  if (!sc || typeof sc !== "object" || isUnknown(sc)) return [];
+  const out: string[] = [];
+  if (sc.privileged === true) out.push(`${where}.privileged: true`);
+  if (sc.allowPrivilegeEscalation === true) out.push(`${where}.allowPrivilegeEscalation: true`);
+  if (sc.runAsNonRoot === false) out.push(`${where}.runAsNonRoot: false`);
+  if (sc.runAsUser === 0) out.push(`${where}.runAsUser: 0`);
+  if (sc.seccompProfile?.type === "Unconfined") out.push(`${where}.seccompProfile.type: Unconfined`);
+  for (const cap of Array.isArray(sc.capabilities?.add) ? sc.capabilities.add : []) if (cap !== "NET_BIND_SERVICE") out.push(`${where}.capabilities.add: ${cap}`);
+  if (Array.isArray(sc.capabilities?.drop) && !sc.capabilities.drop.includes("ALL")) out.push(`${where}.capabilities.drop without ALL`);
+  return out;
+}
+
+/**
+ * Chart values that would weaken the pods a Helm release renders (their pod
+ * specs are not visible here): `securityContext`, `podSecurityContext` and
+ * `hostNetwork`, at the top level and one level down (ESO's `webhook`,
+ * `certController`), the conventions most charts, ESO's included, follow.
+ */
+export function weakenedChartValues(values: unknown): string[] {
+  if (!values || typeof values !== "object" || isUnknown(values)) return [];
+  const out: string[] = [];
+  const scopes: Array<[string, any]> = [["values", values]];
+  for (const [k, v] of Object.entries(values)) if (v && typeof v === "object" && !Array.isArray(v)) scopes.push([`values.${k}`, v]);
+  for (const [where, o] of scopes) {
+    out.push(...weakeningSettings(o.securityContext, `${where}.securityContext`), ...weakeningSettings(o.podSecurityContext, `${where}.podSecurityContext`));
+    if (o.hostNetwork === true) out.push(`${where}.hostNetwork: true`);
+  }
+  return out;
+}
+
 export const podSecurityRestricted: ResourceRule = {
   name: "pod-security-restricted",
   description:
     'Every pod this program runs (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs) must meet the Pod Security Standards "restricted" profile: runAsNonRoot, allowPrivilegeEscalation false, capabilities drop ALL (only NET_BIND_SERVICE may be added), seccompProfile RuntimeDefault or Localhost, no privileged containers, host namespaces, hostPath volumes or host ports. ' +
-    "A namespace's Pod Security Admission label would reject such a pod at apply time; this rule rejects it at preview. Fix: set the pod's and each container's securityContext accordingly.",
+    "A namespace's Pod Security Admission label would reject such a pod at apply time; this rule rejects it at preview. Helm releases render their pods out of sight, so their values may not weaken securityContext, podSecurityContext or hostNetwork (top level and one level down). " +
+    "Fix: set the pod's and each container's securityContext accordingly; leave a chart's hardened securityContext defaults alone.",
   enforcementLevel: "mandatory",
   check(r) {
+    if (r.type === "kubernetes:helm.sh/v3:Release") {
+      return weakenedChartValues(r.props.values).map((v) => `Helm release ${r.props.name ?? r.name}: ${v} breaks "restricted" in the pods it renders`);
+    }
     const spec = podSpecOf(r);
     if (isUnknown(spec)) return [new Undecided("the pod template is not known until apply")];
     const name = r.props.metadata?.name ?? r.name;
