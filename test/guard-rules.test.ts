@@ -374,6 +374,12 @@ describe("tenant-own-role-and-store", () => {
     expect(await violations(tenant("team-a", { store: false }), rule)).toEqual(['tenant "team-a" has no SecretStore of its own in team-a']);
     expect(await violations(tenant("team-a", { storeRole: "external-secrets" }), rule)).toEqual([expect.stringContaining('logs in as "external-secrets"')]);
   });
+  test("a role whose namespaces are unknown (preview) makes a role-less tenant undecided, not a violation", async () => {
+    const pending = tenant("team-a", { roleNamespaces: UNKNOWN_WIRE.unknownArrayValue as unknown as string[] });
+    const f = (await findings(pending)).filter((x) => x.policy === rule);
+    expect(f.filter((x) => !x.undecided)).toEqual([]);
+    expect(f.filter((x) => x.undecided)).toHaveLength(1);
+  });
   test("shared tenancy (tenants on the ClusterSecretStore) is accepted only when configured", async () => {
     expect(await violations(tenant("team-a", { store: false }), rule, { [rule]: { allowSharedTenancy: true } })).toEqual([]);
   });

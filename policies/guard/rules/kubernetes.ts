@@ -116,7 +116,7 @@ export const esoChartPinned: ResourceRule<{ charts: string[] }> = {
 };
 
 /** `obj.k1.k2...`, or `UNKNOWN` when a value on the way is unknown. */
-function dig(obj: unknown, ...keys: string[]): any {
+export function dig(obj: unknown, ...keys: string[]): any {
   let v: any = obj;
   for (const k of keys) {
     if (isUnknown(v)) return v;

@@ -7,7 +7,7 @@ import { TENANT_LABEL } from "../../../components/lib/tenant";
 import { compileAcl, resolveTemplates } from "../../vault/acl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { GuardResource, isUnknown, StackRule, StackViolation, Undecided } from "../rule";
-import { k8sType } from "./kubernetes";
+import { dig, k8sType } from "./kubernetes";
 import { namespaceIdentity, normalizePath, policyOf, VAULT_TYPES } from "./vault";
 
 export { TENANT_LABEL };
@@ -60,9 +60,11 @@ export const tenantOwnRoleAndStore: StackRule<{ allowSharedTenancy: boolean }> =
   config: { schema: { allowSharedTenancy: { type: "boolean" } }, defaults: { allowSharedTenancy: false } },
   check(resources, c) {
     const out: Array<StackViolation | Undecided> = rolesWithUnknownNamespaces(resources).map((r) => new Undecided("a role's bound namespaces are not known until apply", r.urn));
+    const someRoleUnknown = out.length > 0;
     for (const t of tenantsOf(resources)) {
       const urn = t.namespaceResource.urn;
-      if (t.roles.length !== 1) out.push({ message: `tenant "${t.tenant}" has ${t.roles.length} Vault roles bound to namespace ${t.namespace}; it needs exactly one of its own`, urn });
+      // With a role whose namespaces are unknown, "no role" may be wrong (undecided, reported above); "two roles" is not.
+      if (t.roles.length > 1 || (t.roles.length === 0 && !someRoleUnknown)) out.push({ message: `tenant "${t.tenant}" has ${t.roles.length} Vault roles bound to namespace ${t.namespace}; it needs exactly one of its own`, urn });
       for (const role of t.roles) {
         const bound: unknown[] = role.props.boundServiceAccountNamespaces;
         if (bound.length !== 1) out.push({ message: `role "${role.props.roleName}" binds ${JSON.stringify(bound)}: a tenant's role binds the tenant's namespace only`, urn: role.urn });
@@ -75,8 +77,7 @@ export const tenantOwnRoleAndStore: StackRule<{ allowSharedTenancy: boolean }> =
       if (t.roles.length !== 1) continue;
       const roleName = t.roles[0].props.roleName;
       for (const store of t.stores) {
-        const auth = store.props.spec?.provider?.vault?.auth;
-        const storeRole = isUnknown(auth) ? auth : auth?.kubernetes?.role;
+        const storeRole = dig(store.props, "spec", "provider", "vault", "auth", "kubernetes", "role");
         if (isUnknown(storeRole) || isUnknown(roleName)) out.push(new Undecided("a store's or role's name is not known until apply", store.urn));
         else if (storeRole !== roleName) {
           out.push({ message: `SecretStore ${t.namespace}/${store.props.metadata?.name} logs in as ${JSON.stringify(storeRole ?? "(no kubernetes auth)")}, not as the tenant's role "${roleName}"`, urn: store.urn });
@@ -230,9 +231,8 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
 
     if (c.allowSharedTenancy || tenants.length === 0) return out;
     for (const store of resources.filter((r) => k8sType(r.type)?.group === "external-secrets.io" && k8sType(r.type)?.kind === "ClusterSecretStore")) {
-      const auth = store.props.spec?.provider?.vault?.auth;
-      const k8s = isUnknown(auth) ? auth : auth?.kubernetes;
-      const roleName = isUnknown(k8s) ? k8s : k8s?.role;
+      const k8s = dig(store.props, "spec", "provider", "vault", "auth", "kubernetes");
+      const roleName = dig(k8s, "role");
       if (isUnknown(roleName)) {
         out.push(new Undecided("the ClusterSecretStore's role is not known until apply", store.urn));
         continue;
