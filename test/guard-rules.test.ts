@@ -287,6 +287,10 @@ describe("pod-security-restricted", () => {
     ["hostIPC", restricted, { hostIPC: true }, "hostIPC"],
     ["a hostPath volume", restricted, { volumes: [{ name: "h", hostPath: { path: "/" } }] }, "hostPath"],
     ["a root init container", restricted, { initContainers: [{ name: "init", securityContext: { ...restricted, runAsNonRoot: undefined, runAsUser: 0 } }] }, 'container "init" must run with runAsNonRoot'],
+    ["AppArmor unconfined", { ...restricted, appArmorProfile: { type: "Unconfined" } }, {}, "appArmorProfile"],
+    ["an SELinux user", { ...restricted, seLinuxOptions: { user: "system_u" } }, {}, "seLinuxOptions"],
+    ["an unsafe sysctl", restricted, { securityContext: { sysctls: [{ name: "kernel.msgmax", value: "1" }] } }, "unsafe sysctl kernel.msgmax"],
+    ["an unmasked /proc", { ...restricted, procMount: "Unmasked" }, {}, "procMount Unmasked"],
     ["a host port", restricted, { containers: [{ name: "c", securityContext: restricted, ports: [{ containerPort: 80, hostPort: 80 }] }] }, "hostPort"],
   ])("fails %s", async (_d, sc, podExtra, words) => {
     expect((await violations(workloads(podSpec(sc, podExtra))[5], rule)).join("\n")).toContain(words);

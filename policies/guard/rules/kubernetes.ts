@@ -145,6 +145,22 @@ export function podSpecOf(r: GuardResource): Record<string, any> | undefined {
   }
 }
 
+/** SELinux types the Pod Security Standards allow. */
+const SELINUX_TYPES = new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
+/** Sysctls the Pod Security Standards (baseline) allow. */
+const SAFE_SYSCTLS = new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+]);
+
 const RESTRICTED_VOLUME_TYPES = new Set(["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"]);
 
 /**
@@ -173,6 +189,11 @@ export function restrictedViolations(spec: Record<string, any>): Finding[] {
   }
   if (known(podSc.runAsUser, "securityContext.runAsUser") && podSc.runAsUser === 0) out.push("pod securityContext sets runAsUser 0 (root)");
   if (podSc.seccompProfile?.type === "Unconfined") out.push("pod securityContext sets seccompProfile Unconfined");
+  // Baseline items (restricted includes baseline): AppArmor, SELinux, sysctls.
+  const weakSelinux = (o: any) => o && (o.user || o.role || (o.type && !SELINUX_TYPES.has(o.type)));
+  if (podSc.appArmorProfile?.type === "Unconfined") out.push("pod securityContext sets appArmorProfile Unconfined");
+  if (weakSelinux(podSc.seLinuxOptions)) out.push("pod securityContext sets seLinuxOptions beyond the allowed container types");
+  for (const sysctl of Array.isArray(podSc.sysctls) ? podSc.sysctls : []) if (!SAFE_SYSCTLS.has(sysctl?.name)) out.push(`pod securityContext sets unsafe sysctl ${sysctl?.name}`);
   for (const key of ["initContainers", "containers", "ephemeralContainers"]) {
     const list = spec[key];
     if (!known(list, key)) continue;
@@ -195,6 +216,10 @@ export function restrictedViolations(spec: Record<string, any>): Finding[] {
       if (!drop.includes("ALL")) out.push(`${who} must drop ALL capabilities`);
       for (const cap of sc.capabilities?.add ?? []) if (cap !== "NET_BIND_SERVICE") out.push(`${who} adds capability ${cap} (only NET_BIND_SERVICE may be added)`);
       for (const port of c?.ports ?? []) if (port?.hostPort) out.push(`${who} uses hostPort ${port.hostPort}`);
+      if (sc.appArmorProfile?.type === "Unconfined") out.push(`${who} sets appArmorProfile Unconfined`);
+      if (weakSelinux(sc.seLinuxOptions)) out.push(`${who} sets seLinuxOptions beyond the allowed container types`);
+      if (sc.procMount !== undefined && sc.procMount !== "Default") out.push(`${who} sets procMount ${sc.procMount}`);
+      if (sc.windowsOptions?.hostProcess === true) out.push(`${who} is a Windows HostProcess container`);
     }
   }
   return out;
