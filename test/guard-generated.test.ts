@@ -5,8 +5,9 @@
  * caught. The stack is named "staging": not dev, so store servers must be https.
  */
 import type { GuardResource } from "../policies/guard/rule";
-import { mutate, registeredFor, runGuard, violationsOf } from "./helpers/guard";
+import { mutate, runGuard, violationsOf } from "./helpers/guard";
 import { flat, validSections } from "./helpers/fixtures";
+import { registeredFor } from "./helpers/guard-stack";
 
 const TENANTS = 50;
 let generated: GuardResource[];

@@ -5,7 +5,8 @@
  * caught by the rule meant to catch it. (50 tenants: guard-generated.test.ts.)
  */
 import type { GuardResource } from "../policies/guard/rule";
-import { mutate, registeredFor, runGuard, UNKNOWN_WIRE, violationsOf } from "./helpers/guard";
+import { mutate, runGuard, UNKNOWN_WIRE, violationsOf } from "./helpers/guard";
+import { registeredFor } from "./helpers/guard-stack";
 import { readStackFile } from "./helpers/stack-file";
 import { flat, validSections } from "./helpers/fixtures";
 

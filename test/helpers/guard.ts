@@ -7,15 +7,12 @@
  * policy becomes an "undecided" finding, as the engine turns it into an
  * advisory note.
  */
-import * as pulumi from "@pulumi/pulumi";
 import * as policySdk from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import type { ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policies/guard/policies";
 import type { GuardResource } from "../../policies/guard/rule";
-import { buildPlatform } from "../../components/platform";
-import { loadStackConfig } from "../../components/lib/stack-config";
-import { installMocks, Registered } from "./mocks";
+import type { Registered } from "./mocks";
 
 export interface Finding {
   readonly policy: string;
@@ -113,20 +110,6 @@ export async function runGuard(resources: readonly GuardResource[], config: Reco
 /** Violations only (no advisory "undecided" findings), as `policy: message` lines for readable failures. */
 export function violationsOf(findings: readonly Finding[]): string[] {
   return findings.filter((f) => !f.undecided).map((f) => `${f.policy}: ${f.message}`);
-}
-
-/**
- * Runs the program as index.ts does, `buildPlatform(loadStackConfig())`, under
- * a fresh mock engine with `config`, and returns what it registered as the
- * engine would show it to policies. (index.ts itself can be imported only once
- * per jest module; this can run several stacks in one file.)
- */
-export async function registeredFor(stack: string, config: Record<string, string>, secretKeys: string[] = []): Promise<GuardResource[]> {
-  const engine = installMocks(stack);
-  pulumi.runtime.setAllConfig(config, secretKeys);
-  buildPlatform(loadStackConfig());
-  await engine.settle();
-  return fromRegistered(engine.resources, stack);
 }
 
 /** `resources` with the first resource matching `pick` replaced by `change(copy of it)`. */
