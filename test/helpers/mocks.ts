@@ -11,6 +11,12 @@ export interface Registered {
   readonly inputs: Record<string, any>;
   /** A read of an existing resource (`Resource.get`), not one the program creates. */
   readonly read?: boolean;
+  /**
+   * The `protect` option exactly as the SDK sent it to the engine (the
+   * RegisterResourceRequest, parent's value inherited); mocks' `newResource`
+   * does not see options, so `installMocks` reads it from the request.
+   */
+  readonly protect?: boolean;
 }
 
 export interface MockEngine {
@@ -31,11 +37,12 @@ export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
 
 export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
   const resources: Registered[] = [];
+  const protect = new Map<string, boolean>();
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const read = args.id !== undefined && args.id !== "";
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, ...(read ? { read } : {}) });
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(`${args.type}::${args.name}`), ...(read ? { read } : {}) });
         const state: Record<string, any> = { ...args.inputs };
         if (read && args.type === "kubernetes:core/v1:Secret") {
           const [namespace, name] = String(args.id).split("/");
@@ -60,6 +67,7 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
     stack,
     false,
   );
+  recordProtect(protect);
 
   return {
     resources,
@@ -83,6 +91,21 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
         }
       }
     },
+  };
+}
+
+/**
+ * Records `protect` from each RegisterResourceRequest the mock monitor gets
+ * (before it calls `newResource`), keyed `type::name`.
+ */
+function recordProtect(into: Map<string, boolean>): void {
+  type Request = { getType(): string; getName(): string; getProtect(): boolean };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): unknown } | undefined;
+  if (!monitor) throw new Error("installMocks: no mock monitor after setMocks");
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    into.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    return register(req, cb);
   };
 }
 

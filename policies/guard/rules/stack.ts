@@ -1,0 +1,274 @@
+/**
+ * Stack-level rules: each tenant has its own Vault role and store, and no
+ * two tenants' Vault reach overlaps (every policy in the stack, resolved for
+ * each tenant's identity and evaluated with the ACL evaluator).
+ */
+import { TENANT_LABEL } from "../../../components/lib/tenant";
+import { compileAcl, resolveTemplates } from "../../vault/acl";
+import type { PathRule, VaultPolicy } from "../../vault/model";
+import { GuardResource, isUnknown, StackRule, StackViolation, Undecided } from "../rule";
+import { dig, k8sType } from "./kubernetes";
+import { namespaceIdentity, normalizePath, policyOf, VAULT_TYPES } from "./vault";
+
+export { TENANT_LABEL };
+
+export interface TenantView {
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly namespaceResource: GuardResource;
+  /** Kubernetes auth roles whose bound namespaces include this one. */
+  readonly roles: GuardResource[];
+  /** SecretStores in this namespace. */
+  readonly stores: GuardResource[];
+}
+
+const isNamespace = (r: GuardResource) => r.type === "kubernetes:core/v1:Namespace";
+const labelsOf = (r: GuardResource): Record<string, unknown> => {
+  const l = r.props.metadata?.labels;
+  return l && typeof l === "object" && !isUnknown(l) ? l : {};
+};
+
+/** Tenants in the stack: namespaces labelled `vault-eso.io/tenant`, with the roles bound to them and their stores. */
+export function tenantsOf(resources: readonly GuardResource[]): TenantView[] {
+  return resources
+    .filter((r) => isNamespace(r) && typeof labelsOf(r)[TENANT_LABEL] === "string" && typeof r.props.metadata?.name === "string")
+    .map((ns) => {
+      const name = ns.props.metadata.name as string;
+      return {
+        tenant: labelsOf(ns)[TENANT_LABEL] as string,
+        namespace: name,
+        namespaceResource: ns,
+        roles: resources.filter((r) => r.type === VAULT_TYPES.k8sRole && Array.isArray(r.props.boundServiceAccountNamespaces) && r.props.boundServiceAccountNamespaces.includes(name)),
+        stores: resources.filter((r) => {
+          const t = k8sType(r.type);
+          return t?.group === "external-secrets.io" && t.kind === "SecretStore" && r.props.metadata?.namespace === name;
+        }),
+      };
+    });
+}
+
+/** Roles whose bound namespaces are not known yet: they could bind any tenant. */
+const rolesWithUnknownNamespaces = (resources: readonly GuardResource[]) =>
+  resources.filter((r) => r.type === VAULT_TYPES.k8sRole && (isUnknown(r.props.boundServiceAccountNamespaces) || (Array.isArray(r.props.boundServiceAccountNamespaces) && r.props.boundServiceAccountNamespaces.some(isUnknown))));
+
+export const tenantOwnRoleAndStore: StackRule<{ allowSharedTenancy: boolean }> = {
+  name: "tenant-own-role-and-store",
+  description:
+    "Every tenant namespace (labelled vault-eso.io/tenant) has exactly one Kubernetes auth role bound to it, that role binds that namespace alone, and the tenant has its own SecretStore that logs in with that role, so Vault (not only Kubernetes RBAC) sees which tenant asks. " +
+    "Fix: onboard tenants with TenantNamespace in isolated mode; set allowSharedTenancy to accept tenants served by the ClusterSecretStore.",
+  enforcementLevel: "mandatory",
+  config: { schema: { allowSharedTenancy: { type: "boolean" } }, defaults: { allowSharedTenancy: false } },
+  check(resources, c) {
+    const out: Array<StackViolation | Undecided> = rolesWithUnknownNamespaces(resources).map((r) => new Undecided("a role's bound namespaces are not known until apply", r.urn));
+    const someRoleUnknown = out.length > 0;
+    for (const t of tenantsOf(resources)) {
+      const urn = t.namespaceResource.urn;
+      // With a role whose namespaces are unknown, "no role" may be wrong (undecided, reported above); "two roles" is not.
+      if (t.roles.length > 1 || (t.roles.length === 0 && !someRoleUnknown)) out.push({ message: `tenant "${t.tenant}" has ${t.roles.length} Vault roles bound to namespace ${t.namespace}; it needs exactly one of its own`, urn });
+      for (const role of t.roles) {
+        const bound: unknown[] = role.props.boundServiceAccountNamespaces;
+        if (bound.length !== 1) out.push({ message: `role "${role.props.roleName}" binds ${JSON.stringify(bound)}: a tenant's role binds the tenant's namespace only`, urn: role.urn });
+      }
+      if (c.allowSharedTenancy) continue;
+      if (t.stores.length === 0) {
+        out.push({ message: `tenant "${t.tenant}" has no SecretStore of its own in ${t.namespace}`, urn });
+        continue;
+      }
+      if (t.roles.length !== 1) continue;
+      const roleName = t.roles[0].props.roleName;
+      for (const store of t.stores) {
+        const storeRole = dig(store.props, "spec", "provider", "vault", "auth", "kubernetes", "role");
+        if (isUnknown(storeRole) || isUnknown(roleName)) out.push(new Undecided("a store's or role's name is not known until apply", store.urn));
+        else if (storeRole !== roleName) {
+          out.push({ message: `SecretStore ${t.namespace}/${store.props.metadata?.name} logs in as ${JSON.stringify(storeRole ?? "(no kubernetes auth)")}, not as the tenant's role "${roleName}"`, urn: store.urn });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** A policy path as a pattern: its segments; when `prefix`, the last one is a string prefix (the path ended in `*`). */
+interface Pattern {
+  readonly segs: readonly string[];
+  readonly prefix: boolean;
+}
+
+const toPattern = (path: string): Pattern => (path.endsWith("*") ? { segs: path.slice(0, -1).split("/"), prefix: true } : { segs: path.split("/"), prefix: false });
+
+/**
+ * A concrete path both patterns match (Vault's `+` = one segment, trailing
+ * `*` = string prefix), or undefined when they share none.
+ */
+export function commonPath(a: Pattern, b: Pattern): string | undefined {
+  const fill = (s: string) => (s === "+" || s === "" ? "w" : s);
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const aLast = a.prefix && i === a.segs.length - 1;
+    const bLast = b.prefix && i === b.segs.length - 1;
+    if (i >= a.segs.length || i >= b.segs.length) return i >= a.segs.length && i >= b.segs.length ? out.join("/") : undefined;
+    const [sa, sb] = [a.segs[i], b.segs[i]];
+    if (aLast || bLast) {
+      // One side accepts any continuation from here: the segment must agree, then the other side's rest fills the path.
+      const [p, other, otherLast, otherPattern] = aLast ? [sa, sb, bLast, b] : [sb, sa, aLast, a];
+      let seg: string;
+      if (otherLast) {
+        if (other.startsWith(p)) seg = other;
+        else if (p.startsWith(other)) seg = p;
+        else return undefined;
+        return [...out, seg || "w"].join("/");
+      }
+      if (other === "+") seg = `${p}w`;
+      else if (other.startsWith(p)) seg = other;
+      else return undefined;
+      const rest = otherPattern.segs.slice(i + 1).map((s, j, all) => (otherPattern.prefix && j === all.length - 1 ? `${s}w` : fill(s)));
+      return [...out, seg, ...rest].join("/");
+    }
+    if (sa === sb) out.push(fill(sa));
+    else if (sa === "+") out.push(sb);
+    else if (sb === "+") out.push(sa);
+    else return undefined;
+  }
+}
+
+interface Reach {
+  /** Who: `tenant "x"` or `ClusterSecretStore "y"`. */
+  readonly who: string;
+  /** The tenant (undefined for a ClusterSecretStore's identity). */
+  readonly tenant?: TenantView;
+  readonly role: GuardResource;
+  /** Granting rules on the KV mounts, templates resolved for this identity. */
+  readonly rules: PathRule[];
+  readonly acl: ReturnType<typeof compileAcl>;
+}
+
+export interface ReachConfig {
+  /** Policy names a role may attach although the stack does not write them (their reach is not checked). */
+  trustedExternalPolicies: string[];
+  /** Whether a ClusterSecretStore's identity may reach tenants' paths (shared tenancy). */
+  allowSharedTenancy: boolean;
+}
+
+export const tenantReachDisjoint: StackRule<ReachConfig> = {
+  name: "tenant-reach-disjoint",
+  description:
+    "No two tenants' Vault identities may reach a common path on the KV mounts, and neither the identity behind a ClusterSecretStore (any namespace the store serves could read it) nor a vault.Token the stack mints may reach any tenant's path. " +
+    "Each identity's policies (those its Kubernetes auth role attaches, identity templates resolved for its namespace) are evaluated with the ACL evaluator; for every pair of identities and every pair of granting rules, a path both rules match is computed and checked against both full ACLs (deny and priority included). " +
+    "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy is listed in trustedExternalPolicies. " +
+    "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment), keep the cluster store's scope beside the tenants' paths, and never attach one tenant's policy to another's role; set allowSharedTenancy for tenants served by the ClusterSecretStore.",
+  enforcementLevel: "mandatory",
+  config: {
+    schema: { trustedExternalPolicies: { type: "array", items: { type: "string" } }, allowSharedTenancy: { type: "boolean" } },
+    defaults: { trustedExternalPolicies: ["default"], allowSharedTenancy: false },
+  },
+  async check(resources, c) {
+    const out: Array<StackViolation | Undecided> = [];
+    const byName = new Map<string, { policy?: VaultPolicy; resource: GuardResource }>();
+    for (const r of resources) {
+      if (r.type !== VAULT_TYPES.policy || typeof r.props.name !== "string") continue;
+      const policy = await policyOf(r).catch(() => undefined); // unparseable policies: vault-policy-least-privilege reports them
+      byName.set(r.props.name, { policy, resource: r });
+    }
+    const kvMounts = new Set(resources.filter((r) => r.type === VAULT_TYPES.mount && typeof r.props.path === "string").map((r) => r.props.path as string));
+    const onKv = (path: string) => {
+      const first = path.split("/")[0];
+      return kvMounts.size > 0 ? kvMounts.has(first) : !["sys", "auth", "cubbyhole", "identity"].includes(first);
+    };
+
+    /**
+     * The reach of whoever logs in with `role` (a Kubernetes auth role, or a
+     * vault.Token's own `policies`) from `namespace`; undefined when it
+     * cannot be decided.
+     */
+    const reachOf = (who: string, role: GuardResource, namespace: string, tenant?: TenantView): Reach | undefined => {
+      const names: unknown = role.type === VAULT_TYPES.token ? role.props.policies : role.props.tokenPolicies;
+      if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) {
+        out.push(new Undecided(`the policies of ${who} are not known until apply`, role.urn));
+        return undefined;
+      }
+      const policies: VaultPolicy[] = [];
+      let decided = true;
+      for (const n of Array.isArray(names) ? (names as string[]) : []) {
+        const found = byName.get(n);
+        if (found?.policy) policies.push(found.policy);
+        else if (found && isUnknown(found.resource.props.policy)) {
+          out.push(new Undecided(`the text of policy "${n}" is not known until apply`, found.resource.urn));
+          decided = false;
+        } else if (!found && !c.trustedExternalPolicies.includes(n)) {
+          out.push({ message: `${who} attaches policy "${n}", which this stack does not write, so its reach cannot be checked`, urn: role.urn });
+        }
+      }
+      if (!decided) return undefined;
+      const accounts = role.props.boundServiceAccountNames;
+      const sa = Array.isArray(accounts) && typeof accounts[0] === "string" ? accounts[0] : "probe-sa";
+      const identity = namespaceIdentity(policies, namespace, sa);
+      const rules = policies.flatMap((p) =>
+        p.rules
+          .filter((r) => !r.capabilities.includes("deny"))
+          .map((r) => ({ ...r, path: resolveTemplates(normalizePath(r.path), identity) }))
+          .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
+      );
+      return { who, tenant, role, rules, acl: compileAcl(policies, identity) };
+    };
+
+    const tenants: Reach[] = [];
+    for (const t of tenantsOf(resources)) {
+      for (const role of t.roles) {
+        const reach = reachOf(`tenant "${t.tenant}" (role "${role.props.roleName}")`, role, t.namespace, t);
+        if (reach) tenants.push(reach);
+      }
+    }
+    for (let i = 0; i < tenants.length; i++) {
+      for (let j = i + 1; j < tenants.length; j++) {
+        const [a, b] = [tenants[i], tenants[j]];
+        if (a.tenant === b.tenant) continue;
+        const shared = firstSharedPath(a, b);
+        if (shared) {
+          out.push({ message: `tenants "${a.tenant?.tenant}" and "${b.tenant?.tenant}" both reach "${shared.path}" (${a.tenant?.tenant}: ${shared.a}; ${b.tenant?.tenant}: ${shared.b})`, urn: a.role.urn });
+        }
+      }
+    }
+
+    if (c.allowSharedTenancy || tenants.length === 0) return out;
+    for (const store of resources.filter((r) => k8sType(r.type)?.group === "external-secrets.io" && k8sType(r.type)?.kind === "ClusterSecretStore")) {
+      const k8s = dig(store.props, "spec", "provider", "vault", "auth", "kubernetes");
+      const roleName = dig(k8s, "role");
+      if (isUnknown(roleName)) {
+        out.push(new Undecided("the ClusterSecretStore's role is not known until apply", store.urn));
+        continue;
+      }
+      if (typeof roleName !== "string") continue; // token auth: no role to evaluate
+      const role = resources.find((r) => r.type === VAULT_TYPES.k8sRole && r.props.roleName === roleName);
+      const ns = k8s?.serviceAccountRef?.namespace ?? (Array.isArray(role?.props.boundServiceAccountNamespaces) ? role?.props.boundServiceAccountNamespaces[0] : undefined);
+      if (!role || typeof ns !== "string") continue; // a role this stack does not write: nothing to evaluate
+      const reach = reachOf(`ClusterSecretStore "${store.props.metadata?.name}" (role "${roleName}")`, role, ns);
+      for (const t of reach ? tenants : []) {
+        const shared = firstSharedPath(reach!, t);
+        if (shared) out.push({ message: `${reach!.who} reaches "${shared.path}" of tenant "${t.tenant?.tenant}": every namespace the store serves can read it`, urn: store.urn });
+      }
+    }
+    // Tokens the stack mints (e.g. for a ClusterSecretStore with token auth) are shared identities too.
+    for (const token of resources.filter((r) => r.type === VAULT_TYPES.token)) {
+      const reach = reachOf(`vault.Token "${token.name}"`, token, "");
+      for (const t of reach ? tenants : []) {
+        const shared = firstSharedPath(reach!, t);
+        if (shared) out.push({ message: `${reach!.who} reaches "${shared.path}" of tenant "${t.tenant?.tenant}": whoever holds the token can read it`, urn: token.urn });
+      }
+    }
+    return out;
+  },
+};
+
+function firstSharedPath(a: Reach, b: Reach): { path: string; a: string; b: string } | undefined {
+  for (const ra of a.rules) {
+    for (const rb of b.rules) {
+      const path = commonPath(toPattern(ra.path), toPattern(rb.path));
+      if (path === undefined) continue;
+      const [ca, cb] = [a.acl.capabilities(path), b.acl.capabilities(path)];
+      if (ca.size > 0 && cb.size > 0) return { path, a: [...ca].join(","), b: [...cb].join(",") };
+    }
+  }
+  return undefined;
+}
+
+export const STACK_RULES = [tenantOwnRoleAndStore, tenantReachDisjoint] as const;

@@ -1,0 +1,348 @@
+/**
+ * Vault rules: least-privilege policies, tenant policies inside their
+ * subtree, auth roles bound to explicit namespaces with an audience, token
+ * lifetimes, the protected KV mount.
+ */
+import { parseDuration } from "../../../components/lib/duration";
+import { compileAcl, IdentityContext } from "../../vault/acl";
+import { parsePolicyHcl } from "../../vault/hcl";
+import type { PathRule, VaultPolicy } from "../../vault/model";
+import { Finding, GuardResource, isUnknown, ResourceRule, Undecided } from "../rule";
+
+/** Pulumi type tokens of the Vault resources the rules judge (@pulumi/vault 7.8.0). */
+export const VAULT_TYPES = {
+  policy: "vault:index/policy:Policy",
+  mount: "vault:index/mount:Mount",
+  k8sRole: "vault:kubernetes/authBackendRole:AuthBackendRole",
+  token: "vault:index/token:Token",
+  /** `vault.tokenauth.AuthBackendRole` (token roles, `auth/token/roles/<name>`). */
+  tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
+} as const;
+
+/** Parsed policies by name and text: several rules read the same policy, and HCL parsing dominates their cost. */
+const parsed = new Map<string, Promise<VaultPolicy>>();
+
+/** The policy a `vault.Policy` resource writes, parsed; `undefined` for other resources or unknown text. Rejects when it does not parse. */
+export function policyOf(r: GuardResource): Promise<VaultPolicy | undefined> {
+  if (r.type !== VAULT_TYPES.policy || typeof r.props.policy !== "string") return Promise.resolve(undefined);
+  const name = typeof r.props.name === "string" ? r.props.name : r.name;
+  const key = JSON.stringify([name, r.props.policy]);
+  let p = parsed.get(key);
+  if (!p) {
+    if (parsed.size > 10_000) parsed.clear();
+    p = parsePolicyHcl(name, r.props.policy);
+    parsed.set(key, p);
+  }
+  return p;
+}
+
+/** `policyOf`, with unknown text and parse errors turned into findings. */
+async function parsedPolicy(r: GuardResource): Promise<{ policy?: VaultPolicy; findings: Finding[] }> {
+  if (isUnknown(r.props.policy)) return { findings: [new Undecided("the policy text is not known until apply")] };
+  try {
+    return { policy: await policyOf(r), findings: [] };
+  } catch (e) {
+    return { findings: [`policy does not parse, or uses a capability Vault does not know: ${(e as Error).message}`] };
+  }
+}
+
+const TEMPLATE = /\{\{[^}]*\}\}/g;
+/** Stands for one identity-templated segment: a literal, never a glob. */
+const TEMPLATE_PROBE = "~identity~";
+/** A path segment no real subtree uses: only a wildcard can reach it. */
+const PROBE = "~probe~";
+/** KV v2 API segments between the mount and the secret path. */
+const KV_API = ["data", "metadata", "delete", "undelete", "destroy", "subkeys"];
+
+/** Vault ignores a leading "/" in policy paths. */
+export const normalizePath = (path: string) => path.replace(/^\/+/, "");
+
+/** Roots that hold Vault's own configuration, auth methods and identities: only allow-listed endpoints there. */
+const SYSTEM_ROOTS = ["sys", "auth", "identity"];
+
+const hasGlob = (path: string) => path.includes("*") || path.split("/").includes("+");
+
+/** Whether the single `rule` reaches `path` (Vault's own matching, via the ACL evaluator). */
+function reaches(rule: PathRule, path: string): boolean {
+  const acl = compileAcl([{ name: "probe", rules: [{ path: rule.path.replace(TEMPLATE, TEMPLATE_PROBE), capabilities: rule.capabilities }] }]);
+  return acl.decidingRule(path) !== undefined;
+}
+
+/** Whether the literal `path` matches an allow-list pattern where `+` stands for exactly one segment. */
+function matchesAllowed(path: string, pattern: string): boolean {
+  const p = path.split("/");
+  const q = pattern.split("/");
+  return p.length === q.length && q.every((s, i) => s === "+" || s === p[i]);
+}
+
+export interface LeastPrivilegeConfig {
+  /** Paths under sys/ and auth/ a policy may grant, each with the capabilities allowed there (`+` = one literal segment). */
+  allowedSystemPaths: Record<string, string[]>;
+}
+
+export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
+  name: "vault-policy-least-privilege",
+  description:
+    "A Vault policy written by this stack may not grant `sudo`, may not reach anything under sys/, auth/ or identity/ except the listed endpoints (the token renewer's own lookup-self/renew-self/revoke-self and auth/token/create/<role>, read/list on sys/metrics), and may not grant a whole mount with a wildcard (`secret/*`, `secret/data/*`, `secret/+/...`). " +
+    "Fix: grant only the subtree the identity needs, e.g. read on `secret/data/<scope>/*` and read, list on `secret/metadata/<scope>/*`; or add an endpoint to allowedSystemPaths.",
+  enforcementLevel: "mandatory",
+  config: {
+    schema: { allowedSystemPaths: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } } },
+    defaults: {
+      allowedSystemPaths: {
+        "auth/token/lookup-self": ["read"],
+        "auth/token/renew-self": ["update"],
+        "auth/token/revoke-self": ["update"],
+        "auth/token/create/+": ["create", "update"],
+        "sys/metrics": ["read", "list"],
+      },
+    },
+  },
+  async check(r, c) {
+    if (r.type !== VAULT_TYPES.policy) return [];
+    const { policy, findings } = await parsedPolicy(r);
+    if (!policy) return findings;
+    const out: Finding[] = [];
+    for (const written of policy.rules) {
+      const rule = { ...written, path: normalizePath(written.path) };
+      const caps = rule.capabilities;
+      if (caps.includes("deny")) continue;
+      if (caps.includes("sudo")) out.push(`path "${rule.path}" grants sudo`);
+      const first = rule.path.split("/")[0];
+      if (SYSTEM_ROOTS.includes(first)) {
+        const allowed = Object.entries(c.allowedSystemPaths).find(([p]) => !hasGlob(rule.path) && !rule.path.includes("{{") && matchesAllowed(rule.path, p));
+        if (!allowed) out.push(`path "${rule.path}" is under ${first}/ and not in allowedSystemPaths`);
+        else {
+          const extra = caps.filter((cap) => !allowed[1].includes(cap));
+          if (extra.length > 0) out.push(`path "${rule.path}" grants ${extra.join(", ")}; allowedSystemPaths permits only ${allowed[1].join(", ")} there`);
+        }
+        continue;
+      }
+      if (["sys/mounts", "sys/policies/acl/p", "auth/kubernetes/role/r", "auth/token/create", "identity/entity/id/e"].some((p) => reaches(rule, p))) {
+        out.push(`path "${rule.path}" is a wildcard that reaches sys/, auth/ or identity/`);
+        continue;
+      }
+      if (first === "cubbyhole") continue; // per-token storage: a wildcard there reaches only the token's own cubbyhole
+      const mount = first.includes("*") || first === "+" ? PROBE : first;
+      const probes = [`${mount}/${PROBE}/k`, ...KV_API.map((api) => `${mount}/${api}/${PROBE}/k`)];
+      if (probes.some((p) => reaches(rule, p))) out.push(`path "${rule.path}" grants ${caps.join(", ")} on a whole mount ("${first}")`);
+    }
+    return [...findings, ...out];
+  },
+};
+
+/** The identity of a Kubernetes login from `namespace`, for every auth accessor the policies' templates name. */
+export function namespaceIdentity(policies: readonly VaultPolicy[], namespace: string, serviceAccount = "probe-sa"): IdentityContext {
+  const aliases: Record<string, { metadata: Record<string, string> }> = {};
+  for (const p of policies) {
+    for (const r of p.rules) {
+      for (const m of r.path.matchAll(/identity\.entity\.aliases\.([^.}\s]+)\.metadata/g)) {
+        aliases[m[1]] = { metadata: { service_account_namespace: namespace, service_account_name: serviceAccount } };
+      }
+    }
+  }
+  return { entity: { aliases } };
+}
+
+const templated = (p: VaultPolicy) => p.rules.some((r) => r.path.includes("{{"));
+
+/** A tenant's path, split: `<mount>/<api>/<subtree ending in the tenant segment>[/<rest>]`. */
+function tenantPathProblem(path: string, tenant: string): { mount: string; subtree: string } | string {
+  const segs = path.split("/");
+  const [mount, api, ...rest] = segs;
+  if (!mount || hasGlob(mount) || (api !== "data" && api !== "metadata")) return `path "${path}" is not of the form <mount>/(data|metadata)/<subtree>/...`;
+  const at = rest.indexOf(tenant);
+  if (at < 0) return `path "${path}" has no segment named after tenant "${tenant}"`;
+  if (rest.slice(0, at).some((s) => s.includes("*") || s === "+")) return `path "${path}" has a wildcard above the tenant's subtree`;
+  const below = rest.slice(at + 1);
+  const globBelow = below.findIndex((s, i) => s === "+" || (s.includes("*") && !(s === "*" && i === below.length - 1)));
+  if (globBelow >= 0) return `path "${path}" has a wildcard other than a trailing "/*"`;
+  return { mount, subtree: rest.slice(0, at + 1).join("/") };
+}
+
+export interface TenantSubtreeConfig {
+  /** Policy names that belong to one tenant: `<prefix><tenant>`. */
+  tenantPolicyPrefix: string;
+}
+
+export const tenantPolicyInSubtree: ResourceRule<TenantSubtreeConfig> = {
+  name: "tenant-policy-in-subtree",
+  description:
+    "A tenant's policy (named `<tenantPolicyPrefix><tenant>`, or an identity-templated policy shared by tenants) may reach only one subtree of one KV mount, ending in a segment named after the tenant, on the data/ and metadata/ paths; " +
+    "the ACL evaluator must deny paths beside, above and outside that subtree. Any capabilities inside it are fine (a PushSecret tenant writes there). " +
+    "Fix: build tenant policies with the TenantNamespace component, or restrict the paths to `<mount>/data/<subtree>/*` and `<mount>/metadata/<subtree>/*`.",
+  enforcementLevel: "mandatory",
+  config: { schema: { tenantPolicyPrefix: { type: "string" } }, defaults: { tenantPolicyPrefix: "tenant-" } },
+  async check(r, c) {
+    if (r.type !== VAULT_TYPES.policy) return [];
+    const name = typeof r.props.name === "string" ? r.props.name : "";
+    const perTenant = name.startsWith(c.tenantPolicyPrefix) && name.length > c.tenantPolicyPrefix.length;
+    const policyText = r.props.policy;
+    if (!perTenant && !(typeof policyText === "string" && policyText.includes("{{identity.")) && !isUnknown(policyText)) return [];
+    const { policy, findings } = await parsedPolicy(r);
+    if (!policy) return findings; // unknown text: it may be a templated tenant policy, so undecided
+    if (!perTenant && !templated(policy)) return [];
+    // A templated policy is judged for one sample tenant: every tenant gets the same shape.
+    const tenant = perTenant ? name.slice(c.tenantPolicyPrefix.length) : "probe-tenant";
+    const identity = namespaceIdentity([policy], tenant);
+    const resolve = (p: string) => p.replace(/\{\{\s*identity\.entity\.aliases\.[^.}]+\.metadata\.service_account_namespace\s*\}\}/g, tenant);
+    const out: Finding[] = [];
+    const places = new Set<string>();
+    let mount = "";
+    let subtree = "";
+    for (const rule of policy.rules) {
+      if (rule.capabilities.includes("deny")) continue;
+      const path = normalizePath(resolve(rule.path));
+      if (path.includes("{{")) {
+        out.push(`path "${rule.path}" uses a template other than the service account's namespace`);
+        continue;
+      }
+      const where = tenantPathProblem(path, tenant);
+      if (typeof where === "string") out.push(where);
+      else {
+        places.add(`${where.mount}/${where.subtree}`);
+        ({ mount, subtree } = where);
+      }
+    }
+    if (out.length > 0) return out;
+    if (places.size !== 1) return [`reaches ${places.size} subtrees (${[...places].join(", ")}); a tenant gets exactly one`];
+    const acl = compileAcl([policy], identity);
+    const parent = subtree.includes("/") ? `${subtree.slice(0, subtree.lastIndexOf("/"))}/` : "";
+    const probes = [
+      `${mount}/data/${subtree}-other/k`,
+      `${mount}/data/${parent}other-tenant/k`,
+      `${mount}/metadata/${parent}`,
+      `${mount}/data/k`,
+      `${mount}/destroy/${subtree}/k`,
+      `other-mount/data/${subtree}/k`,
+      "sys/mounts",
+    ];
+    for (const probe of probes) {
+      const caps = acl.capabilities(probe);
+      if (caps.size > 0) out.push(`grants ${[...caps].join(", ")} on "${probe}", outside its subtree ${mount}/${subtree}`);
+    }
+    return out;
+  },
+};
+
+/** A Vault TTL input as seconds: numbers are seconds; strings are Vault durations ("768h", "30d") or whole seconds. */
+export function ttlSeconds(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  return parseDuration(v); // also Go's "1h30m0s"
+}
+
+export interface AuthRoleConfig {
+  /** Upper bound for token_ttl and token_max_ttl of Kubernetes auth roles, in seconds. */
+  maxTokenTtlSeconds: number;
+}
+
+export const k8sAuthRoleBinding: ResourceRule<AuthRoleConfig> = {
+  name: "k8s-auth-role-binding",
+  description:
+    "A Kubernetes auth role must bind explicit service accounts in explicit namespaces (no `*`, no globs, no namespace selector), require an audience (tokens minted for another audience are refused) and issue short-lived tokens (tokenTtl and tokenMaxTtl set, at most maxTokenTtlSeconds). " +
+    'Fix: list the namespaces and accounts, set audience (e.g. "vault", and the same value in the store\'s serviceAccountRef.audiences) and the TTLs.',
+  enforcementLevel: "mandatory",
+  config: { schema: { maxTokenTtlSeconds: { type: "integer", minimum: 1 } }, defaults: { maxTokenTtlSeconds: 86400 } },
+  check(r, c) {
+    if (r.type !== VAULT_TYPES.k8sRole) return [];
+    const out: Finding[] = [];
+    const p = r.props;
+    const unknown = (key: string) => out.push(new Undecided(`${key} is not known until apply`));
+    const wild = (v: unknown) => typeof v !== "string" || v.length === 0 || /[*?]/.test(v);
+    const namespaces: unknown = p.boundServiceAccountNamespaces;
+    if (isUnknown(namespaces) || (Array.isArray(namespaces) && namespaces.some(isUnknown))) unknown("boundServiceAccountNamespaces");
+    else if (!Array.isArray(namespaces) || namespaces.length === 0) {
+      out.push(p.boundServiceAccountNamespaceSelector ? "binds namespaces by selector; list them explicitly" : "binds no namespaces");
+    } else if (namespaces.some(wild)) out.push(`binds namespaces ${JSON.stringify(namespaces)} with a wildcard`);
+    const names: unknown = p.boundServiceAccountNames;
+    if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) unknown("boundServiceAccountNames");
+    else if (!Array.isArray(names) || names.length === 0 || names.some(wild)) out.push(`binds service accounts ${JSON.stringify(names)}: give explicit names`);
+    if (isUnknown(p.audience)) unknown("audience");
+    else if (typeof p.audience !== "string" || p.audience.length === 0) out.push("sets no audience");
+    for (const key of ["tokenTtl", "tokenMaxTtl"]) {
+      const v = p[key];
+      if (isUnknown(v)) unknown(key);
+      else if (typeof v !== "number" || v <= 0) out.push(`${key} is not set (Vault then uses the mount's default, 32 days unless tuned)`);
+      else if (v > c.maxTokenTtlSeconds) out.push(`${key} ${v}s exceeds ${c.maxTokenTtlSeconds}s`);
+    }
+    return out;
+  },
+};
+
+export interface TokenLifetimeConfig {
+  /** Upper bound for a token's (or token role's) TTL and max TTL, in seconds. */
+  maxTtlSeconds: number;
+  /** Upper bound for a periodic token's period, in seconds. */
+  maxPeriodSeconds: number;
+  /** Upper bound for a periodic token's explicit max TTL, in seconds. */
+  maxExplicitMaxTtlSeconds: number;
+}
+
+export const tokenLifetime: ResourceRule<TokenLifetimeConfig> = {
+  name: "vault-token-lifetime",
+  description:
+    "Vault tokens (vault.Token) and token-issuing roles (vault.tokenauth.AuthBackendRole, periodic Kubernetes auth roles) must have bounded lifetimes: TTLs at most maxTtlSeconds, a period at most maxPeriodSeconds, and every periodic token an explicit max TTL (longer than the period, at most maxExplicitMaxTtlSeconds), so a leaked token dies on its own however often it is renewed. " +
+    "Fix: set ttl (non-periodic vault.Token), or explicitMaxTtl (vault.Token, a duration string) / tokenExplicitMaxTtl (roles, seconds) next to the period, and rotate the token before that max.",
+  enforcementLevel: "mandatory",
+  config: {
+    schema: {
+      maxTtlSeconds: { type: "integer", minimum: 1 },
+      maxPeriodSeconds: { type: "integer", minimum: 1 },
+      maxExplicitMaxTtlSeconds: { type: "integer", minimum: 1 },
+    },
+    defaults: { maxTtlSeconds: 32 * 86400, maxPeriodSeconds: 32 * 86400, maxExplicitMaxTtlSeconds: 90 * 86400 },
+  },
+  check(r, c) {
+    let keys: { period: string; explicitMax: string; ttls: string[] };
+    if (r.type === VAULT_TYPES.token) keys = { period: "period", explicitMax: "explicitMaxTtl", ttls: ["ttl"] };
+    else if (r.type === VAULT_TYPES.tokenRole) keys = { period: "tokenPeriod", explicitMax: "tokenExplicitMaxTtl", ttls: ["tokenTtl", "tokenMaxTtl"] };
+    else if (r.type === VAULT_TYPES.k8sRole) keys = { period: "tokenPeriod", explicitMax: "tokenExplicitMaxTtl", ttls: [] }; // its TTLs: k8s-auth-role-binding
+    else return [];
+    const out: Finding[] = [];
+    const read = (key: string): number | undefined | "unknown" => {
+      const v = r.props[key];
+      if (isUnknown(v)) {
+        out.push(new Undecided(`${key} is not known until apply`));
+        return "unknown";
+      }
+      if (v === undefined || v === null || v === "" || v === 0) return undefined;
+      const s = ttlSeconds(v);
+      if (s === undefined) out.push(`${key} ${JSON.stringify(v)} is not a duration`);
+      return s;
+    };
+    for (const key of keys.ttls) {
+      const s = read(key);
+      if (typeof s === "number" && s > c.maxTtlSeconds) out.push(`${key} ${s}s exceeds ${c.maxTtlSeconds}s`);
+    }
+    const period = read(keys.period);
+    if (period === "unknown") return out;
+    if (period === undefined) {
+      if (r.type === VAULT_TYPES.token && read("ttl") === undefined) out.push("neither period nor ttl is set: the token gets the auth mount's default TTL (32 days unless tuned)");
+      return out;
+    }
+    if (period > c.maxPeriodSeconds) out.push(`period ${period}s exceeds ${c.maxPeriodSeconds}s`);
+    const max = read(keys.explicitMax);
+    if (max === "unknown") return out;
+    if (max === undefined) out.push(`periodic token without ${keys.explicitMax}: it lives for as long as someone renews it`);
+    else if (max <= period) out.push(`${keys.explicitMax} ${max}s is not longer than the period ${period}s`);
+    else if (max > c.maxExplicitMaxTtlSeconds) out.push(`${keys.explicitMax} ${max}s exceeds ${c.maxExplicitMaxTtlSeconds}s`);
+    return out;
+  },
+};
+
+export const kvMountProtected: ResourceRule = {
+  name: "kv-mount-protected",
+  description:
+    "The KV mount holds users' secrets: it must be `protect`ed so a refactor, a replacing diff or `pulumi destroy` cannot delete it (VaultBackend also sets retainOnDelete). Fix: add `protect: true` and `retainOnDelete: true` to the mount's resource options (USER_DATA_OPTIONS).",
+  enforcementLevel: "mandatory",
+  check(r) {
+    if (r.type !== VAULT_TYPES.mount) return [];
+    if (isUnknown(r.props.type)) return [new Undecided("the mount type is not known until apply")];
+    const kv = r.props.type === "kv" || r.props.type === "kv-v2";
+    return kv && !r.protect ? [`KV mount "${r.props.path}" is not protected`] : [];
+  },
+};
+
+export const VAULT_RULES = [policyLeastPrivilege, tenantPolicyInSubtree, k8sAuthRoleBinding, tokenLifetime, kvMountProtected] as const;
