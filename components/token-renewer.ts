@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "./lib/credentials";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
@@ -138,7 +139,8 @@ export class TokenRenewer extends pulumi.ComponentResource {
         metadata: {
           name: secretName,
           namespace: ns.metadata.name,
-          labels,
+          // Marks the Secret as a Vault credential: the policy pack keeps such Secrets in the credentials namespace.
+          labels: { ...labels, [VAULT_CREDENTIAL_LABEL]: VAULT_TOKEN_CREDENTIAL },
           annotations: { "vault-eso.io/owner": "The token is renewed and rotated by the vault-token-renewer CronJob; pulumi up does not write it back." },
         },
         type: "Opaque",

@@ -17,6 +17,10 @@ beforeAll(async () => {
     const { config, secretKeys } = readStackFile(stack);
     stacks[stack] = await registeredFor(stack, config, secretKeys);
   }
+  // prod with token auth: the renewer's token role, token, Secret and CronJob go through every rule too.
+  const prod = readStackFile("prod");
+  const tokenAuth = JSON.stringify({ enabled: true, period: "7d", explicitMaxTtl: "30d", rotateBefore: "7d", schedule: "0 */12 * * *" });
+  stacks.tokenAuth = await registeredFor("prod", { ...prod.config, "vault-eso:tokenAuth": tokenAuth }, prod.secretKeys);
   const shared = { ...validSections(), tenancy: { mode: "shared", org: "acme", cluster: "kind" }, tenants: [{ name: "team-a" }, { name: "team-b" }] };
   stacks.shared = await registeredFor("dev", flat(shared));
 });
@@ -25,6 +29,15 @@ const byType = (type: string) => (r: GuardResource) => r.type === type;
 const CLUSTER_STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
 const POLICY = "vault:index/policy:Policy";
 const ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole";
+
+test("the prod stack with token auth passes every rule; its token Secret is labelled and lives in the credentials namespace", async () => {
+  expect(await runGuard(stacks.tokenAuth)).toEqual([]);
+  const secret = stacks.tokenAuth.find((r) => r.type === "kubernetes:core/v1:Secret" && r.props.metadata?.labels?.["vault-eso.io/credential"] === "vault-token");
+  expect(secret?.props.metadata.namespace).toBe("external-secrets-credentials");
+  expect(stacks.tokenAuth.some((r) => r.type === "kubernetes:batch/v1:CronJob")).toBe(true);
+  const moved = stacks.tokenAuth.map((r) => (r === secret ? { ...r, props: { ...r.props, metadata: { ...r.props.metadata, namespace: "team-x" } } } : r));
+  expect(violationsOf(await runGuard(moved))).toEqual([expect.stringMatching(/^vault-tokens-in-credentials-namespace: Secret "vault-token" labelled/)]);
+});
 
 describe.each(["dev", "prod"])("the %s stack", (stack) => {
   test("passes every rule, with nothing left undecided", async () => {
@@ -36,7 +49,8 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     const rs = stacks[stack];
     const tenants = rs.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.props.metadata.labels?.["vault-eso.io/tenant"]);
     expect(tenants.length).toBe({ dev: 2, prod: 3 }[stack]);
-    expect(rs.filter(byType(ROLE))).toHaveLength(tenants.length + 1);
+    // One role per tenant, ESO's, and in prod Prometheus' (observability.vaultMetrics).
+    expect(rs.filter(byType(ROLE))).toHaveLength(tenants.length + (stack === "prod" ? 2 : 1));
     // The KV mount's protect flag is the one the SDK sent to the engine, not an assumption.
     expect(rs.filter(byType("vault:index/mount:Mount")).map((r) => r.protect)).toEqual([true]);
     expect(rs.filter(byType(POLICY)).every((r) => r.protect === false)).toBe(true);

@@ -52,8 +52,11 @@ export type PushConfig = z.infer<typeof pushSchema>;
 export type PushSecretConfig = PushConfig["secrets"][number];
 
 /** The name of a push tenant's extra Vault policy. */
+/** Suffix of a tenant's push policy name (`tenant-<name>-push`). */
+export const PUSH_POLICY_SUFFIX = "-push";
+
 export function tenantPushPolicyName(tenant: string): string {
-  return `tenant-${tenant}-push`;
+  return `tenant-${tenant}${PUSH_POLICY_SUFFIX}`;
 }
 
 export function checkPush(

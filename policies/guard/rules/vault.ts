@@ -8,6 +8,7 @@ import { compileAcl, IdentityContext } from "../../vault/acl";
 import { parsePolicyHcl } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { Finding, GuardResource, isUnknown, ResourceRule, Undecided } from "../rule";
+import { PUSH_POLICY_SUFFIX } from "../../../components/lib/push-config";
 
 /** Pulumi type tokens of the Vault resources the rules judge (@pulumi/vault 7.8.0). */
 export const VAULT_TYPES = {
@@ -160,6 +161,19 @@ function tenantPathProblem(path: string, tenant: string): { mount: string; subtr
   return { mount, subtree: rest.slice(0, at + 1).join("/") };
 }
 
+/**
+ * The tenant a per-tenant policy belongs to: the name after the prefix, or,
+ * for a push policy (`tenant-<name>-push`), the name before the suffix when
+ * that is the segment its paths name. (The config refuses a tenant called
+ * `<other>-push` beside a push tenant `<other>`, so this is unambiguous.)
+ */
+function tenantOfPolicy(suffix: string, policy: VaultPolicy): string {
+  if (!suffix.endsWith(PUSH_POLICY_SUFFIX)) return suffix;
+  const base = suffix.slice(0, -PUSH_POLICY_SUFFIX.length);
+  const segments = new Set(policy.rules.flatMap((r) => r.path.split("/")));
+  return !segments.has(suffix) && segments.has(base) ? base : suffix;
+}
+
 export interface TenantSubtreeConfig {
   /** Policy names that belong to one tenant: `<prefix><tenant>`. */
   tenantPolicyPrefix: string;
@@ -183,7 +197,7 @@ export const tenantPolicyInSubtree: ResourceRule<TenantSubtreeConfig> = {
     if (!policy) return findings; // unknown text: it may be a templated tenant policy, so undecided
     if (!perTenant && !templated(policy)) return [];
     // A templated policy is judged for one sample tenant: every tenant gets the same shape.
-    const tenant = perTenant ? name.slice(c.tenantPolicyPrefix.length) : "probe-tenant";
+    const tenant = perTenant ? tenantOfPolicy(name.slice(c.tenantPolicyPrefix.length), policy) : "probe-tenant";
     const identity = namespaceIdentity([policy], tenant);
     const resolve = (p: string) => p.replace(/\{\{\s*identity\.entity\.aliases\.[^.}]+\.metadata\.service_account_namespace\s*\}\}/g, tenant);
     const out: Finding[] = [];
