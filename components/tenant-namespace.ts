@@ -50,6 +50,13 @@ export interface TenantNamespaceArgs {
   readonly podSecurity?: "restricted" | "baseline" | "privileged";
   /** ExternalSecrets to declare, keys relative to `subtree`. Default: none. */
   readonly externalSecrets?: readonly ExternalSecretConfig[];
+  /**
+   * What the SecretStore and ExternalSecrets wait for: ESO's Helm release (CRDs,
+   * webhook) and Vault's Kubernetes auth config (so the store's first login can
+   * succeed). Only these wait: the namespace, service account and Vault policy and
+   * role start at once, which keeps the graph shallow. Default: none.
+   */
+  readonly storeDependsOn?: readonly pulumi.Resource[];
 }
 
 /**
@@ -156,7 +163,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: { name: storeName, namespace: ns.metadata.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
           spec,
         },
-        { parent: this, dependsOn: [sa] },
+        { parent: this, dependsOn: [sa, ...(args.storeDependsOn ?? [])] },
       );
       storeRef = { name: store.metadata.name, kind: "SecretStore" };
       storeDeps = [store];
@@ -189,7 +196,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: manifest.metadata,
           spec: manifest.spec,
         },
-        { parent: this, dependsOn: [ns, ...storeDeps] },
+        { parent: this, dependsOn: [ns, ...storeDeps, ...(args.storeDependsOn ?? [])] },
       );
     }
 

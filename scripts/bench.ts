@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --sizes 10,100,1000] [--base dev] [--no-floor] [--json]`
+ *
+ * For each size: a generated stack (the base stack file with that many
+ * tenants) evaluated in a fresh process (index.ts under the mock engine, as
+ * `npm run render` does), then, in another fresh process on the same mocks,
+ * the floor: the same registrations as bare custom resources. Reports wall
+ * time and peak RSS of each, resources, graph depth and the ratio to the floor.
+ * `--json` prints one JSON array (used by the smoke test); otherwise a table.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface Measurement {
+  mode: "program" | "floor";
+  resources: number;
+  depth?: number;
+  ms: number;
+  peakRssMiB: number;
+  baselineRssMiB: number;
+}
+
+export interface Row {
+  tenants: number;
+  program: Measurement;
+  floor?: Measurement;
+}
+
+function child(args: string[]): Measurement {
+  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "bench-child.ts"), ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = (opt("--sizes") ?? "10,100,1000").split(",").map(Number);
+  const base = opt("--base") ?? "dev";
+  const floor = !argv.includes("--no-floor");
+  const json = argv.includes("--json");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-bench-"));
+  const rows: Row[] = [];
+  try {
+    for (const n of sizes) {
+      const regs = path.join(tmp, `registrations-${n}.json`);
+      const program = child(["program", base, String(n), regs]);
+      const row: Row = { tenants: n, program };
+      if (floor) row.floor = child(["floor", regs]);
+      rows.push(row);
+      if (!json) process.stderr.write(`${n} tenants done\n`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows)}\n`);
+    return;
+  }
+  process.stdout.write(`${machineNotes()}\n\n${table(rows)}\n`);
+}
+
+export function machineNotes(): string {
+  const cpu = fs.existsSync("/proc/cpuinfo") ? /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] : os.cpus()[0]?.model;
+  return `machine: ${os.cpus().length} CPUs (nproc), ${cpu ?? "unknown CPU"}, node ${process.version}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`;
+}
+
+function table(rows: Row[]): string {
+  const head = "| tenants | resources | depth | program ms | floor ms | ratio | program peak RSS MiB | floor peak RSS MiB | ms per resource |";
+  const sep = "|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+  const lines = rows.map((r) =>
+    [
+      r.tenants,
+      r.program.resources,
+      r.program.depth,
+      r.program.ms,
+      r.floor?.ms ?? "-",
+      r.floor ? (r.program.ms / r.floor.ms).toFixed(2) : "-",
+      r.program.peakRssMiB,
+      r.floor?.peakRssMiB ?? "-",
+      (r.program.ms / r.program.resources).toFixed(2),
+    ].join(" | "),
+  );
+  return [head, sep, ...lines.map((l) => `| ${l} |`)].join("\n");
+}
+
+if (require.main === module) main();
