@@ -37,6 +37,11 @@ interface Registration {
 
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
+  if (process.env.BENCH_PLAIN_STACKS === "1") {
+    // As a precompiled (tsc -> JS) program runs: V8's own stack formatting instead of
+    // ts-node's source-map-support, which the SDK pays on every promise it creates.
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  }
   const recorder = startRecording("vault-eso", "bench");
   let registrations: Registration[] = [];
   let stackConfig: ReturnType<typeof benchStackConfig> | undefined;

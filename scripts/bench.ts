@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --sizes 10,100,1000] [--base dev] [--no-floor] [--json]`
+ * `npm run bench [-- --sizes 10,100,1000] [--base dev] [--no-floor] [--plain-stacks] [--json]`
  *
  * For each size: a generated stack (the base stack file with that many
  * tenants) evaluated in a fresh process (index.ts under the mock engine, as
  * `npm run render` does), then, in another fresh process on the same mocks,
  * the floor: the same registrations as bare custom resources. Reports wall
  * time and peak RSS of each, resources, graph depth and the ratio to the floor.
+ * `--plain-stacks`: V8's stack formatting instead of ts-node's source maps (as a
+ * precompiled program runs); default: as `pulumi up` runs a TypeScript program.
  * `--json` prints one JSON array (used by the smoke test); otherwise a table.
  */
 import { execFileSync } from "child_process";
@@ -28,9 +30,10 @@ export interface Row {
   floor?: Measurement;
 }
 
-function child(args: string[]): Measurement {
+function child(args: string[], plainStacks: boolean): Measurement {
   const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "bench-child.ts"), ...args], {
     encoding: "utf8",
+    env: { ...process.env, BENCH_PLAIN_STACKS: plainStacks ? "1" : "0" },
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1 << 20,
   });
@@ -47,14 +50,15 @@ function main(): void {
   const base = opt("--base") ?? "dev";
   const floor = !argv.includes("--no-floor");
   const json = argv.includes("--json");
+  const plain = argv.includes("--plain-stacks");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-bench-"));
   const rows: Row[] = [];
   try {
     for (const n of sizes) {
       const regs = path.join(tmp, `registrations-${n}.json`);
-      const program = child(["program", base, String(n), regs]);
+      const program = child(["program", base, String(n), regs], plain);
       const row: Row = { tenants: n, program };
-      if (floor) row.floor = child(["floor", regs]);
+      if (floor) row.floor = child(["floor", regs], plain);
       rows.push(row);
       if (!json) process.stderr.write(`${n} tenants done\n`);
     }
@@ -65,7 +69,8 @@ function main(): void {
     process.stdout.write(`${JSON.stringify(rows)}\n`);
     return;
   }
-  process.stdout.write(`${machineNotes()}\n\n${table(rows)}\n`);
+  const how = plain ? "plain V8 stack traces (--plain-stacks)" : "ts-node with source maps, as `pulumi up` runs a TypeScript program";
+  process.stdout.write(`${machineNotes()}\nbase stack: ${base}; runtime: ${how}\n\n${table(rows)}\n`);
 }
 
 export function machineNotes(): string {

@@ -50,15 +50,19 @@ function usage(problem: string): never {
   process.exit(2);
 }
 
-/** Replaces `dir` with the rendered files, refusing to empty a directory it did not write. */
-function writeOut(dir: string, files: Map<string, string>): void {
-  if (fs.existsSync(dir)) {
-    const entries = fs.readdirSync(dir);
-    if (entries.length > 0 && !entries.includes(MARKER)) {
-      throw new Error(`${dir} exists and was not written by render (no ${MARKER}): refusing to replace it`);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
+/** Throws unless `dir` is absent, empty, or written by an earlier render. */
+function checkReplaceable(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const entries = fs.readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(MARKER)) {
+    throw new Error(`${dir} exists and was not written by render (no ${MARKER}): refusing to replace it`);
   }
+}
+
+/** Replaces `dir` with the rendered files. */
+function writeOut(dir: string, files: Map<string, string>): void {
+  checkReplaceable(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, MARKER), "");
   for (const [rel, content] of files) {
@@ -74,13 +78,14 @@ async function main(): Promise<number> {
   const project = (parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
   const stack = stackName(args.stack);
   const { config, secretKeys } = readStackFile(args.stack, projectDir);
+  const outDir = path.resolve(projectDir, args.out ?? path.join("out", stack));
+  checkReplaceable(outDir);
 
   const recorder = startRecording(project, stack);
   loadProgram(args.program, config, secretKeys);
   await recorder.settle();
 
   const rendered = await renderCaptured(recorder.captured, stack);
-  const outDir = path.resolve(projectDir, args.out ?? path.join("out", stack));
   writeOut(outDir, rendered.files);
   process.stdout.write(rendered.summary);
   process.stdout.write(`wrote ${rendered.files.size} files to ${path.relative(projectDir, outDir) || "."}\n`);
