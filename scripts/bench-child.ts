@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
 
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   if (stackConfig) {
     loadProgram("index.ts", stackConfig.config, stackConfig.secretKeys);
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   }
   await recorder.settle();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
   const captured = recorder.captured;
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
     resources: captured.length,
     depth: mode === "program" ? graphDepth(captured).depth : undefined,
     ms: Math.round(ms),
+    // CPU time of all the process's threads (JS + GC): far less disturbed by other load than wall time.
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     peakRssMiB: Math.round(peakRssMiB),
     baselineRssMiB: Math.round(rssBefore / 1024 / 1024),
   };
