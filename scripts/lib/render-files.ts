@@ -227,7 +227,7 @@ function summarize(sorted: readonly Captured[], stack: string, depth: number, ch
     `stack ${stack}: ${sorted.length} resources (${sorted.filter((r) => r.custom).length} custom, ${sorted.filter((r) => !r.custom).length} components)`,
     ...[...perType.entries()].sort(([a], [b]) => cmp(a, b)).map(([t, n]) => `  ${t.padEnd(width)}  ${n}`),
     `graph depth: ${depth} (${chain.map(shortUrn).join(" -> ")})`,
-    `tenants: ${tenants.length}${tenants.length ? ` (${tenants.join(", ")})` : ""}`,
+    `tenants: ${tenants.length}${tenants.length ? ` (${tenants.slice(0, 20).join(", ")}${tenants.length > 20 ? ", ..." : ""})` : ""}`,
     "",
   ].join("\n");
 }
