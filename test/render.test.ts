@@ -140,6 +140,9 @@ test("an invalid object fails the render, naming the object and the problem", ()
   expect(runs.bad.stderr).toMatch(/kubernetes:core\/v1:Namespace bad-ns: .*metadata\.name "Team_A" is not a valid Namespace name/);
   expect(runs.bad.stderr).toMatch(/vault:index\/policy:Policy bad-policy \(policy "broken"\): HCL does not parse/);
   expect(runs.bad.stderr).not.toMatch(/good-ns/);
+  // Files are still written for inspection, including a provider-implemented (remote) component.
+  const chart = parse(fs.readFileSync(path.join(badOut, "helm/fixture-chart.yaml"), "utf8"));
+  expect(chart).toMatchObject({ type: "kubernetes:helm.sh/v4:Chart", inputs: { chart: "oci://example.invalid/charts/demo", version: "1.2.3", values: { replicas: 2 } } });
 });
 
 test("bad config fails the render with the config error, and nothing is written", () => {

@@ -34,6 +34,11 @@ export interface Captured {
   readonly name: string;
   /** Custom resource (real work for a provider) or component (a grouping only). */
   readonly custom: boolean;
+  /**
+   * A component implemented by a provider (e.g. `helm.v4.Chart`, cert-manager's
+   * `CertManager`): under mocks one opaque resource whose inputs are all there is to see.
+   */
+  readonly remote?: boolean;
   readonly parent?: string;
   /** URNs this resource waits for (sorted, without the provider). */
   readonly dependencies: string[];
@@ -50,6 +55,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
+  getRemote?(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
   getObject(): unknown;
@@ -97,6 +103,7 @@ export function startRecording(project: string, stack: string): Recorder {
       type: req.getType(),
       name: req.getName(),
       custom: req.getCustom(),
+      remote: req.getRemote?.() || undefined,
       parent: req.getParent() || undefined,
       dependencies: [...new Set(req.getDependenciesList())].sort(),
       // A provider reference is "<urn>::<id>"; URNs themselves contain "::".

@@ -8,8 +8,9 @@
  * - `vault:index/policy:Policy`               -> vault/policies/<policy name>.hcl (HCL-parsed)
  * - other `vault:*`                            -> vault/<Type>/<name>.yaml
  * - `pulumi:providers:*`                       -> providers/<name>.yaml
- * - any other custom resource                  -> other/<type>/<name>.yaml
- * - components                                 -> listed in resources.yaml and the graph
+ * - any other custom resource, and components a provider implements
+ *   (remote, e.g. cert-manager's CertManager)  -> other/<type>/<name>.yaml
+ * - the program's own components               -> listed in resources.yaml and the graph
  */
 import { stringify } from "yaml";
 import type { Captured } from "./capture";
@@ -56,7 +57,7 @@ function describeSpecial(v: Record<string, unknown>): string {
 
 /** Sorted keys at every level; for Kubernetes objects apiVersion, kind, metadata come first. */
 function canonical(v: unknown, top: readonly string[] = []): unknown {
-  if (Array.isArray(v)) return v.map((x) => canonical(x));
+  if (Array.isArray(v)) return v.map((x) => canonical(x, top));
   if (v && typeof v === "object") {
     const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
     const rank = (k: string) => (top.includes(k) ? top.indexOf(k) : top.length);
@@ -77,8 +78,8 @@ function safe(s: string): string {
 
 export type Kind = "kubernetes" | "helm" | "vault-policy" | "vault" | "provider" | "component" | "other";
 
-export function classify(r: Pick<Captured, "type" | "custom" | "inputs">): Kind {
-  if (!r.custom) return "component";
+export function classify(r: Pick<Captured, "type" | "custom" | "remote" | "inputs">): Kind {
+  if (!r.custom && !r.remote) return "component";
   if (r.type.startsWith("pulumi:providers:")) return "provider";
   if (r.type.startsWith("kubernetes:helm.sh/")) return "helm";
   if (r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string") return "kubernetes";
@@ -195,8 +196,10 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
     }
   }
 
-  const depth = graphDepth(sorted);
-  files.set("graph.mmd", mermaid(sorted));
+  // A provider-implemented component creates resources itself: it is work, like a custom resource.
+  const nodes = sorted.map((r) => (r.remote ? { ...r, custom: true } : r));
+  const depth = graphDepth(nodes);
+  files.set("graph.mmd", mermaid(nodes));
   files.set(
     "resources.yaml",
     yaml(
