@@ -175,12 +175,20 @@ test("Secret data and stringData values are redacted whether or not they were Pu
     metadata: { name: "db", namespace: "team-a" },
     data: { password: { ...SIG, value: Buffer.from("hunter2").toString("base64") } },
     stringData: { user: "admin" },
-  });
+  }, { options: { additionalSecretOutputs: ["data", "stringData"] } });
   const out = await renderCaptured([secret], "t");
   expect(out.problems).toEqual([]);
   const text = out.files.get("kubernetes/team-a/Secret.db.yaml")!;
   expect(parse(text)).toMatchObject({ data: { password: REDACTED_MARK }, stringData: { user: REDACTED_MARK } });
   expect(text).not.toMatch(/aHVudGVyMg|admin/);
+});
+
+test("an input named in additionalSecretOutputs is written as [secret] even when passed plain", async () => {
+  const r = captured("vault:index/token:Token", "t", { policies: ["p"], clientToken: "hvs.plain" }, { options: { additionalSecretOutputs: ["clientToken"] } });
+  const out = await renderCaptured([r], "t");
+  const text = out.files.get("vault/Token/t.yaml")!;
+  expect(parse(text).inputs).toEqual({ clientToken: SECRET_MARK, policies: ["p"] });
+  expect(text).not.toContain("hvs.plain");
 });
 
 test("unknown resource types still render, as YAML of their inputs with secrets marked", async () => {

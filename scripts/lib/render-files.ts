@@ -88,12 +88,27 @@ export function classify(r: Pick<Captured, "type" | "custom" | "remote" | "input
   return "other";
 }
 
+/**
+ * A resource's inputs with every Pulumi secret as `[secret]`, and also every
+ * top-level input named in its `additionalSecretOutputs`: Pulumi stores that
+ * property as a secret, so it is never shown even if the program passed it plain.
+ */
+export function redactInputs(r: Pick<Captured, "inputs" | "options">): Record<string, unknown> {
+  const out = redact(r.inputs) as Record<string, unknown>;
+  for (const key of r.options.additionalSecretOutputs ?? []) {
+    if (out[key] !== undefined) out[key] = SECRET_MARK;
+  }
+  return out;
+}
+
 /** Secrets' `data`/`stringData` values are replaced by `[redacted]`, whether or not they were Pulumi secrets. */
-function redactK8s(obj: Record<string, unknown>): Record<string, unknown> {
-  const out = redact(obj) as Record<string, unknown>;
+function redactK8s(r: Captured): Record<string, unknown> {
+  const obj = r.inputs;
+  const out = redactInputs(r);
   if (obj.kind === "Secret" && obj.apiVersion === "v1") {
     for (const field of ["data", "stringData"]) {
-      const v = out[field];
+      // Key names stay visible (the reviewer needs them), even when the whole map was a secret.
+      const v = unwrapSecrets(obj[field]);
       if (v && typeof v === "object" && !Array.isArray(v)) {
         out[field] = Object.fromEntries(Object.keys(v).map((k) => [k, REDACTED_MARK]));
       } else if (v !== undefined) out[field] = REDACTED_MARK;
@@ -155,7 +170,7 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
         const plain = unwrapSecrets(r.inputs) as K8sObject;
         const ns = typeof plain.metadata?.namespace === "string" ? plain.metadata.namespace : "_cluster";
         const file = `kubernetes/${safe(ns)}/${safe(plain.kind)}.${safe(String(plain.metadata?.name ?? r.name))}.yaml`;
-        put(r, file, yaml(redactK8s(r.inputs), ["apiVersion", "kind", "metadata"]));
+        put(r, file, yaml(redactK8s(r), ["apiVersion", "kind", "metadata"]));
         try {
           await validateK8sObject(plain);
         } catch (e) {
@@ -168,7 +183,7 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
         const policy = r.inputs.policy;
         if (typeof name !== "string" || typeof policy !== "string") {
           problems.push({ object: id, problem: "its name or policy text is not a known plain string (secret or unknown): the policy cannot be reviewed" });
-          put(r, `vault/policies/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redact(r.inputs) }));
+          put(r, `vault/policies/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redactInputs(r) }));
           break;
         }
         put(r, `vault/policies/${safe(name)}.hcl`, policy.endsWith("\n") ? policy : `${policy}\n`);
@@ -180,16 +195,16 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
         break;
       }
       case "helm":
-        put(r, `helm/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redact(r.inputs), options: options(r) }, ["type", "name"]));
+        put(r, `helm/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redactInputs(r), options: options(r) }, ["type", "name"]));
         break;
       case "vault":
-        put(r, `vault/${vaultDir(r.type)}/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redact(r.inputs), options: options(r) }, ["type", "name"]));
+        put(r, `vault/${vaultDir(r.type)}/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redactInputs(r), options: options(r) }, ["type", "name"]));
         break;
       case "provider":
-        put(r, `providers/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redact(r.inputs) }, ["type", "name"]));
+        put(r, `providers/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redactInputs(r) }, ["type", "name"]));
         break;
       case "other":
-        put(r, `other/${safe(r.type)}/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redact(r.inputs), options: options(r) }, ["type", "name"]));
+        put(r, `other/${safe(r.type)}/${safe(r.name)}.yaml`, yaml({ type: r.type, name: r.name, inputs: redactInputs(r), options: options(r) }, ["type", "name"]));
         break;
       case "component":
         break;
