@@ -64,6 +64,13 @@ export interface TenantNamespaceArgs {
    * PushSecrets (remote keys relative to `subtree`). Isolated store mode only. Default: none.
    */
   readonly push?: PushConfig;
+  /**
+   * What the SecretStore and ExternalSecrets wait for: ESO's Helm release (CRDs,
+   * webhook) and Vault's Kubernetes auth config (so the store's first login can
+   * succeed). Only these wait: the namespace, service account and Vault policy and
+   * role start at once, which keeps the graph shallow. Default: none.
+   */
+  readonly storeDependsOn?: readonly pulumi.Resource[];
 }
 
 /**
@@ -116,8 +123,8 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       // Only ESO requests tokens for it (TokenRequest); no pod mounts it.
-      { metadata: { name: saName, namespace: ns.metadata.name, labels }, automountServiceAccountToken: false },
-      { parent: this },
+      { metadata: { name: saName, namespace: args.name, labels }, automountServiceAccountToken: false },
+      { parent: this, dependsOn: [ns] },
     );
     if (args.authDelegator) {
       new k8s.rbac.v1.ClusterRoleBinding(
@@ -125,9 +132,9 @@ export class TenantNamespace extends pulumi.ComponentResource {
         {
           metadata: { name: `vault-eso-auth-delegator-${args.name}`, labels },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns.metadata.name }],
+          subjects: [{ kind: "ServiceAccount", name: saName, namespace: args.name }],
         },
-        { parent: this },
+        { parent: this, dependsOn: [sa] },
       );
     }
 
@@ -163,6 +170,8 @@ export class TenantNamespace extends pulumi.ComponentResource {
 
     let storeRef: { name: pulumi.Input<string>; kind: "SecretStore" | "ClusterSecretStore" };
     let storeDeps: pulumi.Resource[] = [];
+    /** Dependants of `storeName` wait for the store itself. */
+    let storeOutput: pulumi.Output<string>;
     if (args.store.mode === "isolated") {
       const storeName = args.store.name ?? "vault";
       let ca = args.ca;
@@ -196,15 +205,18 @@ export class TenantNamespace extends pulumi.ComponentResource {
         {
           apiVersion: ESO_API.stores,
           kind: "SecretStore",
-          metadata: { name: storeName, namespace: ns.metadata.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+          metadata: { name: storeName, namespace: args.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
           spec,
         },
-        { parent: this, dependsOn: [sa, ...caDeps] },
+        { parent: this, dependsOn: [ns, sa, ...caDeps, ...(args.storeDependsOn ?? [])] },
       );
-      storeRef = { name: store.metadata.name, kind: "SecretStore" };
+      // The name is known here; the ExternalSecrets wait for the store through dependsOn.
+      storeRef = { name: storeName, kind: "SecretStore" };
       storeDeps = [store];
+      storeOutput = store.metadata.name;
     } else {
       storeRef = { name: args.store.clusterStoreName, kind: "ClusterSecretStore" };
+      storeOutput = pulumi.output(args.store.clusterStoreName);
     }
 
     const subjects = developerSubjects(args.developers ?? { users: [], groups: [] });
@@ -212,18 +224,19 @@ export class TenantNamespace extends pulumi.ComponentResource {
       new k8s.rbac.v1.RoleBinding(
         `${name}-developers`,
         {
-          metadata: { name: "developers", namespace: ns.metadata.name, labels },
+          metadata: { name: "developers", namespace: args.name, labels },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: args.developerClusterRole ?? "namespace-developer" },
           subjects,
         },
-        { parent: this },
+        { parent: this, dependsOn: [ns] },
       );
     }
 
     for (const es of args.externalSecrets ?? []) {
-      const manifest = pulumi.output(storeRef.name).apply((storeName) =>
-        externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels }),
-      );
+      const build = (storeName: string) =>
+        externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels });
+      // A plain manifest when the store name is known (isolated mode): no Output per field, per tenant.
+      const manifest = typeof storeRef.name === "string" ? build(storeRef.name) : pulumi.output(storeRef.name).apply(build);
       new k8s.apiextensions.CustomResource(
         `${name}-es-${es.name}`,
         {
@@ -232,7 +245,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: manifest.metadata,
           spec: manifest.spec,
         },
-        { parent: this, dependsOn: [ns, ...storeDeps] },
+        { parent: this, dependsOn: [ns, ...storeDeps, ...(args.storeDependsOn ?? [])] },
       );
     }
 
@@ -248,7 +261,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     this.namespace = ns.metadata.name;
     this.roleName = role.roleName;
     this.policyName = policyName;
-    this.storeName = pulumi.output(storeRef.name);
+    this.storeName = storeOutput;
     this.registerOutputs({ namespace: this.namespace, roleName: this.roleName, policyName: this.policyName, storeName: this.storeName });
   }
 }

@@ -87,6 +87,8 @@ export class VaultBackend extends pulumi.ComponentResource {
   /** The mount resource, for `dependsOn` by tenant policies. */
   public readonly kvMount: vault.Mount;
   public readonly authBackend: vault.AuthBackend;
+  /** The Kubernetes auth config: stores wait for it so their first validation (a Vault login) can succeed. */
+  public readonly authConfig: vault.kubernetes.AuthBackendConfig;
 
   constructor(name: string, args: VaultBackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:VaultBackend", name, {}, opts);
@@ -112,7 +114,7 @@ export class VaultBackend extends pulumi.ComponentResource {
 
     const reviewerJwt = this.tokenReviewer(name, args.tokenReview);
 
-    const authConfig = new vault.kubernetes.AuthBackendConfig(
+    const authConfig = (this.authConfig = new vault.kubernetes.AuthBackendConfig(
       `${name}-k8s-auth-config`,
       {
         backend: this.authBackend.path,
@@ -124,7 +126,7 @@ export class VaultBackend extends pulumi.ComponentResource {
         disableLocalCaJwt: args.disableLocalCaJwt ?? false,
       },
       { parent: this, additionalSecretOutputs: ["tokenReviewerJwt"] },
-    );
+    ));
 
     const policyModel = esoReadPolicy(args.eso.policy, kvPath, args.eso.scope, args.eso.extraReadSubtrees);
     this.esoPolicyHcl = renderPolicyHcl(policyModel);

@@ -40,7 +40,7 @@ test("the store reaches Vault where ESO can (serverForEso), over the dev mount a
   expect(store.spec.provider.vault.server).toBe("http://172.18.0.1:8200");
   expect(store.spec.provider.vault.path).toBe("secret");
   expect(store.spec.conditions).toEqual([{ namespaceSelector: { matchLabels: { "vault-eso.io/secrets": "enabled" } } }]);
-  const hcl = vaultPolicies(engine.resources)[0].policy;
+  const hcl = vaultPolicies(engine.resources).find((p) => p.name === "external-secrets-read")!.policy;
   expect(hcl).toContain('path "secret/data/dev/shared/*"');
 });
 

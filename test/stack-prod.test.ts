@@ -48,7 +48,7 @@ test("https with the configured CA: provider gets no skip, store gets the CA as 
 });
 
 test("the ESO role binds exactly ESO's service account and namespace, with an audience and short TTLs", () => {
-  const role = engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole")[0].inputs;
+  const role = engine.named("vault-eso-role").inputs;
   expect(role).toMatchObject({
     roleName: "external-secrets",
     boundServiceAccountNames: ["external-secrets"],

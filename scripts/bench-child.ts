@@ -1,0 +1,92 @@
+/**
+ * One measurement of `npm run bench`, in a fresh process so peak RSS is its own.
+ *
+ *   bench-child.ts program <base stack> <tenants> <registrations.json>
+ *     evaluates index.ts under a generated stack with <tenants> tenants and
+ *     writes every registration (type, name, inputs) for the floor run;
+ *   bench-child.ts floor <registrations.json>
+ *     the floor: the SDK registering the same resources (same types, names
+ *     and inputs) as bare custom resources: no components, parents,
+ *     dependencies or applies.
+ *
+ * Both load the same modules and install the same mocks before the clock
+ * starts, and stop it when the recorder has settled. Prints one JSON line.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { loadProgram, startRecording } from "./lib/capture";
+import { benchStackConfig } from "./lib/bench-config";
+import { graphDepth } from "./lib/graph";
+import { unwrapSecrets } from "./lib/render-files";
+// Loaded up front in both modes, so module loading is outside the clock and in both baselines.
+import "../components/platform";
+import "../components/lib/stack-config";
+
+/** A custom resource of any type token, with no options: the cheapest registration the SDK can make. */
+class Bare extends pulumi.CustomResource {
+  constructor(type: string, name: string, inputs: pulumi.Inputs) {
+    super(type, name, inputs);
+  }
+}
+
+interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (process.env.BENCH_PLAIN_STACKS === "1") {
+    // As a precompiled (tsc -> JS) program runs: V8's own stack formatting instead of
+    // ts-node's source-map-support, which the SDK pays on every promise it creates.
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  }
+  const recorder = startRecording("vault-eso", "bench");
+  let registrations: Registration[] = [];
+  let stackConfig: ReturnType<typeof benchStackConfig> | undefined;
+  if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]));
+  else if (mode === "floor") registrations = JSON.parse(fs.readFileSync(rest[0], "utf8")) as Registration[];
+  else throw new Error(`unknown mode ${mode}`);
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  if (stackConfig) {
+    loadProgram("index.ts", stackConfig.config, stackConfig.secretKeys);
+  } else {
+    for (const r of registrations) new Bare(r.type, r.name, r.inputs);
+  }
+  await recorder.settle();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+
+  const captured = recorder.captured;
+  if (mode === "program") {
+    const regs: Registration[] = captured.map((c) => ({ type: c.type, name: c.name, inputs: unwrapSecrets(c.inputs) as Record<string, unknown> }));
+    fs.writeFileSync(rest[2], JSON.stringify(regs));
+  }
+  const result = {
+    mode,
+    resources: captured.length,
+    depth: mode === "program" ? graphDepth(captured).depth : undefined,
+    ms: Math.round(ms),
+    // CPU time of all the process's threads (JS + GC): far less disturbed by other load than wall time.
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    peakRssMiB: Math.round(peakRssMiB),
+    baselineRssMiB: Math.round(rssBefore / 1024 / 1024),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+process.on("unhandledRejection", (e) => {
+  process.stderr.write(`bench-child: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
+main().catch((e) => {
+  process.stderr.write(`bench-child: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+/**
+ * Generated stack configs for the scale benchmark: a base stack file with its
+ * tenants replaced by `n` generated ones, each with developers and one
+ * ExternalSecret (the most resources a tenant makes). The program validates
+ * them with `parseStackConfig` like any stack file.
+ */
+import { readStackFile, StackFileConfig } from "./stack-file";
+
+export function tenantName(i: number): string {
+  return `team-${String(i).padStart(5, "0")}`;
+}
+
+export function generatedTenants(n: number): unknown[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: tenantName(i),
+    owner: `owner-${i % 17}`,
+    developers: { groups: [`${tenantName(i)}-devs`] },
+    externalSecrets: [{ name: "db", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
+  }));
+}
+
+/** The base stack's config with `n` generated tenants. */
+export function benchStackConfig(base: string, n: number, projectDir = process.cwd()): StackFileConfig {
+  const { config, secretKeys } = readStackFile(base, projectDir);
+  return { config: { ...config, "vault-eso:tenants": JSON.stringify(generatedTenants(n)) }, secretKeys };
+}

@@ -1,0 +1,107 @@
+/**
+ * `npm run render -- <stack> [--out DIR] [--program FILE]`
+ *
+ * Evaluates the program (index.ts) with Pulumi's mock engine under a stack's
+ * config, without the Pulumi CLI, a cluster, Vault or credentials, and writes
+ * what it would deploy to `out/<stack>/` for review: Kubernetes objects as
+ * YAML, Vault policies as HCL, other Vault resources and Helm releases as
+ * YAML of their inputs, the dependency graph as mermaid, and a summary.
+ * Every secret is written as `[secret]` (Secret data as `[redacted]`);
+ * `secure:` config values are never read. Exits 1, naming each object and its
+ * problem, if any object fails the schema/HCL validation or the config is bad.
+ *
+ * <stack> is `dev`, `prod` (Pulumi.<stack>.yaml) or a path to a stack file.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { loadProgram, startRecording } from "./lib/capture";
+import { renderCaptured } from "./lib/render-files";
+import { readStackFile, stackName } from "./lib/stack-file";
+
+/** Written into every output directory: only directories carrying it are ever emptied. */
+const MARKER = ".vault-eso-render";
+
+interface Args {
+  stack: string;
+  out?: string;
+  program: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Partial<Args> = { program: "index.ts" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--out" || a === "--program") {
+      const v = argv[++i];
+      if (!v) usage(`${a} needs a value`);
+      if (a === "--out") args.out = v;
+      else args.program = v;
+    } else if (a.startsWith("-")) usage(`unknown option ${a}`);
+    else if (args.stack) usage(`one stack at a time (got ${args.stack} and ${a})`);
+    else args.stack = a;
+  }
+  if (!args.stack) usage("which stack?");
+  return args as Args;
+}
+
+function usage(problem: string): never {
+  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE]\n`);
+  process.exit(2);
+}
+
+/** Throws unless `dir` is absent, empty, or written by an earlier render. */
+function checkReplaceable(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const entries = fs.readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(MARKER)) {
+    throw new Error(`${dir} exists and was not written by render (no ${MARKER}): refusing to replace it`);
+  }
+}
+
+/** Replaces `dir` with the rendered files. */
+function writeOut(dir: string, files: Map<string, string>): void {
+  checkReplaceable(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, MARKER), "");
+  for (const [rel, content] of files) {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const projectDir = process.cwd();
+  const project = (parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const stack = stackName(args.stack);
+  const { config, secretKeys } = readStackFile(args.stack, projectDir);
+  const outDir = path.resolve(projectDir, args.out ?? path.join("out", stack));
+  checkReplaceable(outDir);
+
+  const recorder = startRecording(project, stack);
+  loadProgram(args.program, config, secretKeys);
+  await recorder.settle();
+
+  const rendered = await renderCaptured(recorder.captured, stack);
+  writeOut(outDir, rendered.files);
+  process.stdout.write(rendered.summary);
+  process.stdout.write(`wrote ${rendered.files.size} files to ${path.relative(projectDir, outDir) || "."}\n`);
+  if (rendered.problems.length > 0) {
+    process.stderr.write(`render: ${rendered.problems.length} invalid object(s):\n`);
+    for (const p of rendered.problems) process.stderr.write(`  ${p.object}: ${p.problem}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+// Errors thrown inside `apply` callbacks surface as unhandled rejections.
+process.on("unhandledRejection", (e) => fail(e));
+main().then((code) => process.exit(code), fail);
+
+function fail(e: unknown): never {
+  process.stderr.write(`render: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
