@@ -152,8 +152,9 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
           : undefined,
         alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute } : undefined,
       },
-      // The rule's CRD comes with the Prometheus operator; the chart must be up so the namespace exists.
-      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend, p.eso] },
+      // Only what it uses: the auth config for the role (as ESO's role); the rule's namespace arrives with
+      // `p.eso.namespace`; its CRD comes with the Prometheus operator, not with ESO's chart.
+      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig] },
     );
   }
 

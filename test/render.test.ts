@@ -99,7 +99,7 @@ test("dev renders: objects, policies, Vault resources, Helm release, graph and s
   const mount = parse(fs.readFileSync(path.join(devA, "vault/Mount/vault-kv.yaml"), "utf8"));
   expect(mount.options).toEqual({ protect: true, retainOnDelete: true });
   expect(runs.a.stdout).toMatch(/^stack dev: \d+ resources/);
-  expect(runs.a.stdout).toMatch(/vault:index\/policy:Policy\s+3\n/);
+  expect(runs.a.stdout).toMatch(/vault:index\/policy:Policy\s+4\n/);
   expect(runs.a.stdout).toMatch(/tenants: 2 \(team-a, team-b\)/);
   expect(fs.readFileSync(path.join(devA, "graph.mmd"), "utf8")).toMatch(/^%%.*\nflowchart LR\n/);
 });
