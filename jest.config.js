@@ -27,4 +27,7 @@ module.exports = {
   // of a .ts module spelled; map it back to the .ts file for jest.
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testTimeout: 30000,
+  // jest's default on a 2-core machine is one worker; most suites wait on the
+  // mock engine and on child processes, so two workers keep \`npm test\` well under a minute.
+  maxWorkers: 2,
 };
