@@ -3,6 +3,7 @@
  * (caProvider), the templated tenant policy with a push tenant, the default
  * audit device; and VaultTrust on a cluster that already runs cert-manager.
  */
+import type { TenantNamespaceArgs } from "../components/tenant-namespace";
 import { buildPlatform } from "../components/platform";
 import { parseStackConfig } from "../components/lib/config";
 import { VaultTrust } from "../components/vault-trust";
@@ -89,42 +90,29 @@ test("every Kubernetes object validates; every policy parses", async () => {
   for (const p of vaultPolicies(engine.resources)) await parsePolicyHcl(p.name, p.policy);
 });
 
+/** The smallest TenantNamespace args; each refusal test changes only what it is about. */
+const tenantArgs = (name: string) =>
+  ({
+    name,
+    subtree: `acme/${name}`,
+    kvPath: "secret",
+    authPath: "kubernetes",
+    audience: "vault",
+    vaultServer: "https://v",
+    policy: { mode: "perTenant" },
+    tokenTtlSeconds: 60,
+    tokenMaxTtlSeconds: 60,
+  }) as const;
+
 test("TenantNamespace refuses push with the shared store (the component guards it too, not only the config)", async () => {
   const { TenantNamespace } = await import("../components/tenant-namespace.js");
-  expect(
-    () =>
-      new TenantNamespace("bad-push", {
-        name: "team-x",
-        subtree: "acme/x",
-        kvPath: "secret",
-        authPath: "kubernetes",
-        audience: "vault",
-        vaultServer: "https://v",
-        policy: { mode: "perTenant" },
-        tokenTtlSeconds: 60,
-        tokenMaxTtlSeconds: 60,
-        store: { mode: "shared", clusterStoreName: "vault-backend" },
-        push: { allowDelete: false, secrets: [] },
-      }),
-  ).toThrow(/push needs the isolated store mode/);
+  const args: TenantNamespaceArgs = { ...tenantArgs("team-x"), store: { mode: "shared", clusterStoreName: "vault-backend" }, push: { allowDelete: false, secrets: [] } };
+  expect(() => new TenantNamespace("bad-push", args)).toThrow(/push needs the isolated store mode/);
 });
 
 test("TenantNamespace refuses a deleting PushSecret without the delete grant", async () => {
   const { TenantNamespace } = await import("../components/tenant-namespace.js");
-  expect(
-    () =>
-      new TenantNamespace("bad-delete", {
-        name: "team-y",
-        subtree: "acme/y",
-        kvPath: "secret",
-        authPath: "kubernetes",
-        audience: "vault",
-        vaultServer: "https://v",
-        policy: { mode: "perTenant" },
-        tokenTtlSeconds: 60,
-        tokenMaxTtlSeconds: 60,
-        store: { mode: "isolated" },
-        push: { allowDelete: false, secrets: [{ name: "p", secretName: "s", refreshInterval: "1h", updatePolicy: "Replace", deletionPolicy: "Delete", data: [{ secretKey: "k", remoteKey: "k" }] }] },
-      }),
-  ).toThrow(/needs push.allowDelete/);
+  const secret = { name: "p", secretName: "s", refreshInterval: "1h", updatePolicy: "Replace" as const, deletionPolicy: "Delete" as const, data: [{ secretKey: "k", remoteKey: "k" }] };
+  const args: TenantNamespaceArgs = { ...tenantArgs("team-y"), store: { mode: "isolated" }, push: { allowDelete: false, secrets: [secret] } };
+  expect(() => new TenantNamespace("bad-delete", args)).toThrow(/needs push.allowDelete/);
 });

@@ -138,13 +138,20 @@ export function materialize(props: unknown): { value: any; unknownError?: Error 
   return { value: copy(props), unknownError };
 }
 
-export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPolicy {
+/** What CrossGuard shows of a rule: name, description, enforcement, how to fix, its config schema. */
+function policyHeader<C>(rule: RuleBase<C>) {
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.enforcementLevel,
     remediationSteps: remediation(rule.description),
     configSchema: configSchema(rule),
+  };
+}
+
+export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPolicy {
+  return {
+    ...policyHeader(rule),
     validateResource: async (args, reportViolation) => {
       const { value, unknownError } = materialize(args.props);
       const r: GuardResource = { type: args.type, name: args.name, urn: args.urn, props: value, protect: args.opts?.protect ?? false };
@@ -161,11 +168,7 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPoli
 
 export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
   return {
-    name: rule.name,
-    description: rule.description,
-    enforcementLevel: rule.enforcementLevel,
-    remediationSteps: remediation(rule.description),
-    configSchema: configSchema(rule),
+    ...policyHeader(rule),
     validateStack: async (args, reportViolation) => {
       const unknownErrors = new Map<string, Error>();
       const resources: GuardResource[] = args.resources.map((r) => {

@@ -74,23 +74,12 @@ export async function closedPortUrl(): Promise<string> {
   return s.url;
 }
 
-export class VaultStandIn {
-  readonly tokens = new Map<string, VaultToken>();
-  readonly calls: Recorded[] = [];
-  /** Per endpoint ("lookup-self", "renew-self", "create", "revoke-self"): answer this status instead. */
-  readonly failures = new Map<string, number>();
-  /** Policies a created token gets; default: what was asked for. */
-  grantPolicies?: string[];
+/** An HTTP stand-in on 127.0.0.1 (an ephemeral port), answering with `handle`. */
+abstract class StandIn {
   url = "";
   private closeFn?: () => Promise<void>;
 
-  constructor(readonly role: string, readonly period: number) {}
-
-  addToken(t: Omit<VaultToken, "revoked" | "ttl" | "accessor"> & { ttl?: number }): string {
-    const token = newToken();
-    this.tokens.set(token, { ...t, accessor: `acc-${this.tokens.size + 1}`, ttl: t.ttl ?? this.period, revoked: false });
-    return token;
-  }
+  protected abstract handle(req: http.IncomingMessage, body: any): { status: number; json?: unknown };
 
   async start(tls?: { key: string; cert: string }): Promise<void> {
     const s = await listen((req, body) => this.handle(req, body), tls);
@@ -101,13 +90,32 @@ export class VaultStandIn {
   close(): Promise<void> {
     return this.closeFn?.() ?? Promise.resolve();
   }
+}
+
+export class VaultStandIn extends StandIn {
+  readonly tokens = new Map<string, VaultToken>();
+  readonly calls: Recorded[] = [];
+  /** Per endpoint ("lookup-self", "renew-self", "create", "revoke-self"): answer this status instead. */
+  readonly failures = new Map<string, number>();
+  /** Policies a created token gets; default: what was asked for. */
+  grantPolicies?: string[];
+  constructor(readonly role: string, readonly period: number) {
+    super();
+  }
+
+  addToken(t: Omit<VaultToken, "revoked" | "ttl" | "accessor"> & { ttl?: number }): string {
+    const token = newToken();
+    this.tokens.set(token, { ...t, accessor: `acc-${this.tokens.size + 1}`, ttl: t.ttl ?? this.period, revoked: false });
+    return token;
+  }
+
 
   /** Endpoint names called, in order, each with the accessor it used: "lookup-self@acc-1". */
   trace(): string[] {
     return this.calls.map((c) => `${endpoint(c.path)}@${c.as}`);
   }
 
-  private handle(req: http.IncomingMessage, body: any): { status: number; json?: unknown } {
+  protected handle(req: http.IncomingMessage, body: any): { status: number; json?: unknown } {
     const token = String(req.headers["x-vault-token"] ?? "");
     const t = this.tokens.get(token);
     const path = req.url ?? "";
@@ -169,7 +177,7 @@ function endpoint(path: string): string {
   return m ? m[1] : path;
 }
 
-export class KubeStandIn {
+export class KubeStandIn extends StandIn {
   readonly calls: Array<{ method: string; path: string; body: any; authorized: boolean }> = [];
   /** "GET" / "PUT" -> statuses for the next calls of that method, in order; `null` lets a call through. */
   readonly failures = new Map<string, Array<number | null>>();
@@ -178,11 +186,10 @@ export class KubeStandIn {
   /** Replaces the Secret's token before the next PUT is handled (another writer got there first). */
   interloper?: string;
   secret: any;
-  url = "";
   private resourceVersion = 1;
-  private closeFn?: () => Promise<void>;
 
   constructor(readonly namespace: string, readonly name: string, readonly key: string, token: string, readonly saToken: string) {
+    super();
     this.secret = {
       apiVersion: "v1",
       kind: "Secret",
@@ -201,17 +208,8 @@ export class KubeStandIn {
     return this.calls.filter((c) => c.method === "PUT").map((c) => c.body);
   }
 
-  async start(tls?: { key: string; cert: string }): Promise<void> {
-    const s = await listen((req, body) => this.handle(req, body), tls);
-    this.url = s.url;
-    this.closeFn = s.close;
-  }
 
-  close(): Promise<void> {
-    return this.closeFn?.() ?? Promise.resolve();
-  }
-
-  private handle(req: http.IncomingMessage, body: any): { status: number; json?: unknown } {
+  protected handle(req: http.IncomingMessage, body: any): { status: number; json?: unknown } {
     const authorized = req.headers.authorization === `Bearer ${this.saToken}`;
     this.calls.push({ method: req.method ?? "", path: req.url ?? "", body, authorized });
     if (!authorized) return { status: 401, json: { kind: "Status", reason: "Unauthorized", message: "Unauthorized" } };
