@@ -71,7 +71,7 @@ test("pull requests: every stack is rendered offline and previewed with --diff a
   expect(preview.strategy.matrix.include.map((i: any) => i.stack).sort()).toEqual(stacks);
   expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
   const step = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
-  expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true });
+  expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true, policyPacks: "policies/guard" });
   expect(step.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
   // The Vault token comes from OIDC, never from a stored secret.
   const vault = preview.steps.find((s: any) => String(s.uses).startsWith("hashicorp/vault-action@"));
@@ -94,6 +94,7 @@ test("main: pulumi up on dev, then prod, each behind its GitHub environment", ()
   ] as const) {
     const up = job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
     expect(up.with.command).toBe("up");
+    expect(up.with.policyPacks).toBe("policies/guard");
     expect(up.with["stack-name"]).toBe(`\${{ vars.PULUMI_ORG }}/${stack}`);
   }
 });
