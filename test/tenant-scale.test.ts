@@ -1,7 +1,7 @@
 /**
- * 1,000 generated tenants evaluate without error, each independent of the
- * others: no tenant resource depends on another tenant's, and every tenant
- * gets the same set of objects. (Speed is measured by `npm run bench`.)
+ * Generated tenants evaluate without error, each with its own set of
+ * objects. (1,000 tenants, their speed and the graph depth are measured by
+ * `npm run bench`; its smoke run in npm test asserts depth and growth.)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../components/lib/stack-config";
@@ -10,7 +10,8 @@ import { flat, validSections } from "./helpers/fixtures";
 import { installMocks } from "./helpers/mocks";
 
 const engine = installMocks("scale");
-const N = Number(process.env.TENANTS ?? 200);
+// 1,000 tenants are evaluated by `npm run bench` (BENCHMARKS.md); here a size that keeps npm test short.
+const N = Number(process.env.TENANTS ?? 100);
 
 test(`${N} tenants register, each with its own namespace, SA, policy, role and store`, async () => {
   const tenants = Array.from({ length: N }, (_, i) => ({ name: `team-${i}`, externalSecrets: [{ name: "db", data: [{ secretKey: "p", remoteRef: { key: "db", property: "p" } }] }] }));
@@ -31,4 +32,4 @@ test(`${N} tenants register, each with its own namespace, SA, policy, role and s
   }
   const roles = engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").filter((r) => r.inputs.roleName.startsWith("tenant-"));
   expect(new Set(roles.map((r) => r.inputs.boundServiceAccountNamespaces[0])).size).toBe(N);
-});
+}, 120_000);

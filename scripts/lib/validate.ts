@@ -10,7 +10,7 @@
  * CommonJS) and under jest's ESM mode.
  * An object whose apiVersion has no schema here is an error, never a pass.
  */
-import { parse as parseHcl } from "@cdktf/hcl2json";
+import { parsePolicyHcl as parseVaultPolicy } from "../../policies/vault/hcl";
 import { isDns1123Label, isDns1123Subdomain } from "../../components/lib/names";
 
 /** The ESO API versions ESO 2.x serves; the models package still ships v1beta1, the API server does not. */
@@ -78,9 +78,12 @@ function checkMetadata(obj: K8sObject, where: string): void {
   }
 }
 
-/** Parses `hcl` with HashiCorp's HCL parser (hcl2json); throws on syntax errors. */
+/** Parses `hcl` with HashiCorp's HCL parser (hcl2json) into path -> blocks; throws on syntax errors, unknown capabilities and empty policies. */
 export async function parsePolicyHcl(name: string, hcl: string): Promise<Record<string, Array<{ capabilities: string[] }>>> {
-  const parsed = (await parseHcl(`${name}.hcl`, hcl)) as { path?: Record<string, Array<{ capabilities: string[] }>> };
-  if (!parsed.path) throw new Error(`policy ${name}: no path blocks`);
-  return parsed.path;
+  // One parser for the whole project (policies/vault/hcl.ts): HashiCorp's HCL parser, plus a check that every capability is one Vault knows.
+  const policy = await parseVaultPolicy(name, hcl);
+  if (policy.rules.length === 0) throw new Error(`policy ${name}: no path blocks`);
+  const paths: Record<string, Array<{ capabilities: string[] }>> = {};
+  for (const rule of policy.rules) (paths[rule.path] ??= []).push({ capabilities: [...rule.capabilities] });
+  return paths;
 }
