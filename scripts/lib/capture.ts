@@ -18,7 +18,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks } from "../../test/helpers/mocks";
+import { installMocks } from "./mocks";
 
 export interface CapturedOptions {
   readonly protect?: boolean;
@@ -84,7 +84,7 @@ export interface Recorder {
 }
 
 /**
- * Installs the project's mocks (test/helpers/mocks.ts: the same computed
+ * Installs the project's mocks (scripts/lib/mocks.ts, which the tests use too: the same computed
  * outputs the tests use) and starts recording. Call before loading the program.
  */
 export function startRecording(project: string, stack: string): Recorder {

@@ -1,0 +1,127 @@
+/**
+ * Pulumi mock engine for tests: records every registered resource with its
+ * inputs, and returns the provider-computed outputs the program reads
+ * (auth mount accessors, service-account token data).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+  /** A read of an existing resource (`Resource.get`), not one the program creates. */
+  readonly read?: boolean;
+  /**
+   * The `protect` option exactly as the SDK sent it to the engine (the
+   * RegisterResourceRequest, parent's value inherited); mocks' `newResource`
+   * does not see options, so `installMocks` reads it from the request.
+   */
+  readonly protect?: boolean;
+}
+
+export interface MockEngine {
+  readonly resources: Registered[];
+  /** Resources of `type` (e.g. "vault:index/policy:Policy"). */
+  ofType(type: string): Registered[];
+  /** The one resource named `name`; throws if absent or ambiguous. */
+  named(name: string): Registered;
+  /** Waits until no new resource has registered for a few ticks. */
+  settle(): Promise<void>;
+}
+
+/** The CA certificate the mock "finds" in Secrets the program reads back (cert-manager's CA Secret). */
+export const MOCK_CA_PEM = "-----BEGIN CERTIFICATE-----\nbW9jayBjZXJ0LW1hbmFnZXIgQ0E=\n-----END CERTIFICATE-----\n";
+
+/** The base64 JWT the mock token controller "fills" service-account token Secrets with. */
+export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
+
+export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
+  const resources: Registered[] = [];
+  const protect = new Map<string, boolean>();
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        const read = args.id !== undefined && args.id !== "";
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(`${args.type}::${args.name}`), ...(read ? { read } : {}) });
+        const state: Record<string, any> = { ...args.inputs };
+        if (read && args.type === "kubernetes:core/v1:Secret") {
+          const [namespace, name] = String(args.id).split("/");
+          return { id: args.id!, state: { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, data: { "ca.crt": Buffer.from(MOCK_CA_PEM).toString("base64") } } };
+        }
+        if (args.type === "vault:index/authBackend:AuthBackend") {
+          state.accessor = `auth_${args.inputs.type}_${args.name}`;
+        }
+        if (args.type === "kubernetes:core/v1:Secret" && args.inputs.type === "kubernetes.io/service-account-token") {
+          state.data = { token: Buffer.from(MOCK_SA_TOKEN).toString("base64") };
+        }
+        if (args.type === "vault:index/token:Token") {
+          state.clientToken = `hvs.mock-${args.name}`;
+        }
+        return { id: `${args.name}-id`, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return args.inputs;
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+  recordProtect(protect);
+
+  return {
+    resources,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    named(name) {
+      const hits = resources.filter((r) => r.name === name);
+      if (hits.length !== 1) {
+        throw new Error(`expected one resource named "${name}", found ${hits.length}: ${resources.map((r) => r.name).join(", ")}`);
+      }
+      return hits[0];
+    },
+    async settle() {
+      let last = -1;
+      let stable = 0;
+      while (stable < 4) {
+        await new Promise((r) => setTimeout(r, 5));
+        if (resources.length === last) stable++;
+        else {
+          stable = 0;
+          last = resources.length;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Records `protect` from each RegisterResourceRequest the mock monitor gets
+ * (before it calls `newResource`), keyed `type::name`.
+ */
+function recordProtect(into: Map<string, boolean>): void {
+  type Request = { getType(): string; getName(): string; getProtect(): boolean };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): unknown } | undefined;
+  if (!monitor) throw new Error("installMocks: no mock monitor after setMocks");
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    into.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    return register(req, cb);
+  };
+}
+
+/** Resolves an Output's value under mocks (undefined if unknown). */
+export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+/** Pulumi's wire marker for secret values, as mocks see them in resource inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Returns the value of a secret input; throws if `input` was not marked secret. */
+export function secretInput(input: unknown): unknown {
+  if (input && typeof input === "object" && (input as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE) {
+    return (input as { value: unknown }).value;
+  }
+  throw new Error(`expected a secret input, got a plain ${JSON.stringify(input)?.slice(0, 40)}`);
+}
