@@ -8,12 +8,21 @@
  *     the floor: the SDK registering the same resources (same types, names
  *     and inputs) as bare custom resources: no components, parents,
  *     dependencies or applies.
+ *   bench-child.ts floor-typed <registrations.json>
+ *     the same, but each registration made with the typed SDK class the
+ *     program uses for that type token (`k8s.core.v1.Namespace`,
+ *     `vault.Policy`, ...), which declares the type's output properties
+ *     (`status`, every Vault role field, ...) as the program's resources do.
+ *     Components and providers stay bare. Shows how much of the program's
+ *     cost over the bare floor is the typed classes themselves.
  *
  * Both load the same modules and install the same mocks before the clock
  * starts, and stop it when the recorder has settled. Prints one JSON line.
  */
 import * as fs from "fs";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
 import { loadProgram, startRecording } from "./lib/capture";
 import { benchStackConfig } from "./lib/bench-config";
 import { graphDepth } from "./lib/graph";
@@ -27,6 +36,36 @@ class Bare extends pulumi.CustomResource {
   constructor(type: string, name: string, inputs: pulumi.Inputs) {
     super(type, name, inputs);
   }
+}
+
+type Typed = (name: string, inputs: pulumi.Inputs) => pulumi.Resource;
+
+/** The typed class the program uses for each custom resource type it registers (by type token). */
+const TYPED: Record<string, Typed> = {
+  "kubernetes:core/v1:Namespace": (n, i) => new k8s.core.v1.Namespace(n, i),
+  "kubernetes:core/v1:ServiceAccount": (n, i) => new k8s.core.v1.ServiceAccount(n, i),
+  "kubernetes:core/v1:ConfigMap": (n, i) => new k8s.core.v1.ConfigMap(n, i),
+  "kubernetes:core/v1:Secret": (n, i) => new k8s.core.v1.Secret(n, i),
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": (n, i) => new k8s.rbac.v1.ClusterRole(n, i),
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": (n, i) => new k8s.rbac.v1.ClusterRoleBinding(n, i as k8s.rbac.v1.ClusterRoleBindingArgs),
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": (n, i) => new k8s.rbac.v1.Role(n, i),
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": (n, i) => new k8s.rbac.v1.RoleBinding(n, i as k8s.rbac.v1.RoleBindingArgs),
+  "kubernetes:helm.sh/v3:Release": (n, i) => new k8s.helm.v3.Release(n, i as k8s.helm.v3.ReleaseArgs),
+  "vault:index/policy:Policy": (n, i) => new vault.Policy(n, i as vault.PolicyArgs),
+  "vault:index/mount:Mount": (n, i) => new vault.Mount(n, i as vault.MountArgs),
+  "vault:index/authBackend:AuthBackend": (n, i) => new vault.AuthBackend(n, i as vault.AuthBackendArgs),
+  "vault:kubernetes/authBackendConfig:AuthBackendConfig": (n, i) => new vault.kubernetes.AuthBackendConfig(n, i as vault.kubernetes.AuthBackendConfigArgs),
+  "vault:kubernetes/authBackendRole:AuthBackendRole": (n, i) => new vault.kubernetes.AuthBackendRole(n, i as vault.kubernetes.AuthBackendRoleArgs),
+};
+
+function typedOrBare(r: Registration): pulumi.Resource {
+  const typed = TYPED[r.type];
+  if (typed) return typed(r.name, r.inputs);
+  // Custom resources of CRDs (ESO's stores, ExternalSecrets, ...): the program uses apiextensions.CustomResource.
+  if (r.type.startsWith("kubernetes:") && r.inputs.apiVersion && r.inputs.kind) {
+    return new k8s.apiextensions.CustomResource(r.name, r.inputs as k8s.apiextensions.CustomResourceArgs);
+  }
+  return new Bare(r.type, r.name, r.inputs);
 }
 
 interface Registration {
@@ -46,7 +85,7 @@ async function main(): Promise<void> {
   let registrations: Registration[] = [];
   let stackConfig: ReturnType<typeof benchStackConfig> | undefined;
   if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]));
-  else if (mode === "floor") registrations = JSON.parse(fs.readFileSync(rest[0], "utf8")) as Registration[];
+  else if (mode === "floor" || mode === "floor-typed") registrations = JSON.parse(fs.readFileSync(rest[0], "utf8")) as Registration[];
   else throw new Error(`unknown mode ${mode}`);
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
@@ -55,6 +94,8 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   if (stackConfig) {
     loadProgram("index.ts", stackConfig.config, stackConfig.secretKeys);
+  } else if (mode === "floor-typed") {
+    for (const r of registrations) typedOrBare(r);
   } else {
     for (const r of registrations) new Bare(r.type, r.name, r.inputs);
   }
@@ -64,9 +105,9 @@ async function main(): Promise<void> {
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
   const captured = recorder.captured;
-  if (mode === "program") {
+  if (mode === "program" || process.env.BENCH_DUMP) {
     const regs: Registration[] = captured.map((c) => ({ type: c.type, name: c.name, inputs: unwrapSecrets(c.inputs) as Record<string, unknown> }));
-    fs.writeFileSync(rest[2], JSON.stringify(regs));
+    fs.writeFileSync(mode === "program" ? rest[2] : process.env.BENCH_DUMP!, JSON.stringify(regs));
   }
   const result = {
     mode,
