@@ -16,63 +16,22 @@
  *     Components and providers stay bare. Shows how much of the program's
  *     cost over the bare floor is the typed classes themselves.
  *
+ * Both floors are loaded with `require` from scripts/floor-program.ts, as
+ * the program's index.ts is (BENCH_FLOOR_INLINE=1: the loop in this file's
+ * main instead, without the module loader's frames on the stack).
+ *
  * Both load the same modules and install the same mocks before the clock
  * starts, and stop it when the recorder has settled. Prints one JSON line.
  */
 import * as fs from "fs";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
 import { loadProgram, startRecording } from "./lib/capture";
 import { benchStackConfig } from "./lib/bench-config";
 import { graphDepth } from "./lib/graph";
 import { unwrapSecrets } from "./lib/render-files";
+import { Registration, registerFloor, setFloor } from "./lib/floor";
 // Loaded up front in both modes, so module loading is outside the clock and in both baselines.
 import "../components/platform";
 import "../components/lib/stack-config";
-
-/** A custom resource of any type token, with no options: the cheapest registration the SDK can make. */
-class Bare extends pulumi.CustomResource {
-  constructor(type: string, name: string, inputs: pulumi.Inputs) {
-    super(type, name, inputs);
-  }
-}
-
-type Typed = (name: string, inputs: pulumi.Inputs) => pulumi.Resource;
-
-/** The typed class the program uses for each custom resource type it registers (by type token). */
-const TYPED: Record<string, Typed> = {
-  "kubernetes:core/v1:Namespace": (n, i) => new k8s.core.v1.Namespace(n, i),
-  "kubernetes:core/v1:ServiceAccount": (n, i) => new k8s.core.v1.ServiceAccount(n, i),
-  "kubernetes:core/v1:ConfigMap": (n, i) => new k8s.core.v1.ConfigMap(n, i),
-  "kubernetes:core/v1:Secret": (n, i) => new k8s.core.v1.Secret(n, i),
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": (n, i) => new k8s.rbac.v1.ClusterRole(n, i),
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": (n, i) => new k8s.rbac.v1.ClusterRoleBinding(n, i as k8s.rbac.v1.ClusterRoleBindingArgs),
-  "kubernetes:rbac.authorization.k8s.io/v1:Role": (n, i) => new k8s.rbac.v1.Role(n, i),
-  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": (n, i) => new k8s.rbac.v1.RoleBinding(n, i as k8s.rbac.v1.RoleBindingArgs),
-  "kubernetes:helm.sh/v3:Release": (n, i) => new k8s.helm.v3.Release(n, i as k8s.helm.v3.ReleaseArgs),
-  "vault:index/policy:Policy": (n, i) => new vault.Policy(n, i as vault.PolicyArgs),
-  "vault:index/mount:Mount": (n, i) => new vault.Mount(n, i as vault.MountArgs),
-  "vault:index/authBackend:AuthBackend": (n, i) => new vault.AuthBackend(n, i as vault.AuthBackendArgs),
-  "vault:kubernetes/authBackendConfig:AuthBackendConfig": (n, i) => new vault.kubernetes.AuthBackendConfig(n, i as vault.kubernetes.AuthBackendConfigArgs),
-  "vault:kubernetes/authBackendRole:AuthBackendRole": (n, i) => new vault.kubernetes.AuthBackendRole(n, i as vault.kubernetes.AuthBackendRoleArgs),
-};
-
-function typedOrBare(r: Registration): pulumi.Resource {
-  const typed = TYPED[r.type];
-  if (typed) return typed(r.name, r.inputs);
-  // Custom resources of CRDs (ESO's stores, ExternalSecrets, ...): the program uses apiextensions.CustomResource.
-  if (r.type.startsWith("kubernetes:") && r.inputs.apiVersion && r.inputs.kind) {
-    return new k8s.apiextensions.CustomResource(r.name, r.inputs as k8s.apiextensions.CustomResourceArgs);
-  }
-  return new Bare(r.type, r.name, r.inputs);
-}
-
-interface Registration {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
 
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
@@ -94,10 +53,14 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   if (stackConfig) {
     loadProgram("index.ts", stackConfig.config, stackConfig.secretKeys);
-  } else if (mode === "floor-typed") {
-    for (const r of registrations) typedOrBare(r);
+  } else if (process.env.BENCH_FLOOR_INLINE === "1") {
+    registerFloor(registrations, mode === "floor-typed");
   } else {
-    for (const r of registrations) new Bare(r.type, r.name, r.inputs);
+    // Loaded by `require` as index.ts is: the floor's resources are constructed under the
+    // same module-loader frames as the program's, which the SDK captures (and, under ts-node,
+    // source-maps) for every resource's stack trace.
+    setFloor(registrations, mode === "floor-typed");
+    loadProgram("scripts/floor-program.ts", {}, []);
   }
   await recorder.settle();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
