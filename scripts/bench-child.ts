@@ -8,32 +8,30 @@
  *     the floor: the SDK registering the same resources (same types, names
  *     and inputs) as bare custom resources: no components, parents,
  *     dependencies or applies.
+ *   bench-child.ts floor-typed <registrations.json>
+ *     the same, but each registration made with the typed SDK class the
+ *     program uses for that type token (`k8s.core.v1.Namespace`,
+ *     `vault.Policy`, ...), which declares the type's output properties
+ *     (`status`, every Vault role field, ...) as the program's resources do.
+ *     Components and providers stay bare. Shows how much of the program's
+ *     cost over the bare floor is the typed classes themselves.
+ *
+ * Both floors are loaded with `require` from scripts/floor-program.ts, as
+ * the program's index.ts is (BENCH_FLOOR_INLINE=1: the loop in this file's
+ * main instead, without the module loader's frames on the stack).
  *
  * Both load the same modules and install the same mocks before the clock
  * starts, and stop it when the recorder has settled. Prints one JSON line.
  */
 import * as fs from "fs";
-import * as pulumi from "@pulumi/pulumi";
 import { loadProgram, startRecording } from "./lib/capture";
 import { benchStackConfig } from "./lib/bench-config";
 import { graphDepth } from "./lib/graph";
 import { unwrapSecrets } from "./lib/render-files";
+import { Registration, registerFloor, setFloor } from "./lib/floor";
 // Loaded up front in both modes, so module loading is outside the clock and in both baselines.
 import "../components/platform";
 import "../components/lib/stack-config";
-
-/** A custom resource of any type token, with no options: the cheapest registration the SDK can make. */
-class Bare extends pulumi.CustomResource {
-  constructor(type: string, name: string, inputs: pulumi.Inputs) {
-    super(type, name, inputs);
-  }
-}
-
-interface Registration {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
 
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
@@ -46,7 +44,7 @@ async function main(): Promise<void> {
   let registrations: Registration[] = [];
   let stackConfig: ReturnType<typeof benchStackConfig> | undefined;
   if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]));
-  else if (mode === "floor") registrations = JSON.parse(fs.readFileSync(rest[0], "utf8")) as Registration[];
+  else if (mode === "floor" || mode === "floor-typed") registrations = JSON.parse(fs.readFileSync(rest[0], "utf8")) as Registration[];
   else throw new Error(`unknown mode ${mode}`);
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
@@ -55,8 +53,14 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   if (stackConfig) {
     loadProgram("index.ts", stackConfig.config, stackConfig.secretKeys);
+  } else if (process.env.BENCH_FLOOR_INLINE === "1") {
+    registerFloor(registrations, mode === "floor-typed");
   } else {
-    for (const r of registrations) new Bare(r.type, r.name, r.inputs);
+    // Loaded by `require` as index.ts is: the floor's resources are constructed under the
+    // same module-loader frames as the program's, which the SDK captures (and, under ts-node,
+    // source-maps) for every resource's stack trace.
+    setFloor(registrations, mode === "floor-typed");
+    loadProgram("scripts/floor-program.ts", {}, []);
   }
   await recorder.settle();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -64,9 +68,9 @@ async function main(): Promise<void> {
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
   const captured = recorder.captured;
-  if (mode === "program") {
+  if (mode === "program" || process.env.BENCH_DUMP) {
     const regs: Registration[] = captured.map((c) => ({ type: c.type, name: c.name, inputs: unwrapSecrets(c.inputs) as Record<string, unknown> }));
-    fs.writeFileSync(rest[2], JSON.stringify(regs));
+    fs.writeFileSync(mode === "program" ? rest[2] : process.env.BENCH_DUMP!, JSON.stringify(regs));
   }
   const result = {
     mode,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10,100,1000] [--base dev] [--repeat N] [--no-floor] [--plain-stacks] [--node-arg FLAG]... [--json]`
+ * `npm run bench [-- --sizes 10,100,1000] [--base dev] [--repeat N] [--no-floor] [--plain-stacks] [--typed-floor] [--node-arg FLAG]... [--json]`
  *
  * For each size: a generated stack (the base stack file with that many
  * tenants) evaluated in a fresh process (index.ts under the mock engine, as
@@ -11,6 +11,8 @@
  * `--repeat N`: N runs of each (program and floor alternating), the one with least CPU time kept
  * (the least disturbed by other load). `--node-arg FLAG`: passed to node in both
  * children (e.g. `--stack-trace-limit=3`, as Pulumi.yaml `runtime.options.nodeargs` would).
+ * `--typed-floor`: the floor made with the program's typed SDK classes (`k8s.core.v1.Namespace`, `vault.Policy`, ...)
+ * instead of bare `CustomResource`s: what is left of the ratio is the program's own structure.
  * `--json` prints one JSON array (used by the smoke test); otherwise a table.
  */
 import { execFileSync } from "child_process";
@@ -19,7 +21,7 @@ import * as os from "os";
 import * as path from "path";
 
 export interface Measurement {
-  mode: "program" | "floor";
+  mode: "program" | "floor" | "floor-typed";
   resources: number;
   depth?: number;
   ms: number;
@@ -55,6 +57,7 @@ function main(): void {
   const floor = !argv.includes("--no-floor");
   const json = argv.includes("--json");
   const plain = argv.includes("--plain-stacks");
+  const typedFloor = argv.includes("--typed-floor");
   const repeat = Number(opt("--repeat") ?? "1");
   const nodeArgs = argv.flatMap((a, i) => (a === "--node-arg" ? [argv[i + 1]] : []));
   const fastest = (a: Measurement | undefined, b: Measurement) => (a === undefined || b.cpuMs < a.cpuMs ? b : a);
@@ -67,7 +70,7 @@ function main(): void {
       let floorRun: Measurement | undefined;
       for (let k = 0; k < repeat; k++) {
         program = fastest(program, child(["program", base, String(n), regs], plain, nodeArgs));
-        if (floor) floorRun = fastest(floorRun, child(["floor", regs], plain, nodeArgs));
+        if (floor) floorRun = fastest(floorRun, child([typedFloor ? "floor-typed" : "floor", regs], plain, nodeArgs));
       }
       rows.push({ tenants: n, program: program!, floor: floorRun });
       if (!json) process.stderr.write(`${n} tenants done\n`);
@@ -80,8 +83,9 @@ function main(): void {
     return;
   }
   const how = plain ? "plain V8 stack traces (--plain-stacks)" : "ts-node with source maps, as `pulumi up` runs a TypeScript program";
+  const floorKind = typedFloor ? "typed floor (--typed-floor: the program's typed SDK classes, no components)" : "bare floor";
   const flags = nodeArgs.length ? `; node ${nodeArgs.join(" ")}` : "";
-  process.stdout.write(`${machineNotes()}\nbase stack: ${base}; runtime: ${how}${flags}; fastest of ${repeat}\n\n${table(rows)}\n`);
+  process.stdout.write(`${machineNotes()}\nbase stack: ${base}; runtime: ${how}${flags}; ${floorKind}; fastest of ${repeat}\n\n${table(rows)}\n`);
 }
 
 export function machineNotes(): string {
