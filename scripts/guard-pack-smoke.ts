@@ -82,15 +82,17 @@ async function main(): Promise<void> {
     configure.getPolicyconfigMap().set("k8s-auth-role-binding", roleConfig);
     await call(client.configure.bind(client), configure);
 
-    const analyze = async (r: ReturnType<typeof resource>) => {
-      const req = new analyzer.AnalyzeRequest();
-      req.setType(r.type);
-      req.setName(r.name);
-      req.setUrn(r.urn);
-      req.setProperties(r.props);
-      req.setOptions(r.opts);
-      return diags(await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(client.analyze.bind(client), req));
+    // AnalyzeRequest and AnalyzerResource carry a resource the same way.
+    const fill = <M extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(m: M, r: ReturnType<typeof resource>): M => {
+      m.setType(r.type);
+      m.setName(r.name);
+      m.setUrn(r.urn);
+      m.setProperties(r.props);
+      m.setOptions(r.opts);
+      return m;
     };
+    const analyze = async (r: ReturnType<typeof resource>) =>
+      diags(await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(client.analyze.bind(client), fill(new analyzer.AnalyzeRequest(), r)));
 
     const store = { apiVersion: "external-secrets.io/v1beta1", kind: "ClusterSecretStore", metadata: { name: "vault-backend" }, spec: { conditions: [{ namespaces: ["a"] }], provider: { vault: { server: "https://v" } } } };
     let d = await analyze(resource("kubernetes:external-secrets.io/v1beta1:ClusterSecretStore", "store", store));
@@ -123,15 +125,7 @@ async function main(): Promise<void> {
     ];
     const stack = new analyzer.AnalyzeStackRequest();
     stack.setResourcesList(
-      [...tenant("team-a", "team*"), ...tenant("team-b", "team-b/*")].map((r) => {
-        const a = new analyzer.AnalyzerResource();
-        a.setType(r.type);
-        a.setName(r.name);
-        a.setUrn(r.urn);
-        a.setProperties(r.props);
-        a.setOptions(r.opts);
-        return a;
-      }),
+      [...tenant("team-a", "team*"), ...tenant("team-b", "team-b/*")].map((r) => fill(new analyzer.AnalyzerResource(), r)),
     );
     d = diags(await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack.bind(client), stack));
     expect(
