@@ -232,11 +232,14 @@ export class TenantNamespace extends pulumi.ComponentResource {
       );
     }
 
+    // A plain manifest when the store name is known (isolated mode): no Output per field, per tenant.
+    const withStoreName = <T>(build: (storeName: string) => T) =>
+      typeof storeRef.name === "string" ? build(storeRef.name) : pulumi.output(storeRef.name).apply(build);
+
     for (const es of args.externalSecrets ?? []) {
-      const build = (storeName: string) =>
-        externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels });
-      // A plain manifest when the store name is known (isolated mode): no Output per field, per tenant.
-      const manifest = typeof storeRef.name === "string" ? build(storeRef.name) : pulumi.output(storeRef.name).apply(build);
+      const manifest = withStoreName((storeName) =>
+        externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels }),
+      );
       new k8s.apiextensions.CustomResource(
         `${name}-es-${es.name}`,
         {
@@ -250,7 +253,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     }
 
     for (const ps of args.push?.secrets ?? []) {
-      const manifest = pulumi.output(storeRef.name).apply((storeName) => pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName, labels }));
+      const manifest = withStoreName((storeName) => pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName, labels }));
       new k8s.apiextensions.CustomResource(
         `${name}-push-${ps.name}`,
         { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: manifest.metadata, spec: manifest.spec },
