@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { authDelegatorBinding } from "../policies/k8s/rbac";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { metricsReadPolicy } from "../policies/vault/builders";
@@ -72,11 +73,7 @@ export class Observability extends pulumi.ComponentResource {
       if (m.authDelegator) {
         new k8s.rbac.v1.ClusterRoleBinding(
           `${name}-metrics-auth-delegator`,
-          {
-            metadata: { name: `vault-eso-auth-delegator-${m.namespace}-${m.serviceAccountName}`.slice(0, 253), labels: { ...MANAGED_BY_LABELS } },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-            subjects: [{ kind: "ServiceAccount", name: m.serviceAccountName, namespace: m.namespace }],
-          },
+          authDelegatorBinding(`vault-eso-auth-delegator-${m.namespace}-${m.serviceAccountName}`.slice(0, 253), { name: m.serviceAccountName, namespace: m.namespace }, MANAGED_BY_LABELS),
           { parent: this },
         );
       }

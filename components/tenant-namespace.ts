@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { authDelegatorBinding } from "../policies/k8s/rbac";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
@@ -129,11 +130,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     if (args.authDelegator) {
       new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-auth-delegator`,
-        {
-          metadata: { name: `vault-eso-auth-delegator-${args.name}`, labels },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-          subjects: [{ kind: "ServiceAccount", name: saName, namespace: args.name }],
-        },
+        authDelegatorBinding(`vault-eso-auth-delegator-${args.name}`, { name: saName, namespace: args.name }, labels),
         { parent: this, dependsOn: [sa] },
       );
     }

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { authDelegatorBinding } from "../policies/k8s/rbac";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
@@ -182,11 +183,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     );
     new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-reviewer-auth-delegator`,
-      {
-        metadata: { name: `vault-token-reviewer-${namespace}`, labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: sa.metadata.namespace }],
-      },
+      authDelegatorBinding(`vault-token-reviewer-${namespace}`, { name: sa.metadata.name, namespace: sa.metadata.namespace }, labels),
       { parent: this },
     );
     const tokenSecret = new k8s.core.v1.Secret(

@@ -1,5 +1,5 @@
 /** The developer ClusterRole grants no ESO write verb; the RBAC evaluator is checked against hand cases. */
-import { esoWritesGranted, NAMESPACE_DEVELOPER_RULES, PolicyRule, rbacAllows } from "../policies/k8s/rbac";
+import { authDelegatorBinding, esoWritesGranted, NAMESPACE_DEVELOPER_RULES, PolicyRule, rbacAllows } from "../policies/k8s/rbac";
 
 test("namespace-developer grants none of the ESO write verbs", () => {
   expect(esoWritesGranted(NAMESPACE_DEVELOPER_RULES)).toEqual([]);
@@ -37,4 +37,11 @@ test("resourceNames narrow a rule to the named objects", () => {
   expect(rbacAllows(rules, "update", "", "secrets", "vault-token")).toBe(true);
   expect(rbacAllows(rules, "update", "", "secrets", "other")).toBe(false);
   expect(rbacAllows(rules, "update", "", "secrets")).toBe(false);
+});
+
+test("every auth-delegator binding grants exactly system:auth-delegator to one service account", () => {
+  const b = authDelegatorBinding("vault-eso-auth-delegator-team-a", { name: "vault-secrets", namespace: "team-a" }, { a: "b" });
+  expect(b.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" });
+  expect(b.subjects).toEqual([{ kind: "ServiceAccount", name: "vault-secrets", namespace: "team-a" }]);
+  expect(b.metadata).toEqual({ name: "vault-eso-auth-delegator-team-a", labels: { a: "b" } });
 });

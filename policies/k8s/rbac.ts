@@ -68,3 +68,20 @@ export function esoWritesGranted(rules: readonly PolicyRule[]): string[] {
   }
   return out;
 }
+
+/**
+ * A ClusterRoleBinding of `system:auth-delegator` for one service account:
+ * what lets Vault (or the account itself, in client-JWT review) call
+ * TokenReview. Every binding of that role in the project is built here.
+ */
+export function authDelegatorBinding<S>(
+  name: string,
+  subject: { readonly name: S; readonly namespace: S },
+  labels: Readonly<Record<string, string>>,
+) {
+  return {
+    metadata: { name, labels: { ...labels } },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+    subjects: [{ kind: "ServiceAccount", name: subject.name, namespace: subject.namespace }],
+  };
+}
