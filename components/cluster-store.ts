@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterSecretStoreSpec, ESO_API, StoreConditions, VaultCaTrust, VaultStoreAuth } from "./lib/eso";
 import { MANAGED_BY_LABELS } from "./lib/options";
+import { storeTokenAudiences, TokenReviewMode } from "./lib/kubernetes-auth";
 
 /** How the store logs in to Vault. */
 export type ClusterStoreAuth =
@@ -13,8 +14,16 @@ export type ClusterStoreAuth =
       readonly role: pulumi.Input<string>;
       /** The service account ESO requests a token for (ESO's own, normally). */
       readonly serviceAccount: { readonly name: string; readonly namespace: string };
-      /** Audiences of the requested token; must contain the role's `audience`. */
-      readonly audiences: readonly string[];
+      /** The role's `audience`; the requested token always carries it. */
+      readonly audience: string;
+      /**
+       * Who reviews logins (`VaultBackend.tokenReviewMode`). With `clientJwt` the
+       * token ESO requests also carries `apiAudiences` (it is the bearer of Vault's
+       * TokenReview call); with `reviewerServiceAccount` only `audience`.
+       */
+      readonly tokenReview: TokenReviewMode;
+      /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
+      readonly apiAudiences?: readonly string[];
     }
   | {
       /** A Vault token in a Secret (the TokenRenewer variant). */
@@ -86,7 +95,7 @@ function authInputs(auth: ClusterStoreAuth): pulumi.Output<VaultStoreAuth> {
       mountPath,
       role,
       serviceAccount: auth.serviceAccount,
-      audiences: auth.audiences,
+      audiences: storeTokenAudiences(auth.tokenReview, auth.audience, auth.apiAudiences),
     }));
   }
   return pulumi.all([auth.secretRef.name, auth.secretRef.namespace]).apply(([name, namespace]) => ({

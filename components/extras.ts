@@ -20,6 +20,7 @@ import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
 import { ESO_CHART } from "./lib/eso";
+import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./lib/kubernetes-auth";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
 export const CA_KEY = "ca.crt";
@@ -104,7 +105,14 @@ export function esoExtraValues(config: PlatformConfig): Record<string, unknown> 
 
 /** Things that are allowed but deserve a line in `pulumi up`'s output. */
 export function configWarnings(config: PlatformConfig): string[] {
-  const out = [...auditWarnings(config.audit.devices, config.environment)];
+  const k = config.kubernetesAuth;
+  const out = [
+    ...auditWarnings(config.audit.devices, config.environment),
+    // Only when the user chose disableLocalCaJwt: the default never lands on the system roots (config.ts refuses that).
+    ...(k.disableLocalCaJwtSet ? kubernetesAuthWarnings({ vaultRunsIn: k.vaultRunsIn, tokenReview: k.tokenReview, hasCaCert: !!k.caCertPem, disableLocalCaJwt: k.disableLocalCaJwt }) : []),
+  ];
+  const example = exampleCaWarning(k.caCertPem, k.caCertFile ? `kubernetesAuth.caCertFile (${k.caCertFile})` : "kubernetesAuth.caCert");
+  if (example) out.push(example);
   if (config.vault.caCertPem && !config.vault.caCertFile && config.vault.address.startsWith("https:")) {
     out.push(
       "vault.caCert reaches the stores, but the Pulumi Vault provider only reads a CA from a file: give the same PEM as vault.caCertFile (or export VAULT_CACERT) so `pulumi up` can verify Vault too.",
@@ -145,9 +153,11 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
               role: m.role,
               namespace: m.namespace,
               serviceAccountName: m.serviceAccountName,
-              audience: m.audience ?? config.kubernetesAuth.audience,
+              // Prometheus presents a one-audience projected token: in clientJwt mode that audience must be the API server's.
+              audience: singleAudienceRoleAudience(config.kubernetesAuth.tokenReview, config.kubernetesAuth.audience, config.kubernetesAuth.apiAudiences, m.audience),
               tokenTtlSeconds: parseTtl(m.tokenTtl),
-              authDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
+              tokenReview: config.kubernetesAuth.tokenReview,
+              apiAudiences: config.kubernetesAuth.apiAudiences,
             }
           : undefined,
         alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute } : undefined,

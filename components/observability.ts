@@ -6,6 +6,7 @@ import { metricsReadPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoAlertRules } from "./lib/monitoring";
 import { MANAGED_BY_LABELS } from "./lib/options";
+import { singleAudienceProblem, TokenReviewMode } from "./lib/kubernetes-auth";
 
 export interface ObservabilityArgs {
   /** Prometheus reading Vault's `sys/metrics`. Default: off. */
@@ -19,11 +20,19 @@ export interface ObservabilityArgs {
     /** Prometheus' namespace and service account. */
     readonly namespace: string;
     readonly serviceAccountName: string;
-    /** JWT audience the role requires. */
+    /**
+     * JWT audience the role requires: the one audience of the projected token
+     * Prometheus presents. With `clientJwt` review it must be one of
+     * `apiAudiences` (that token is also the bearer of Vault's TokenReview).
+     */
     readonly audience: string;
     /** Token TTL (and max TTL) in seconds. */
     readonly tokenTtlSeconds: number;
-    /** Bind Prometheus' SA to `system:auth-delegator` (token review mode "clientJwt"). Default false. */
+    /** Who reviews logins (`VaultBackend.tokenReviewMode`). */
+    readonly tokenReview: TokenReviewMode;
+    /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
+    readonly apiAudiences?: readonly string[];
+    /** Bind Prometheus' SA to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"`. */
     readonly authDelegator?: boolean;
   };
   /** The PrometheusRule with ESO alerts. Default: off. */
@@ -51,6 +60,9 @@ export class Observability extends pulumi.ComponentResource {
     super("vault-eso:index:Observability", name, {}, opts);
     const m = args.vaultMetrics;
     if (m) {
+      const audienceProblem = singleAudienceProblem(m.tokenReview, m.audience, m.apiAudiences);
+      if (audienceProblem) throw new Error(`Observability ${name}: vaultMetrics.audience ${audienceProblem}`);
+      const authDelegator = m.authDelegator ?? m.tokenReview === "clientJwt";
       const model = metricsReadPolicy(m.policy);
       this.metricsPolicyHcl = renderPolicyHcl(model);
       const policy = new vault.Policy(`${name}-metrics-policy`, { name: model.name, policy: this.metricsPolicyHcl }, { parent: this });
@@ -70,7 +82,7 @@ export class Observability extends pulumi.ComponentResource {
         { parent: this },
       );
       this.metricsRoleName = role.roleName;
-      if (m.authDelegator) {
+      if (authDelegator) {
         new k8s.rbac.v1.ClusterRoleBinding(
           `${name}-metrics-auth-delegator`,
           authDelegatorBinding(`vault-eso-auth-delegator-${m.namespace}-${m.serviceAccountName}`.slice(0, 253), { name: m.serviceAccountName, namespace: m.namespace }, MANAGED_BY_LABELS),

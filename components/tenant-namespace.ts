@@ -8,6 +8,7 @@ import { pushSecretManifest } from "./lib/push";
 import { PushConfig, tenantPushPolicyName } from "./lib/push-config";
 import { ESO_API, VaultCaTrust } from "./lib/eso";
 import type { ExternalSecretConfig } from "./lib/tenancy-config";
+import { storeTokenAudiences, TokenReviewMode } from "./lib/kubernetes-auth";
 import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec, tenantVaultName } from "./lib/tenant";
 
 export interface TenantNamespaceArgs {
@@ -21,8 +22,16 @@ export interface TenantNamespaceArgs {
   readonly kvPath: string;
   /** Kubernetes auth mount path (pass `VaultBackend.authPath` so the role waits for the mount). */
   readonly authPath: pulumi.Input<string>;
-  /** Audience the role requires and the store requests. */
+  /** Audience the role requires; the store's token always carries it. */
   readonly audience: string;
+  /**
+   * Who reviews logins (`VaultBackend.tokenReviewMode`). `clientJwt`: the tenant's
+   * token is the bearer of Vault's TokenReview, so the store also requests
+   * `apiAudiences` and the service account is bound to `system:auth-delegator`.
+   */
+  readonly tokenReview: TokenReviewMode;
+  /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
+  readonly apiAudiences?: readonly string[];
   /** Vault URL as ESO reaches it. */
   readonly vaultServer: string;
   /** TLS trust for Vault (a `provider` CA must be in the tenant namespace). Default: system roots. */
@@ -43,7 +52,7 @@ export interface TenantNamespaceArgs {
   readonly store: { readonly mode: "isolated"; readonly name?: string } | { readonly mode: "shared"; readonly clusterStoreName: pulumi.Input<string> };
   /** Service account ESO logs in as. Default `vault-secrets`. */
   readonly serviceAccountName?: string;
-  /** Bind the service account to `system:auth-delegator` (token review mode "clientJwt"). Default false. */
+  /** Bind the service account to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"` (false is refused there). */
   readonly authDelegator?: boolean;
   /** Developers bound to `developerClusterRole` in the namespace. Default: none. */
   readonly developers?: { readonly users: readonly string[]; readonly groups: readonly string[] };
@@ -101,6 +110,10 @@ export class TenantNamespace extends pulumi.ComponentResource {
     if (deleting && !args.push!.allowDelete) {
       throw new Error(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
     }
+    if (args.tokenReview === "clientJwt" && args.authDelegator === false) {
+      throw new Error(`tenant ${args.name}: with tokenReview "clientJwt" the tenant's token is the bearer of Vault's TokenReview call, which needs system:auth-delegator: drop authDelegator: false`);
+    }
+    const authDelegator = args.authDelegator ?? args.tokenReview === "clientJwt";
     const labels = tenantLabels(args.name, args.owner);
     const saName = args.serviceAccountName ?? "vault-secrets";
     const vaultName = tenantVaultName(args.name);
@@ -127,7 +140,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       { metadata: { name: saName, namespace: args.name, labels }, automountServiceAccountToken: false },
       { parent: this, dependsOn: [ns] },
     );
-    if (args.authDelegator) {
+    if (authDelegator) {
       new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-auth-delegator`,
         authDelegatorBinding(`vault-eso-auth-delegator-${args.name}`, { name: saName, namespace: args.name }, labels),
@@ -192,7 +205,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           authPath,
           role: roleName,
           serviceAccountName: saName,
-          audience: args.audience,
+          audiences: storeTokenAudiences(args.tokenReview, args.audience, args.apiAudiences),
           ca,
           vaultNamespace: args.vaultNamespace,
         }),

@@ -5,6 +5,7 @@ import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy } from "../policies/vault/builders";
 import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "./lib/options";
+import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
 
 /** How Vault validates the service-account JWTs that clients log in with. */
 export type TokenReviewArgs =
@@ -12,7 +13,10 @@ export type TokenReviewArgs =
       /**
        * Vault calls TokenReview with the client's own JWT; no long-lived token
        * exists anywhere. Every client service account (ESO's) must be bound to
-       * `system:auth-delegator` (EsoInstall's `systemAuthDelegator`).
+       * `system:auth-delegator` (EsoInstall's `systemAuthDelegator`), and every
+       * client token must carry the API server's audience besides the role's
+       * (`storeAudiences`). Needs Vault outside a pod, or `disable_local_ca_jwt`
+       * (set by default with `vaultRunsIn: "cluster"`).
        */
       readonly mode: "clientJwt";
     }
@@ -36,14 +40,33 @@ export interface VaultBackendArgs {
   readonly kubernetesAuthPath?: string;
   /** The Kubernetes API URL as Vault reaches it. */
   readonly kubernetesHost: string;
-  /** PEM CA of the Kubernetes API. Default: none (Vault's local CA when it runs in-cluster). */
+  /**
+   * Where Vault runs: `external` (not in a pod of this cluster) or `cluster`.
+   * Outside a pod Vault has no local CA to fall back on, so `kubernetesCaCert`
+   * is required (or `disableLocalCaJwt: true` to use the system roots). Default `external`.
+   */
+  readonly vaultRunsIn?: VaultLocation;
+  /**
+   * PEM CA of the Kubernetes API. Required with `vaultRunsIn: "external"` (unless
+   * `disableLocalCaJwt` is true). Default: none (in a pod, Vault reads its pod's CA).
+   */
   readonly kubernetesCaCert?: pulumi.Input<string>;
   /** Expected JWT issuer. Default: unset. */
   readonly issuer?: string;
   /** Default: Vault's default (true since 1.9). */
   readonly disableIssValidation?: boolean;
-  /** Set true when Vault runs in-cluster and must not use its own pod token as reviewer. Default false. */
+  /**
+   * Stop Vault from using its pod's CA and token. Default: true with
+   * `vaultRunsIn: "cluster"` and `clientJwt` review (else Vault would review with
+   * its own pod token), false otherwise. Without a CA, true means the system roots.
+   */
   readonly disableLocalCaJwt?: boolean;
+  /**
+   * The API server's audiences (`--api-audiences`, default its issuer), added to
+   * `storeAudiences` in `clientJwt` mode. Default `["https://kubernetes.default.svc.cluster.local"]`
+   * (kind, kubeadm); read yours with `kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`.
+   */
+  readonly apiAudiences?: readonly string[];
   /** Token review mode. */
   readonly tokenReview: TokenReviewArgs;
   /** The ESO identity: who may log in, and what it may read. */
@@ -90,11 +113,27 @@ export class VaultBackend extends pulumi.ComponentResource {
   public readonly authBackend: vault.AuthBackend;
   /** The Kubernetes auth config: stores wait for it so their first validation (a Vault login) can succeed. */
   public readonly authConfig: vault.kubernetes.AuthBackendConfig;
+  /** Who reviews logins; pass it to ClusterStore and TenantNamespace. */
+  public readonly tokenReviewMode: TokenReviewMode;
+  /** The audiences a store logging in as ESO must request (`serviceAccountRef.audiences`). */
+  public readonly storeAudiences: string[];
 
   constructor(name: string, args: VaultBackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:VaultBackend", name, {}, opts);
     const kvPath = args.kvPath ?? "secret";
     const authPath = args.kubernetesAuthPath ?? "kubernetes";
+    const shape = {
+      vaultRunsIn: args.vaultRunsIn ?? "external",
+      tokenReview: args.tokenReview.mode,
+      hasCaCert: args.kubernetesCaCert !== undefined,
+      disableLocalCaJwt: args.disableLocalCaJwt,
+    };
+    const problems = kubernetesAuthProblems(shape);
+    if (problems.length > 0) {
+      throw new Error(`VaultBackend ${name}: ${problems.map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${p.message}`).join("; ")}`);
+    }
+    this.tokenReviewMode = args.tokenReview.mode;
+    this.storeAudiences = storeTokenAudiences(args.tokenReview.mode, args.eso.audience, args.apiAudiences ?? DEFAULT_API_AUDIENCES);
 
     this.kvMount = new vault.Mount(
       `${name}-kv`,
@@ -124,7 +163,7 @@ export class VaultBackend extends pulumi.ComponentResource {
         tokenReviewerJwt: reviewerJwt,
         issuer: args.issuer,
         disableIssValidation: args.disableIssValidation,
-        disableLocalCaJwt: args.disableLocalCaJwt ?? false,
+        disableLocalCaJwt: effectiveDisableLocalCaJwt(shape),
       },
       { parent: this, additionalSecretOutputs: ["tokenReviewerJwt"] },
     ));

@@ -13,7 +13,7 @@ const esoIdentity = { namespace: "external-secrets", serviceAccountName: "extern
 describe("VaultBackend", () => {
   let backend: VaultBackend;
   beforeAll(async () => {
-    backend = new VaultBackend("vb", { kvPath: "kv", kubernetesHost: "https://k8s:6443", tokenReview: { mode: "reviewerServiceAccount" }, eso: esoIdentity });
+    backend = new VaultBackend("vb", { kvPath: "kv", kubernetesHost: "https://k8s:6443", vaultRunsIn: "cluster", tokenReview: { mode: "reviewerServiceAccount" }, eso: esoIdentity });
     await engine.settle();
   });
 
@@ -45,6 +45,7 @@ describe("VaultBackend with a bring-your-own reviewer JWT", () => {
   test("a bring-your-own reviewer JWT reaches Vault as a secret", async () => {
     const b = new VaultBackend("probe", {
       kubernetesHost: "https://k:6443",
+      vaultRunsIn: "cluster",
       tokenReview: { mode: "reviewerServiceAccount", jwt: "eyJ.x" },
       eso: { namespace: "e", serviceAccountName: "e", role: "r", policy: "p", scope: "s", audience: "vault", tokenTtlSeconds: 60, tokenMaxTtlSeconds: 120 },
     });
@@ -82,7 +83,7 @@ describe("ClusterStore", () => {
       name: "vault",
       server: "https://vault.example.com:8200",
       mountPath: "secret",
-      auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audiences: ["vault"] },
+      auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audience: "vault", tokenReview: "reviewerServiceAccount" },
       conditions: { namespaces: ["team-a"] },
     });
     await engine.settle();

@@ -98,6 +98,7 @@ const tenantArgs = (name: string) =>
     kvPath: "secret",
     authPath: "kubernetes",
     audience: "vault",
+    tokenReview: "reviewerServiceAccount",
     vaultServer: "https://v",
     policy: { mode: "perTenant" },
     tokenTtlSeconds: 60,

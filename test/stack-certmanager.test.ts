@@ -87,8 +87,9 @@ test("Prometheus may read sys/metrics with a short-lived token bound to its serv
   const policy = vaultPolicies(engine.resources).find((p) => p.name === "prometheus-metrics")!;
   expect(Object.keys(await parsePolicyHcl(policy.name, policy.policy))).toEqual(["sys/metrics"]);
   const role = engine.named("observability-metrics-role").inputs;
-  expect(role).toMatchObject({ roleName: "prometheus", boundServiceAccountNames: ["prometheus-k8s"], boundServiceAccountNamespaces: ["monitoring"], audience: "vault", tokenTtl: 900, tokenMaxTtl: 900, tokenPolicies: ["prometheus-metrics"] });
-  // clientJwt token review: Prometheus' own JWT reviews itself, so it needs auth-delegator.
+  expect(role).toMatchObject({ roleName: "prometheus", boundServiceAccountNames: ["prometheus-k8s"], boundServiceAccountNamespaces: ["monitoring"], audience: "https://kubernetes.default.svc.cluster.local", tokenTtl: 900, tokenMaxTtl: 900, tokenPolicies: ["prometheus-metrics"] });
+  // clientJwt token review: Prometheus' one-audience projected token is also the TokenReview bearer, so the
+  // role's audience is the API server's (test/contracts/kubernetes-auth.test.ts), and it needs auth-delegator.
   expect(engine.named("observability-metrics-auth-delegator").inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus-k8s", namespace: "monitoring" }]);
 });
 

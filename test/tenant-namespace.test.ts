@@ -14,6 +14,7 @@ const base: TenantNamespaceArgs = {
   kvPath: "secret",
   authPath: "kubernetes",
   audience: "vault",
+  tokenReview: "clientJwt",
   vaultServer: "https://vault.example.com:8200",
   policy: { mode: "perTenant" },
   tokenTtlSeconds: 900,
@@ -36,7 +37,7 @@ const mine = (prefix: string) => engine.resources.filter((r) => r.name.startsWit
 
 beforeAll(async () => {
   new TenantNamespace("iso", base);
-  new TenantNamespace("shr", { ...base, name: "team-s", subtree: "acme/dev/apps/team-s", store: { mode: "shared", clusterStoreName: "vault-backend" }, authDelegator: false, developers: { users: [], groups: [] } });
+  new TenantNamespace("shr", { ...base, name: "team-s", subtree: "acme/dev/apps/team-s", store: { mode: "shared", clusterStoreName: "vault-backend" }, tokenReview: "reviewerServiceAccount", authDelegator: false, developers: { users: [], groups: [] } });
   new TenantNamespace("tpl", { ...base, name: "team-t", subtree: "acme/dev/apps/team-t", policy: { mode: "templated", policyName: "vault-eso-tenants" } });
   await engine.settle();
 });
@@ -74,7 +75,7 @@ test("the policy covers the tenant's subtree only", async () => {
 test("the SecretStore logs in as the tenant's SA (no namespace on the ref) and waits for Ready", () => {
   const store = engine.named("iso-store").inputs;
   expect(store.metadata).toMatchObject({ name: "vault", namespace: "team-a", annotations: { "pulumi.com/waitFor": "condition=Ready" } });
-  expect(store.spec.provider.vault.auth.kubernetes).toEqual({ mountPath: "kubernetes", role: "tenant-team-a", serviceAccountRef: { name: "vault-secrets", audiences: ["vault"] } });
+  expect(store.spec.provider.vault.auth.kubernetes).toEqual({ mountPath: "kubernetes", role: "tenant-team-a", serviceAccountRef: { name: "vault-secrets", audiences: ["vault", "https://kubernetes.default.svc.cluster.local"] } });
 });
 
 test("ExternalSecret keys resolve under the subtree; find is confined to it", () => {
@@ -113,7 +114,7 @@ test("every tenant object validates against the published schemas", async () => 
 
 test("a namespaced store cannot point at a CA in another namespace", () => {
   expect(() =>
-    tenantSecretStoreSpec({ server: "https://v", kvPath: "secret", authPath: "kubernetes", role: "r", serviceAccountName: "s", audience: "vault", ca: { kind: "provider", type: "Secret", name: "ca", key: "ca.crt", namespace: "other" } }),
+    tenantSecretStoreSpec({ server: "https://v", kvPath: "secret", authPath: "kubernetes", role: "r", serviceAccountName: "s", audiences: ["vault"], ca: { kind: "provider", type: "Secret", name: "ca", key: "ca.crt", namespace: "other" } }),
   ).toThrow(/another namespace/);
 });
 

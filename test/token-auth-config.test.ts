@@ -1,4 +1,5 @@
 /** Config section vault-eso:tokenAuth: defaults, and every rejected input with its key, value and fix. */
+import * as fs from "fs";
 import { ConfigError, parseStackConfig } from "../components/lib/config";
 import { DEFAULT_RENEWER_IMAGE, imageProblem, RUN_SLACK_SECONDS } from "../components/lib/token-auth-config";
 import { flat, RawSections, validSections } from "./helpers/fixtures";
@@ -97,6 +98,8 @@ test("a digest-pinned image is accepted; the deadlines are counted in the rules"
 
 test("the dev stack file's tokenAuth example is valid disabled and enabled", () => {
   const { config: base, secretKeys } = readStackFile("dev");
+  // The dev stack names kind's CA by file (kubernetesAuth.caCertFile): read it from the project.
+  const read = (p: string) => fs.readFileSync(p, "utf8");
   expect(parseStackConfig(base, { secretKeys: new Set(secretKeys), readFile: read }).config.tokenAuth.enabled).toBe(false);
   const enabled = { ...base, "vault-eso:tokenAuth": JSON.stringify({ ...JSON.parse(base["vault-eso:tokenAuth"]), enabled: true }) };
   const { config } = parseStackConfig(enabled, { secretKeys: new Set(secretKeys), readFile: read });

@@ -19,6 +19,19 @@ import { checkObservability, observabilitySchema, ObservabilityConfig } from "./
 import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
+import {
+  DEFAULT_API_AUDIENCES,
+  effectiveDisableLocalCaJwt,
+  kubernetesAuthProblems,
+  singleAudienceProblem,
+  TOKEN_REVIEW_MODES,
+  TokenReviewMode,
+  VAULT_LOCATIONS,
+  VaultLocation,
+} from "./kubernetes-auth";
+
+export { TOKEN_REVIEW_MODES } from "./kubernetes-auth";
+export type { TokenReviewMode } from "./kubernetes-auth";
 
 export const PROJECT = "vault-eso";
 
@@ -63,18 +76,26 @@ const kvSection = z.strictObject({
   }).default("eso"),
 });
 
-export const TOKEN_REVIEW_MODES = ["clientJwt", "reviewerServiceAccount"] as const;
-export type TokenReviewMode = (typeof TOKEN_REVIEW_MODES)[number];
-
 const kubernetesAuthSection = z.strictObject({
   path: vaultName("the Kubernetes auth mount path").default("kubernetes"),
   /** The Kubernetes API URL as Vault reaches it (Vault calls TokenReview there). */
   host: url("the Kubernetes API URL"),
+  /**
+   * Where Vault runs: `external` (not in a pod of this cluster: `vault server -dev`
+   * on a workstation, a VM, another cluster) or `cluster` (a pod of this cluster).
+   * Decides whether Vault can fall back to its pod's CA and token.
+   */
+  vaultRunsIn: z.enum(VAULT_LOCATIONS).default("external"),
   caCert: pem("the Kubernetes API CA certificate").optional(),
+  /** Path (relative to the project) of the API server's CA PEM. Not with `caCert`. */
+  caCertFile: z.string().min(1).optional(),
   issuer: z.string().min(1).optional(),
   disableIssValidation: z.boolean().optional(),
-  disableLocalCaJwt: z.boolean().default(false),
+  /** Default: true with `vaultRunsIn: cluster` and `tokenReview: clientJwt`, else false. */
+  disableLocalCaJwt: z.boolean().optional(),
   tokenReview: z.enum(TOKEN_REVIEW_MODES).default("clientJwt"),
+  /** The API server's audiences (`--api-audiences`, default its issuer); stores add them to their tokens in `clientJwt` mode. */
+  apiAudiences: z.array(z.string().min(1)).min(1).default([...DEFAULT_API_AUDIENCES]),
   reviewerNamespace: dnsLabel("the token reviewer namespace").default("vault-auth"),
   /** The audience every Kubernetes auth role requires and every store requests. */
   audience: z.string().min(1).default("vault"),
@@ -146,6 +167,18 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   }
   if (c.vault.caCert && c.vault.caCertFile) {
     issue(["vault", "caCertFile"], "give either vault.caCert or vault.caCertFile, not both. Fix: remove one");
+  }
+  const k = c.kubernetesAuth;
+  if (k.caCert && k.caCertFile) {
+    issue(["kubernetesAuth", "caCertFile"], "give either kubernetesAuth.caCert or kubernetesAuth.caCertFile, not both. Fix: remove one");
+  }
+  for (const p of kubernetesAuthProblems({ vaultRunsIn: k.vaultRunsIn, tokenReview: k.tokenReview, hasCaCert: !!(k.caCert || k.caCertFile), disableLocalCaJwt: k.disableLocalCaJwt })) {
+    issue(["kubernetesAuth", p.field], p.message);
+  }
+  const metricsAudience = c.observability.vaultMetrics.audience;
+  const metricsProblem = c.observability.vaultMetrics.enabled && metricsAudience !== undefined ? singleAudienceProblem(k.tokenReview, metricsAudience, k.apiAudiences) : undefined;
+  if (metricsProblem) {
+    issue(["observability", "vaultMetrics", "audience"], `${metricsProblem}. Fix: remove it (it then defaults to the first of kubernetesAuth.apiAudiences), or use tokenReview "reviewerServiceAccount"`);
   }
   if (scheme(c.kubernetesAuth.host) === "http:") {
     issue(["kubernetesAuth", "host"], 'the Kubernetes API is always served over https. Fix: use the "server:" URL from your kubeconfig');
@@ -231,11 +264,18 @@ export interface PlatformConfig {
   readonly kubernetesAuth: {
     readonly path: string;
     readonly host: string;
+    readonly vaultRunsIn: VaultLocation;
+    /** PEM CA of the API server (from caCert or the content of caCertFile). */
     readonly caCertPem?: string;
+    readonly caCertFile?: string;
     readonly issuer?: string;
     readonly disableIssValidation?: boolean;
+    /** What Vault is sent (the default applied). */
     readonly disableLocalCaJwt: boolean;
+    /** Whether the user set disableLocalCaJwt (for the system-roots warning). */
+    readonly disableLocalCaJwtSet: boolean;
     readonly tokenReview: TokenReviewMode;
+    readonly apiAudiences: readonly string[];
     readonly reviewerNamespace: string;
     readonly audience: string;
   };
@@ -332,7 +372,8 @@ export function parseStackConfig(
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const raw = parsed.data;
-  const caCertPem = resolveCaFile(raw, options, problems);
+  const caCertPem = resolveCaFile("vault", raw.vault.caCert, raw.vault.caCertFile, options, problems);
+  const k8sCaPem = resolveCaFile("kubernetesAuth", raw.kubernetesAuth.caCert, raw.kubernetesAuth.caCertFile, options, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const replicas = raw.eso.replicas ?? (raw.environment === "prod" ? 2 : 1);
@@ -350,11 +391,15 @@ export function parseStackConfig(
     kubernetesAuth: {
       path: raw.kubernetesAuth.path,
       host: raw.kubernetesAuth.host,
-      caCertPem: raw.kubernetesAuth.caCert,
+      vaultRunsIn: raw.kubernetesAuth.vaultRunsIn,
+      caCertPem: k8sCaPem,
+      caCertFile: raw.kubernetesAuth.caCertFile,
       issuer: raw.kubernetesAuth.issuer,
       disableIssValidation: raw.kubernetesAuth.disableIssValidation,
-      disableLocalCaJwt: raw.kubernetesAuth.disableLocalCaJwt,
+      disableLocalCaJwt: effectiveDisableLocalCaJwt({ ...raw.kubernetesAuth, hasCaCert: !!k8sCaPem }),
+      disableLocalCaJwtSet: raw.kubernetesAuth.disableLocalCaJwt !== undefined,
       tokenReview: raw.kubernetesAuth.tokenReview,
+      apiAudiences: raw.kubernetesAuth.apiAudiences,
       reviewerNamespace: raw.kubernetesAuth.reviewerNamespace,
       audience: raw.kubernetesAuth.audience,
     },
@@ -385,15 +430,14 @@ export function parseStackConfig(
   return { config, secrets };
 }
 
-function resolveCaFile(raw: Raw, options: ParseOptions, problems: ConfigProblem[]): string | undefined {
-  const file = raw.vault.caCertFile;
-  if (file === undefined) return raw.vault.caCert;
-  const key = `${PROJECT}:vault.caCertFile`;
+function resolveCaFile(section: "vault" | "kubernetesAuth", inline: string | undefined, file: string | undefined, options: ParseOptions, problems: ConfigProblem[]): string | undefined {
+  if (file === undefined) return inline;
+  const key = `${PROJECT}:${section}.caCertFile`;
   let text: string;
   try {
     text = options.readFile(file);
   } catch (e) {
-    problems.push({ key, value: JSON.stringify(file), message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: give a path relative to the Pulumi project directory` });
+    problems.push({ key, value: JSON.stringify(file), message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: give a path relative to the Pulumi project directory${section === "kubernetesAuth" ? ` and write the cluster's CA there (kind: kubectl config view --raw --minify --context kind-vault-eso -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > ${file})` : ""}` });
     return undefined;
   }
   const p = pemProblem(text);

@@ -30,7 +30,8 @@ export interface TenantStoreArgs {
   readonly authPath: string;
   readonly role: string;
   readonly serviceAccountName: string;
-  readonly audience: string;
+  /** Audiences of the token ESO requests (`storeTokenAudiences`: the role's, plus the API server's with clientJwt review). */
+  readonly audiences: readonly string[];
   /** CA trust; a `provider` CA must live in the tenant's namespace (no namespace on a SecretStore). */
   readonly ca?: VaultCaTrust;
   readonly vaultNamespace?: string;
@@ -48,7 +49,7 @@ export function tenantSecretStoreSpec(a: TenantStoreArgs): SecretStoreSpec {
       namespace: a.vaultNamespace,
       ca: a.ca,
       // No namespace on the service account: a SecretStore may only use its own namespace's accounts.
-      auth: { kind: "kubernetes", mountPath: a.authPath, role: a.role, serviceAccount: { name: a.serviceAccountName }, audiences: [a.audience] },
+      auth: { kind: "kubernetes", mountPath: a.authPath, role: a.role, serviceAccount: { name: a.serviceAccountName }, audiences: [...a.audiences] },
     }),
   };
 }

@@ -9,7 +9,7 @@ export function validSections(): RawSections {
   return {
     environment: "dev",
     vault: { address: "http://127.0.0.1:8200" },
-    kubernetesAuth: { host: "https://127.0.0.1:6443" },
+    kubernetesAuth: { host: "https://127.0.0.1:6443", caCert: clusterCaPem() },
     store: { namespaces: ["team-a"] },
   };
 }
@@ -25,4 +25,9 @@ export function flat(sections: RawSections): Record<string, string> {
 export function examplePem(): string {
   const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, any> };
   return doc.config["vault-eso:vault"].caCert as string;
+}
+
+/** A parseable CA for the Kubernetes API (test-only; Vault outside the cluster needs one). */
+export function clusterCaPem(): string {
+  return fs.readFileSync("test/fixtures/cluster-ca.pem", "utf8");
 }
