@@ -119,9 +119,7 @@ export class VaultBackend extends pulumi.ComponentResource {
   public readonly storeAudiences: string[];
 
   constructor(name: string, args: VaultBackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-eso:index:VaultBackend", name, {}, opts);
-    const kvPath = args.kvPath ?? "secret";
-    const authPath = args.kubernetesAuthPath ?? "kubernetes";
+    // Refuse what Vault would refuse (or review with the wrong identity) before anything registers.
     const shape = {
       vaultRunsIn: args.vaultRunsIn ?? "external",
       tokenReview: args.tokenReview.mode,
@@ -132,6 +130,9 @@ export class VaultBackend extends pulumi.ComponentResource {
     if (problems.length > 0) {
       throw new Error(`VaultBackend ${name}: ${problems.map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${p.message}`).join("; ")}`);
     }
+    super("vault-eso:index:VaultBackend", name, {}, opts);
+    const kvPath = args.kvPath ?? "secret";
+    const authPath = args.kubernetesAuthPath ?? "kubernetes";
     this.tokenReviewMode = args.tokenReview.mode;
     this.storeAudiences = storeTokenAudiences(args.tokenReview.mode, args.eso.audience, args.apiAudiences ?? DEFAULT_API_AUDIENCES);
 
