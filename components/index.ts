@@ -18,6 +18,8 @@ export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API } from "./lib/eso";
 export type { VaultCaTrust, StoreConditions } from "./lib/eso";
 export { parseStackConfig, ConfigError } from "./lib/config";
+export { DEFAULT_API_AUDIENCES, storeTokenAudiences } from "./lib/kubernetes-auth";
+export type { TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
 export type { PlatformConfig } from "./lib/config";
 export { loadStackConfig } from "./lib/stack-config";
 export { VaultTrust } from "./vault-trust";

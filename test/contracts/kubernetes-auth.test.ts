@@ -271,6 +271,21 @@ describe.each(NAMES)("the %s stack (vault-plugin-auth-kubernetes, kubernetes/kub
   });
 });
 
+test("kubernetes pkg/serviceaccount/jwt.go: clientJwt logins depend on kubernetesAuth.apiAudiences matching the cluster; reviewer mode does not", () => {
+  // A cluster whose issuer is not kind's (EKS, GKE, AKS): the dev stack's tokens carry the wrong API audience.
+  const eks = ["https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"];
+  const dev = stacks.dev;
+  const devOther: World = { ...dev.world, cluster: { ...dev.world.cluster, apiAudiences: eks, issuer: eks[0] } };
+  for (const st of dev.view.stores) {
+    expect(login(dev.view.config, dev.view.roles.get(loginCall(st).role), storeToken(st, devOther), devOther).error).toMatch(/service account unauthorized/);
+  }
+  const prod = stacks.prod;
+  const prodOther: World = { ...prod.world, cluster: { ...prod.world.cluster, apiAudiences: eks, issuer: eks[0] } };
+  for (const st of prod.view.stores) {
+    expect(login(prod.view.config, prod.view.roles.get(loginCall(st).role), storeToken(st, prodOther), prodOther).error).toBeUndefined();
+  }
+});
+
 test("the stacks cover both review modes and the Prometheus role", () => {
   expect(NAMES.map((n) => reviewerFor(stacks[n].view.config, stacks[n].world).kind)).toEqual(["client", "configured", "configured", "client"]);
   expect(stacks.prod.view.roles.has("prometheus") && stacks["dev with observability.vaultMetrics"].view.roles.has("prometheus")).toBe(true);
