@@ -139,7 +139,7 @@ describe("vault-plugin-auth-kubernetes path_login.go pathLogin (client-JWT revie
 describe("external-secrets v2.9.0 providers/v1/vault validate.go ValidateStore + auth.go createServiceAccountToken + auth_kubernetes.go", () => {
   const store: StoreUnderTest = { kind: "SecretStore", namespace: "team-a", kubernetes: { mountPath: "k8s", role: "r", serviceAccountRef: { name: "sa", audiences: ["vault"] } } };
   test("a SecretStore may not name another namespace's service account", () => {
-    expect(storeValidationError({ ...store, kubernetes: { ...store.kubernetes, serviceAccountRef: { name: "sa", namespace: "team-b" } } })).toMatch(/namespace not allowed/);
+    expect(storeValidationError({ ...store, kubernetes: { ...store.kubernetes, serviceAccountRef: { name: "sa", namespace: "team-b" } } })).toMatch(/namespace should either be empty or match/);
     expect(storeValidationError(store)).toBeUndefined();
   });
   test("a ClusterSecretStore without serviceAccountRef.namespace is referent: its Ready proves no login", () => {

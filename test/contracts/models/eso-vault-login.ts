@@ -41,7 +41,7 @@ export function storeValidationError(s: StoreUnderTest): string | undefined {
   if (!s.kubernetes.role) return "spec.provider.vault.auth.kubernetes.role: Required value";
   const ref = s.kubernetes.serviceAccountRef;
   if (ref && s.kind === "SecretStore" && ref.namespace !== undefined && ref.namespace !== s.namespace) {
-    return "invalid Auth.Kubernetes.ServiceAccountRef: namespace not allowed with namespaced SecretStore";
+    return "invalid Auth.Kubernetes.ServiceAccountRef: namespace should either be empty or match the namespace of the SecretStore for a namespaced SecretStore";
   }
   return undefined;
 }
