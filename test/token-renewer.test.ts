@@ -209,7 +209,7 @@ test("the CronJob sets every setting the script requires, with the component's v
 test("the script rotates correctly when run with the CronJob's own environment (only the addresses pointed at stand-ins)", async () => {
   const env = envOf("custom-cronjob");
   const period = Number(env.RENEW_INCREMENT_SECONDS);
-  const vault = new VaultStandIn(env.VAULT_TOKEN_ROLE, period);
+  const vault = new VaultStandIn(env.VAULT_TOKEN_ROLE, period, { allowedPolicies: env.VAULT_TOKEN_POLICIES.split(","), explicitMaxTtl: 90 * 86400 });
   const old = vault.addToken({ policies: env.VAULT_TOKEN_POLICIES.split(","), creationTime: Math.floor(Date.now() / 1000) - 85 * 86400, explicitMaxTtl: 90 * 86400 });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "renewer-env-"));
   fs.writeFileSync(path.join(tmp, "token"), "sa-jwt");
