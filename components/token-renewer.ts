@@ -243,12 +243,13 @@ export class TokenRenewer extends pulumi.ComponentResource {
     new k8s.batch.v1.Job(
       `${name}-bootstrap`,
       {
-        metadata: { namespace: ns.metadata.name, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
+        metadata: { name: "vault-token-bootstrap", namespace: ns.metadata.name, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
         spec: pulumi.all([jobArgs, token.id]).apply(([a, accessor]) =>
           renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { "vault-eso.io/bootstrap-accessor": accessor } }),
         ),
       },
-      { parent: this, dependsOn: [secret, bootstrapSecret, rbacRole, rbacBinding] },
+      // A fixed name: the old Job goes before its replacement comes.
+      { parent: this, dependsOn: [secret, bootstrapSecret, rbacRole, rbacBinding], deleteBeforeReplace: true },
     );
 
     this.secretRef = { name: secret.metadata.name, key: secretKey, namespace: secret.metadata.namespace };
