@@ -7,8 +7,12 @@ import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 import type { ResourceRequirements } from "./lib/config";
 import { DEFAULT_RENEWER_IMAGE, imageProblem, timingProblems } from "./lib/token-auth-config";
 import {
+  bootstrapEnv,
+  bootstrapLifetimeSeconds,
+  bootstrapSecretName,
   renewerCronJobSpec,
   renewerEnv,
+  renewerJobSpec,
   renewerRbacRules,
   renewerScript,
   SCRIPT_KEY,
@@ -67,7 +71,10 @@ export class TokenRenewer extends pulumi.ComponentResource {
   public readonly policyName: pulumi.Output<string>;
   /** The HCL of the renewer policy. */
   public readonly policyHcl: string;
-  /** The initial token (a Pulumi secret). After the first rotation the Secret holds a successor. */
+  /**
+   * The bootstrap token Pulumi mints (a Pulumi secret): short-lived, and
+   * consumed and revoked by the bootstrap Job during the same `pulumi up`.
+   */
   public readonly initialToken: pulumi.Output<string>;
   public readonly cronJobName: pulumi.Output<string>;
 
@@ -111,6 +118,12 @@ export class TokenRenewer extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The bootstrap token. Through the role, so the role decides orphan, period (its token_period) and the
+    // policies; no `period` in the request: Vault's handleCreateCommon refuses a period without sudo, role or
+    // not. Its explicit max TTL is short (Vault takes the lesser of this and the role's): only tokens the
+    // renewer mints get the role's full lifetime. retainOnDelete: the bootstrap Job revokes it during `up`,
+    // so destroy or a replacement must not ask Vault to revoke it again (see docs/token-auth.md).
+    const bootstrapSeconds = bootstrapLifetimeSeconds(schedule);
     const token = new vault.Token(
       `${name}-token`,
       {
@@ -118,12 +131,11 @@ export class TokenRenewer extends pulumi.ComponentResource {
         policies,
         noDefaultPolicy: true,
         renewable: true,
-        period: vaultDuration(period),
-        explicitMaxTtl: vaultDuration(explicitMax),
-        displayName: "eso-cluster-token",
+        explicitMaxTtl: vaultDuration(bootstrapSeconds),
+        displayName: "eso-bootstrap",
         metadata: { "created-by": "vault-eso" },
       },
-      { parent: this, additionalSecretOutputs: ["clientToken", "wrappedToken"] },
+      { parent: this, additionalSecretOutputs: ["clientToken", "wrappedToken"], retainOnDelete: true },
     );
     this.initialToken = pulumi.secret(token.clientToken);
 
@@ -149,6 +161,24 @@ export class TokenRenewer extends pulumi.ComponentResource {
       { parent: this, ignoreChanges: [...TOKEN_SECRET_OPTIONS.ignoreChanges], additionalSecretOutputs: [...TOKEN_SECRET_OPTIONS.additionalSecretOutputs] },
     );
 
+    // The bootstrap Secret: the token Pulumi minted, for the bootstrap Job. Only Pulumi writes it (so after a
+    // refresh drops a revoked token and `up` mints a new one, the new one lands here, and the Job consumes it).
+    const bootstrapName = bootstrapSecretName(secretName);
+    const bootstrapSecret = new k8s.core.v1.Secret(
+      `${name}-bootstrap-secret`,
+      {
+        metadata: {
+          name: bootstrapName,
+          namespace: ns.metadata.name,
+          labels: { ...labels, [VAULT_CREDENTIAL_LABEL]: VAULT_TOKEN_CREDENTIAL },
+          annotations: { "vault-eso.io/owner": "Written by pulumi up; read once by the vault-token-renewer bootstrap Job, which then revokes the token." },
+        },
+        type: "Opaque",
+        data: { [secretKey]: this.initialToken.apply((t) => Buffer.from(t, "utf8").toString("base64")) },
+      },
+      { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+    );
+
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       { metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels }, automountServiceAccountToken: false },
@@ -158,11 +188,11 @@ export class TokenRenewer extends pulumi.ComponentResource {
       `${name}-rbac`,
       {
         metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels },
-        rules: renewerRbacRules(secretName).map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], resourceNames: [...(r.resourceNames ?? [])], verbs: [...r.verbs] })),
+        rules: renewerRbacRules(secretName, bootstrapName).map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], resourceNames: [...(r.resourceNames ?? [])], verbs: [...r.verbs] })),
       },
       { parent: this },
     );
-    new k8s.rbac.v1.RoleBinding(
+    const rbacBinding = new k8s.rbac.v1.RoleBinding(
       `${name}-rbac-binding`,
       {
         metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels },
@@ -180,32 +210,46 @@ export class TokenRenewer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const spec = pulumi.all([policies, role.roleName, sa.metadata.name, script.metadata.name]).apply(([policyNames, r, saName, cmName]) =>
-      renewerCronJobSpec({
-        schedule,
-        image,
-        serviceAccountName: saName,
-        configMapName: cmName,
-        resources: args.resources ?? { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-        env: renewerEnv({
-          vaultAddress: args.vaultAddress,
-          vaultCaPem: args.vaultCaPem,
-          vaultNamespace: args.vaultNamespace,
-          role: r,
-          policies: policyNames,
-          periodSeconds: period,
-          rotateBeforeSeconds: rotateBefore,
-          namespace,
-          secretName,
-          secretKey,
-        }),
+    const jobArgs = pulumi.all([policies, role.roleName, sa.metadata.name, script.metadata.name]).apply(([policyNames, r, saName, cmName]) => ({
+      image,
+      serviceAccountName: saName,
+      configMapName: cmName,
+      resources: args.resources ?? { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      env: renewerEnv({
+        vaultAddress: args.vaultAddress,
+        vaultCaPem: args.vaultCaPem,
+        vaultNamespace: args.vaultNamespace,
+        role: r,
+        policies: policyNames,
+        periodSeconds: period,
+        rotateBeforeSeconds: rotateBefore,
+        namespace,
+        secretName,
+        secretKey,
       }),
-    );
+    }));
+    const spec = jobArgs.apply((a) => renewerCronJobSpec({ ...a, schedule }));
     const cronJob = new k8s.batch.v1.CronJob(
       `${name}-cronjob`,
       { metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels }, spec },
       // The first run must find the Secret and the permission to update it.
-      { parent: this, dependsOn: [secret, rbacRole] },
+      { parent: this, dependsOn: [secret, rbacRole, rbacBinding] },
+    );
+
+    // The bootstrap Job: one renewer run during `pulumi up`, each time Pulumi mints a token (its accessor is a
+    // pod annotation, so a new token replaces the Job). It rotates the bootstrap token away on the first
+    // deployment, and otherwise revokes it (or, if the Secret's token is dead, uses it once to mint a successor).
+    // Pulumi waits for the Job to complete: a broken bootstrap fails `up` instead of a silent, unsynced store.
+    new k8s.batch.v1.Job(
+      `${name}-bootstrap`,
+      {
+        metadata: { name: "vault-token-bootstrap", namespace: ns.metadata.name, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
+        spec: pulumi.all([jobArgs, token.id]).apply(([a, accessor]) =>
+          renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { "vault-eso.io/bootstrap-accessor": accessor } }),
+        ),
+      },
+      // A fixed name: the old Job goes before its replacement comes.
+      { parent: this, dependsOn: [secret, bootstrapSecret, rbacRole, rbacBinding], deleteBeforeReplace: true },
     );
 
     this.secretRef = { name: secret.metadata.name, key: secretKey, namespace: secret.metadata.namespace };

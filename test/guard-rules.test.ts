@@ -168,6 +168,29 @@ describe("vault-token-lifetime", () => {
   ])("fails %s", async (_d, r, words) => {
     expect((await violations(r, rule)).join("\n")).toContain(words);
   });
+  // hashicorp/vault vault/token_store.go handleCreateCommon: a token created through a role takes the role's
+  // token_period (a request period needs sudo) and the lesser of the two explicit max TTLs.
+  describe("a vault.Token issued through a token role in the stack is judged by its effective lifetime (token_store.go handleCreateCommon)", () => {
+    const role = tokenRole({ roleName: "eso", tokenPeriod: 7 * 86400, tokenExplicitMaxTtl: 30 * 86400 });
+    test("no period on the token, a short explicit max: passes (the bootstrap token)", async () => {
+      expect(await violations([role, token({ roleName: "eso", explicitMaxTtl: "88500s" })], rule)).toEqual([]);
+      expect(await violations([role, token({ roleName: "eso" })], rule)).toEqual([]);
+    });
+    test("an unbounded role is caught through the token, unless the token bounds itself", async () => {
+      const unbounded = tokenRole({ roleName: "eso", tokenPeriod: 86400 });
+      expect((await violations([unbounded, token({ roleName: "eso" })], rule)).join("\n")).toContain('periodic token without explicitMaxTtl (effective, through token role "eso")');
+      expect((await violations([unbounded, token({ roleName: "eso", explicitMaxTtl: "48h" })], rule)).filter((m) => m.includes("through"))).toEqual([]);
+    });
+    test("the lesser explicit max wins; a role's long max is still caught", async () => {
+      const long = tokenRole({ roleName: "eso", tokenPeriod: 86400, tokenExplicitMaxTtl: 365 * 86400 });
+      expect((await violations([long, token({ roleName: "eso" })], rule)).join("\n")).toContain('explicitMaxTtl 31536000s (effective, through token role "eso") exceeds');
+      expect((await violations([long, token({ roleName: "eso", explicitMaxTtl: "30d" })], rule)).filter((m) => m.includes("through"))).toEqual([]);
+    });
+    test("a role outside the stack: the token must bound itself", async () => {
+      expect((await violations(token({ roleName: "elsewhere" }), rule)).join("\n")).toContain('token role "elsewhere", which is not in this stack');
+      expect(await violations(token({ roleName: "elsewhere", explicitMaxTtl: "24h" }), rule)).toEqual([]);
+    });
+  });
   test("limits are tunable", async () => {
     expect(await violations(token({ period: "24h", explicitMaxTtl: "72h" }), rule, { [rule]: { maxExplicitMaxTtlSeconds: 86400 * 2 } })).toEqual([
       "explicitMaxTtl 259200s exceeds 172800s",

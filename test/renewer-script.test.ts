@@ -45,7 +45,7 @@ afterEach(async () => {
 
 /** A token `ageDays` old in Vault, the same token in the Secret; both stand-ins started. */
 async function world(ageDays: number, tls?: { key: string; cert: string }): Promise<World> {
-  const vault = new VaultStandIn(ROLE, PERIOD);
+  const vault = new VaultStandIn(ROLE, PERIOD, { allowedPolicies: POLICIES, explicitMaxTtl: MAX });
   const old = vault.addToken({ policies: POLICIES, creationTime: now() - ageDays * DAY, explicitMaxTtl: MAX, role: ROLE });
   const kube = new KubeStandIn("external-secrets-credentials", "vault-token", "token", old, SA_TOKEN);
   await vault.start(tls);
@@ -338,5 +338,72 @@ describe("TLS to Vault", () => {
     expect(untrusted.code).toBe(1);
     expect(kube.calls).toHaveLength(1);
     expectNothingLeaked(untrusted, w);
+  });
+});
+
+describe("the Vault stand-in refuses what hashicorp/vault vault/token_store.go handleCreateCommon refuses", () => {
+  const post = async (w: World, body: unknown) => {
+    const res = await fetch(`${w.vault.url}/v1/auth/token/create/${ROLE}`, { method: "POST", headers: { "X-Vault-Token": w.old, "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as { errors?: string[] } };
+  };
+  test("a period without sudo, a policy outside allowed_policies, the disallowed 'default'", async () => {
+    const w = await world(2);
+    expect(await post(w, { policies: POLICIES, period: "604800s" })).toMatchObject({ status: 400, json: { errors: ["root or sudo privileges required to create periodic token"] } });
+    expect((await post(w, { policies: [...POLICIES, "admin"] })).json.errors?.[0]).toContain("must be subset of the role's allowed policies");
+    expect((await post(w, { policies: ["default"] })).json.errors?.[0]).toContain("must be subset");
+    // What the script sends is accepted, and the successor takes the role's period and explicit max TTL.
+    const ok = await post(w, { policies: POLICIES, no_default_policy: true, display_name: "eso-cluster-token", meta: { a: "b" } });
+    expect(ok.status).toBe(200);
+    const created = [...w.vault.tokens.values()].find((t) => t.accessor === "acc-2")!;
+    expect(created).toMatchObject({ explicitMaxTtl: MAX, ttl: PERIOD, policies: POLICIES });
+  });
+});
+
+describe("bootstrap mode (BOOTSTRAP_SECRET_NAME: the Job pulumi up runs whenever it mints a token)", () => {
+  const BOOT = "vault-token-bootstrap";
+  test("first deployment: the Secret holds the bootstrap token itself; it is rotated away at once and revoked", async () => {
+    const w = await world(0);
+    w.kube.addOther(BOOT, w.old);
+    const r = await runScript(SCRIPT, envFor(w, { BOOTSTRAP_SECRET_NAME: BOOT }));
+    expect(r.code).toBe(0);
+    expect(w.vault.trace()).toEqual(["lookup-self@acc-1", "renew-self@acc-1", "create@acc-1", "lookup-self@acc-2", "revoke-self@acc-1"]);
+    expect(w.kube.token).not.toBe(w.old);
+    expect(tokenState(w, w.old).revoked).toBe(true);
+    expect(tokenState(w, w.kube.token)).toMatchObject({ revoked: false, explicitMaxTtl: MAX });
+    expectNothingLeaked(r, w);
+  });
+  test("after a refresh + up: the Secret's token is alive, so the new bootstrap token is only revoked", async () => {
+    const w = await world(2);
+    const boot = w.vault.addToken({ policies: POLICIES, creationTime: now(), explicitMaxTtl: DAY, role: ROLE });
+    w.kube.addOther(BOOT, boot);
+    const r = await runScript(SCRIPT, envFor(w, { BOOTSTRAP_SECRET_NAME: BOOT }));
+    expect(r.code).toBe(0);
+    expect(w.vault.trace()).toEqual(["lookup-self@acc-1", "lookup-self@acc-1", "renew-self@acc-1", "revoke-self@acc-2"]);
+    expect(w.kube.token).toBe(w.old);
+    expect(tokenState(w, boot).revoked).toBe(true);
+    expect(w.kube.puts()).toHaveLength(0);
+    expectNothingLeaked(r, w);
+  });
+  test("the Secret's token is dead: the bootstrap token mints a successor once, which is stored, then it is revoked", async () => {
+    const w = await world(2);
+    tokenState(w, w.old).revoked = true;
+    const boot = w.vault.addToken({ policies: POLICIES, creationTime: now(), explicitMaxTtl: DAY, role: ROLE });
+    w.kube.addOther(BOOT, boot);
+    const r = await runScript(SCRIPT, envFor(w, { BOOTSTRAP_SECRET_NAME: BOOT }));
+    expect(r.code).toBe(0);
+    expect(w.vault.trace()).toEqual(["lookup-self@acc-1", "lookup-self@acc-2", "renew-self@acc-2", "create@acc-2", "lookup-self@acc-3", "revoke-self@acc-2"]);
+    expect(tokenState(w, w.kube.token)).toMatchObject({ accessor: "acc-3", revoked: false, explicitMaxTtl: MAX });
+    expect(tokenState(w, boot).revoked).toBe(true);
+    expectNothingLeaked(r, w);
+  });
+  test("the bootstrap token already gone (a re-run of the Job): exit 0, nothing written", async () => {
+    const w = await world(2);
+    const boot = w.vault.addToken({ policies: POLICIES, creationTime: now(), explicitMaxTtl: DAY, role: ROLE });
+    tokenState(w, boot).revoked = true;
+    w.kube.addOther(BOOT, boot);
+    const r = await runScript(SCRIPT, envFor(w, { BOOTSTRAP_SECRET_NAME: BOOT }));
+    expect(r.code).toBe(0);
+    expect(w.kube.puts()).toHaveLength(0);
+    expect(r.stdout).toContain("already gone");
   });
 });

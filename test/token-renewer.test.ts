@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { installMocks, secretInput, valueOf } from "./helpers/mocks";
 import { TokenRenewer } from "../components/token-renewer";
-import { TOKEN_SECRET_OPTIONS, tokenRenewerPolicy, vaultDuration } from "../components/lib/token-renewer";
+import { bootstrapLifetimeSeconds, TOKEN_SECRET_OPTIONS, tokenRenewerPolicy, vaultDuration } from "../components/lib/token-renewer";
 import { RENEWER_JOB_TIMING } from "../components/lib/token-auth-config";
 import { rbacAllows } from "../policies/k8s/rbac";
 import { k8sObjects } from "./helpers/program";
@@ -58,6 +58,8 @@ test("registers the role, token, policy and the Kubernetes objects, all under th
       "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding tr-rbac-binding",
       "kubernetes:core/v1:ConfigMap tr-script",
       "kubernetes:batch/v1:CronJob tr-cronjob",
+      "kubernetes:core/v1:Secret tr-bootstrap-secret",
+      "kubernetes:batch/v1:Job tr-bootstrap",
     ].sort(),
   );
 });
@@ -76,16 +78,28 @@ test("the token role: orphan, renewable, periodic, explicit max TTL, exactly the
   expect(engine.named("custom-role").inputs).toMatchObject({ roleName: "eso-token", tokenPeriod: 30 * 86400, tokenExplicitMaxTtl: 90 * 86400 });
 });
 
-test("the initial token is issued through the role with period and explicit max TTL, and is a secret end to end", async () => {
-  expect(engine.named("tr-token").inputs).toMatchObject({
+test("the bootstrap token is issued through the role without a period (Vault needs sudo for one), short-lived, retained on delete, a secret end to end", async () => {
+  const inputs = engine.named("tr-token").inputs;
+  expect(inputs).toMatchObject({
     roleName: "external-secrets-token",
     policies: ["external-secrets-read", "external-secrets-token-renewer"],
     noDefaultPolicy: true,
     renewable: true,
-    period: "168h",
-    explicitMaxTtl: "720h",
+    // two 12-hour gaps + the Job's 35 minutes of deadlines
+    explicitMaxTtl: vaultDuration(2 * 43200 + 2100),
   });
-  expect(engine.named("custom-token").inputs).toMatchObject({ period: "720h", explicitMaxTtl: "2160h" });
+  expect(inputs.period).toBeUndefined();
+  expect(engine.named("tr-token").retainOnDelete).toBe(true);
+  expect(engine.named("custom-token").inputs).toMatchObject({ explicitMaxTtl: vaultDuration(bootstrapLifetimeSeconds("0 3 * * *")) });
+  expect(bootstrapLifetimeSeconds("0 3 * * *")).toBe(2 * 86400 + 2100);
+  // The bootstrap Secret gets the same token; the Job carries its accessor (a new token: a new Job).
+  const boot = secretInput(engine.named("tr-bootstrap-secret").inputs.data) as Record<string, string>;
+  expect(Buffer.from(boot.token, "base64").toString("utf8")).toBe("hvs.mock-tr-token");
+  const job = engine.named("tr-bootstrap").inputs.spec;
+  expect(job.template.metadata.annotations).toEqual({ "vault-eso.io/bootstrap-accessor": "tr-token-id" });
+  expect(job.template.spec.containers[0].env).toContainEqual({ name: "BOOTSTRAP_SECRET_NAME", value: "vault-token-bootstrap" });
+  const cronEnv = engine.named("tr-cronjob").inputs.spec.jobTemplate.spec.template.spec.containers[0].env;
+  expect(cronEnv.map((e: { name: string }) => e.name)).not.toContain("BOOTSTRAP_SECRET_NAME");
   expect(vaultDuration(5400)).toBe("5400s");
   // The Secret receives it as a secret input, base64-encoded.
   const data = secretInput(engine.named("tr-secret").inputs.data) as Record<string, string>;
@@ -114,9 +128,14 @@ test("the renewer policy: lookup, renew and revoke itself, create through its ow
   for (const rule of tokenRenewerPolicy("p", "r").rules) expect(rule.path).not.toMatch(/[*+]/);
 });
 
-test("RBAC: get and update on the one token Secret, nothing else", () => {
+test("RBAC: get and update on the one token Secret, get on the bootstrap Secret, nothing else", () => {
   const rules = engine.named("tr-rbac").inputs.rules;
-  expect(rules).toEqual([{ apiGroups: [""], resources: ["secrets"], resourceNames: ["vault-token"], verbs: ["get", "update"] }]);
+  expect(rules).toEqual([
+    { apiGroups: [""], resources: ["secrets"], resourceNames: ["vault-token"], verbs: ["get", "update"] },
+    { apiGroups: [""], resources: ["secrets"], resourceNames: ["vault-token-bootstrap"], verbs: ["get"] },
+  ]);
+  expect(rbacAllows(rules, "get", "", "secrets", "vault-token-bootstrap")).toBe(true);
+  expect(rbacAllows(rules, "update", "", "secrets", "vault-token-bootstrap")).toBe(false);
   expect(rbacAllows(rules, "get", "", "secrets", "vault-token")).toBe(true);
   expect(rbacAllows(rules, "update", "", "secrets", "vault-token")).toBe(true);
   for (const verb of ["list", "watch", "create", "patch", "delete"]) expect(rbacAllows(rules, verb, "", "secrets", "vault-token")).toBe(false);
@@ -209,7 +228,7 @@ test("the CronJob sets every setting the script requires, with the component's v
 test("the script rotates correctly when run with the CronJob's own environment (only the addresses pointed at stand-ins)", async () => {
   const env = envOf("custom-cronjob");
   const period = Number(env.RENEW_INCREMENT_SECONDS);
-  const vault = new VaultStandIn(env.VAULT_TOKEN_ROLE, period);
+  const vault = new VaultStandIn(env.VAULT_TOKEN_ROLE, period, { allowedPolicies: env.VAULT_TOKEN_POLICIES.split(","), explicitMaxTtl: 90 * 86400 });
   const old = vault.addToken({ policies: env.VAULT_TOKEN_POLICIES.split(","), creationTime: Math.floor(Date.now() / 1000) - 85 * 86400, explicitMaxTtl: 90 * 86400 });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "renewer-env-"));
   fs.writeFileSync(path.join(tmp, "token"), "sa-jwt");
@@ -240,7 +259,7 @@ test("the script rotates correctly when run with the CronJob's own environment (
 
 test("every Kubernetes object validates against the published schemas", async () => {
   const objects = k8sObjects(engine.resources);
-  expect(objects.length).toBe(14);
+  expect(objects.length).toBe(18);
   for (const o of objects) await validateK8sObject(revealSecrets(o));
 });
 

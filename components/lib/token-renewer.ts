@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PolicyRule } from "../../policies/k8s/rbac";
 import type { VaultPolicy } from "../../policies/vault/model";
-import { RENEWER_JOB_TIMING } from "./token-auth-config";
+import { maxGapSeconds, parseCron } from "./cron";
+import { RENEWER_JOB_TIMING, RUN_SLACK_SECONDS } from "./token-auth-config";
 
 /** Where the ConfigMap with the script (and the Vault CA) is mounted in the pod. */
 export const SCRIPT_MOUNT = "/opt/vault-eso";
@@ -49,9 +50,30 @@ export function tokenRenewerPolicy(name: string, role: string): VaultPolicy {
   };
 }
 
-/** The renewer's only Kubernetes permission: read and replace the one token Secret. */
-export function renewerRbacRules(secretName: string): PolicyRule[] {
-  return [{ apiGroups: [""], resources: ["secrets"], resourceNames: [secretName], verbs: ["get", "update"] }];
+/**
+ * The renewer's only Kubernetes permissions: read and replace the token
+ * Secret; read (never write) the bootstrap Secret, which only Pulumi writes.
+ */
+export function renewerRbacRules(secretName: string, bootstrapSecretName: string): PolicyRule[] {
+  return [
+    { apiGroups: [""], resources: ["secrets"], resourceNames: [secretName], verbs: ["get", "update"] },
+    { apiGroups: [""], resources: ["secrets"], resourceNames: [bootstrapSecretName], verbs: ["get"] },
+  ];
+}
+
+/** Name of the bootstrap Secret beside the token Secret. */
+export const bootstrapSecretName = (secretName: string) => `${secretName}-bootstrap`;
+
+/**
+ * Explicit max TTL of the token Pulumi mints (the bootstrap token), in
+ * seconds: two schedule gaps plus the Job's start and run deadlines, the same
+ * margin the config demands of `rotateBefore` (so it is never above it, and
+ * the first run of the renewer always rotates it away). The role's full
+ * lifetime is only ever given to tokens the renewer mints, which Pulumi never
+ * sees. The bootstrap Job normally consumes it within minutes of its creation.
+ */
+export function bootstrapLifetimeSeconds(schedule: string): number {
+  return 2 * maxGapSeconds(parseCron(schedule)) + RUN_SLACK_SECONDS;
 }
 
 /** Vault duration strings for `vault.Token` ("168h", or seconds when not whole hours). */
@@ -109,13 +131,17 @@ export function renewerEnv(a: {
   return env;
 }
 
+/** The bootstrap Job's environment: the CronJob's plus the bootstrap Secret to consume. */
+export function bootstrapEnv(env: Readonly<Record<string, string>>, bootstrapSecret: string): Record<string, string> {
+  return { ...env, BOOTSTRAP_SECRET_NAME: bootstrapSecret };
+}
+
 /**
  * The CronJob spec: one run at a time, bounded retries and run time, failed
  * Jobs kept for inspection, UTC schedule (the config rules compute the gap
  * between runs in UTC), and a pod that passes Pod Security "restricted".
  */
 export function renewerCronJobSpec(a: RenewerJobArgs) {
-  const limits = Object.fromEntries(Object.entries(a.resources.limits).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return {
     schedule: a.schedule,
     timeZone: "Etc/UTC",
@@ -123,12 +149,23 @@ export function renewerCronJobSpec(a: RenewerJobArgs) {
     startingDeadlineSeconds: RENEWER_JOB_TIMING.startingDeadlineSeconds,
     successfulJobsHistoryLimit: RENEWER_JOB_TIMING.successfulJobsHistoryLimit,
     failedJobsHistoryLimit: RENEWER_JOB_TIMING.failedJobsHistoryLimit,
-    jobTemplate: {
-      spec: {
+    jobTemplate: { spec: renewerJobSpec(a) },
+  };
+}
+
+/**
+ * One run of the renewer as a Job spec (the CronJob's template, and the
+ * bootstrap Job's spec). `podAnnotations` go on the pod template: the
+ * bootstrap Job carries the bootstrap token's accessor there, so a new token
+ * means a new Job (a Job's template is immutable: Pulumi replaces it).
+ */
+export function renewerJobSpec(a: Omit<RenewerJobArgs, "schedule"> & { podAnnotations?: Record<string, string> }) {
+  const limits = Object.fromEntries(Object.entries(a.resources.limits).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return {
         backoffLimit: RENEWER_JOB_TIMING.backoffLimit,
         activeDeadlineSeconds: RENEWER_JOB_TIMING.activeDeadlineSeconds,
         template: {
-          metadata: { labels: { "app.kubernetes.io/name": "vault-token-renewer", "app.kubernetes.io/part-of": "vault-eso" } },
+          metadata: { labels: { "app.kubernetes.io/name": "vault-token-renewer", "app.kubernetes.io/part-of": "vault-eso" }, ...(a.podAnnotations ? { annotations: { ...a.podAnnotations } } : {}) },
           spec: {
             serviceAccountName: a.serviceAccountName,
             // The SA does not automount; this pod needs its token to update the Secret.
@@ -161,7 +198,5 @@ export function renewerCronJobSpec(a: RenewerJobArgs) {
             volumes: [{ name: "script", configMap: { name: a.configMapName, defaultMode: 0o444 } }],
           },
         },
-      },
-    },
   };
 }

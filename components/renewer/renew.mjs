@@ -10,6 +10,15 @@
 //      max TTL: create a successor through the token role, check it with
 //      lookup-self, write it into the Secret (PUT, conflict-checked), read the
 //      Secret back, and only then revoke the old token with revoke-self.
+// With BOOTSTRAP_SECRET_NAME (the bootstrap Job that `pulumi up` runs each time
+// it mints a token), the run first reads that Secret (written only by Pulumi):
+//   - it holds the same token as the token Secret (first deployment): the run
+//     above, which rotates at once (the bootstrap token is short-lived);
+//   - the token Secret's token is alive: the run above with it, then the
+//     bootstrap token is revoked (revoke-self with it; already gone is fine);
+//   - the token Secret's token is dead (Vault answers 403): the bootstrap token
+//     is used once to create a successor through the role, which is stored as
+//     in step 3, and the bootstrap token is then revoked.
 // A failure at any step exits non-zero and leaves a working token in the
 // Secret: the old one is revoked only after the new one is verifiably stored,
 // and a successor is revoked only when the Secret verifiably does not hold it.
@@ -95,6 +104,7 @@ function loadSettings() {
     namespace: env("SECRET_NAMESPACE"),
     secretName: env("SECRET_NAME"),
     secretKey: env("SECRET_KEY", "token"),
+    bootstrapSecret: process.env.BOOTSTRAP_SECRET_NAME || undefined,
   };
   if (vaultCaFile && !settings.vaultCa) throw new StepError("settings", `VAULT_CACERT ${vaultCaFile} does not exist`);
   if (settings.policies.length === 0) throw new StepError("settings", "VAULT_TOKEN_POLICIES lists no policy");
@@ -200,9 +210,9 @@ function vault(s) {
 
 // ------------------------------------------------------------------ Kubernetes
 
-function kube(s) {
-  const path = `${s.kubeApi}/api/v1/namespaces/${encodeURIComponent(s.namespace)}/secrets/${encodeURIComponent(s.secretName)}`;
-  const where = `Secret ${s.namespace}/${s.secretName}`;
+function kube(s, secretName = s.secretName) {
+  const path = `${s.kubeApi}/api/v1/namespaces/${encodeURIComponent(s.namespace)}/secrets/${encodeURIComponent(secretName)}`;
+  const where = `Secret ${s.namespace}/${secretName}`;
   const saToken = () => {
     try {
       return fs.readFileSync(s.kubeTokenFile, "utf8").trim();
@@ -259,6 +269,41 @@ async function run() {
   const k = kube(s);
 
   const { secret, token: current } = await k.read("read-secret");
+  if (!s.bootstrapSecret) return maintain(s, v, k, secret, current, false);
+
+  const { token: bootstrap } = await kube(s, s.bootstrapSecret).read("read-bootstrap");
+  if (bootstrap === current) {
+    log("info", "bootstrap: the Secret holds the bootstrap token; rotating it away");
+    return maintain(s, v, k, secret, current, true);
+  }
+  let alive = true;
+  try {
+    await v.lookupSelf("lookup-self", current);
+  } catch (e) {
+    if (e.status !== 403) throw e;
+    alive = false;
+  }
+  if (alive) {
+    await maintain(s, v, k, secret, current, false);
+    try {
+      await v.revokeSelf("revoke-bootstrap", bootstrap);
+      log("info", "bootstrap: the Secret's token is alive; the bootstrap token was revoked");
+    } catch (e) {
+      if (e.status !== 403) throw e;
+      log("info", "bootstrap: the Secret's token is alive; the bootstrap token was already gone");
+    }
+    return;
+  }
+  log("warn", "bootstrap: the Secret's token is revoked or expired; minting a successor with the bootstrap token");
+  return maintain(s, v, k, secret, bootstrap, true);
+}
+
+/**
+ * Steps 2 and 3 with `current`: renew it, and rotate when it is close to its
+ * explicit max TTL (or always, with `forceRotate`). The successor goes into
+ * `secret` (as read, for the conflict check); `current` is revoked last.
+ */
+async function maintain(s, v, k, secret, current, forceRotate) {
   const info = await v.lookupSelf("lookup-self", current);
   const accessor = info.accessor;
   const creation = Number(info.creation_time);
@@ -269,11 +314,11 @@ async function run() {
   log("info", "token renewed", { accessor, lease_duration: renewed.lease_duration, requested_increment: s.increment });
 
   const remaining = explicitMax > 0 && Number.isFinite(creation) ? creation + explicitMax - Math.floor(Date.now() / 1000) : Infinity;
-  if (!(remaining < s.rotateBefore)) {
+  if (!forceRotate && !(remaining < s.rotateBefore)) {
     log("info", "no rotation needed", { accessor, seconds_before_max_ttl: Number.isFinite(remaining) ? remaining : null, rotate_before: s.rotateBefore });
     return;
   }
-  log("info", "rotating: the token is close to its explicit max TTL", { accessor, seconds_before_max_ttl: remaining, rotate_before: s.rotateBefore });
+  log("info", "rotating: the token is close to its explicit max TTL", { accessor, seconds_before_max_ttl: Number.isFinite(remaining) ? remaining : null, rotate_before: s.rotateBefore });
 
   // A successor, checked before anything is written.
   const next = await v.createThroughRole(current);

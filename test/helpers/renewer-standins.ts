@@ -11,6 +11,7 @@ import { randomBytes } from "crypto";
 import * as http from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
+import { createThroughRole } from "../contracts/models/vault-token-store";
 
 export interface VaultToken {
   readonly accessor: string;
@@ -97,9 +98,17 @@ export class VaultStandIn extends StandIn {
   readonly calls: Recorded[] = [];
   /** Per endpoint ("lookup-self", "renew-self", "create", "revoke-self"): answer this status instead. */
   readonly failures = new Map<string, number>();
-  /** Policies a created token gets; default: what was asked for. */
+  /** Policies a created token gets instead of what Vault would give (a misconfigured role); default: Vault's answer. */
   grantPolicies?: string[];
-  constructor(readonly role: string, readonly period: number) {
+  /**
+   * `role`'s definition as Vault holds it: `allowedPolicies` (default: whatever is requested) and the role's
+   * explicit max TTL (default: the caller's). Orphan, renewable, periodic with `period`, `default` disallowed.
+   */
+  constructor(
+    readonly role: string,
+    readonly period: number,
+    readonly roleDef: { allowedPolicies?: string[]; explicitMaxTtl?: number } = {},
+  ) {
     super();
   }
 
@@ -153,14 +162,33 @@ export class VaultStandIn extends StandIn {
       },
       create: (r, b) => {
         if (r.method !== "POST" || path !== `/v1/auth/token/create/${this.role}`) return { status: 403, json: { errors: ["permission denied"] } };
+        // What hashicorp/vault vault/token_store.go handleCreateCommon does with the request (see
+        // test/contracts/models/vault-token-store.ts): the renewer's token has no sudo, so a `period` is refused.
+        const secs = (v: unknown) => (v === undefined ? undefined : Number(String(v).replace(/s$/, "")));
+        const out = createThroughRole(
+          {
+            name: this.role,
+            allowedPolicies: this.roleDef.allowedPolicies ?? b?.policies ?? [],
+            disallowedPolicies: ["default"],
+            orphan: true,
+            renewable: true,
+            tokenPeriod: this.period,
+            tokenExplicitMaxTtl: this.roleDef.explicitMaxTtl ?? t.explicitMaxTtl,
+            tokenNoDefaultPolicy: true,
+          },
+          { ...b, ttl: secs(b?.ttl), explicit_max_ttl: secs(b?.explicit_max_ttl), period: secs(b?.period) },
+          { sudo: false },
+        );
+        if ("error" in out) return { status: 400, json: { errors: [out.error] } };
         const created = this.addToken({
-          policies: this.grantPolicies ?? b?.policies ?? [],
+          policies: this.grantPolicies ?? out.policies,
           creationTime: Math.floor(Date.now() / 1000),
-          explicitMaxTtl: t.explicitMaxTtl,
+          explicitMaxTtl: out.explicitMaxTtl,
           role: this.role,
+          ttl: out.ttl,
         });
         const n = this.tokens.get(created)!;
-        return { status: 200, json: { auth: { client_token: created, accessor: n.accessor, policies: n.policies, lease_duration: n.ttl, renewable: true, orphan: true } } };
+        return { status: 200, json: { auth: { client_token: created, accessor: n.accessor, policies: n.policies, lease_duration: n.ttl, renewable: out.renewable, orphan: out.orphan } } };
       },
       "revoke-self": (r) => {
         if (r.method !== "POST") return undefined;
@@ -186,6 +214,8 @@ export class KubeStandIn extends StandIn {
   /** Replaces the Secret's token before the next PUT is handled (another writer got there first). */
   interloper?: string;
   secret: any;
+  /** Other Secrets in the namespace, by name, served read-only (GET). */
+  readonly others = new Map<string, any>();
   private resourceVersion = 1;
 
   constructor(readonly namespace: string, readonly name: string, readonly key: string, token: string, readonly saToken: string) {
@@ -197,6 +227,11 @@ export class KubeStandIn extends StandIn {
       type: "Opaque",
       data: { [key]: Buffer.from(token).toString("base64") },
     };
+  }
+
+  /** Adds a read-only Secret `name` holding `token` under the same key. */
+  addOther(name: string, token: string): void {
+    this.others.set(name, { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: this.namespace, resourceVersion: "1" }, type: "Opaque", data: { [this.key]: Buffer.from(token).toString("base64") } });
   }
 
   /** The token the Secret holds now. */
@@ -213,6 +248,10 @@ export class KubeStandIn extends StandIn {
     const authorized = req.headers.authorization === `Bearer ${this.saToken}`;
     this.calls.push({ method: req.method ?? "", path: req.url ?? "", body, authorized });
     if (!authorized) return { status: 401, json: { kind: "Status", reason: "Unauthorized", message: "Unauthorized" } };
+    const other = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(req.url ?? "");
+    if (other && other[1] === this.namespace && this.others.has(other[2])) {
+      return req.method === "GET" ? { status: 200, json: this.others.get(other[2]) } : { status: 403, json: { kind: "Status", reason: "Forbidden", message: `forbidden: ${req.method} ${req.url}` } };
+    }
     if (req.url !== `/api/v1/namespaces/${this.namespace}/secrets/${this.name}`) {
       return { status: 403, json: { kind: "Status", reason: "Forbidden", message: `forbidden: ${req.url}` } };
     }

@@ -7,7 +7,7 @@ import { parseDuration } from "../../../components/lib/duration";
 import { compileAcl, IdentityContext } from "../../vault/acl";
 import { parsePolicyHcl } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
-import { Finding, GuardResource, isUnknown, ResourceRule, Undecided } from "../rule";
+import { Finding, GuardResource, isUnknown, ResourceRule, StackRule, StackViolation, Undecided } from "../rule";
 import { PUSH_POLICY_SUFFIX } from "../../../components/lib/push-config";
 
 /** Pulumi type tokens of the Vault resources the rules judge (@pulumi/vault 7.8.0). */
@@ -294,10 +294,81 @@ export interface TokenLifetimeConfig {
   maxExplicitMaxTtlSeconds: number;
 }
 
-export const tokenLifetime: ResourceRule<TokenLifetimeConfig> = {
+/** A TTL prop in seconds: `undefined` when unset, `"unknown"` when not known until apply, `NaN` when not a duration. */
+function ttlProp(r: GuardResource, key: string): number | undefined | "unknown" {
+  const v = r.props[key];
+  if (isUnknown(v)) return "unknown";
+  if (v === undefined || v === null || v === "" || v === 0) return undefined;
+  return ttlSeconds(v) ?? NaN;
+}
+
+/** The lesser of the set values (Vault's rule for an explicit max TTL or period given both in the request and in the role). */
+const lesser = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+
+/**
+ * The lifetime findings of one token or token-issuing role. A `vault.Token`
+ * created through a token role in the same stack is judged by its effective
+ * lifetime, as hashicorp/vault `vault/token_store.go` `handleCreateCommon`
+ * computes it: the role's `token_period` (a `period` in the request needs sudo;
+ * if both are set the lesser wins), the lesser of the two explicit max TTLs.
+ */
+function lifetimeFindings(r: GuardResource, roles: readonly GuardResource[], c: TokenLifetimeConfig): Finding[] {
+  let keys: { period: string; explicitMax: string; ttls: string[] };
+  if (r.type === VAULT_TYPES.token) keys = { period: "period", explicitMax: "explicitMaxTtl", ttls: ["ttl"] };
+  else if (r.type === VAULT_TYPES.tokenRole) keys = { period: "tokenPeriod", explicitMax: "tokenExplicitMaxTtl", ttls: ["tokenTtl", "tokenMaxTtl"] };
+  else if (r.type === VAULT_TYPES.k8sRole) keys = { period: "tokenPeriod", explicitMax: "tokenExplicitMaxTtl", ttls: [] }; // its TTLs: k8s-auth-role-binding
+  else return [];
+  const out: Finding[] = [];
+  const read = (from: GuardResource, key: string, label = key): number | undefined | "unknown" => {
+    const s = ttlProp(from, key);
+    if (s === "unknown") out.push(new Undecided(`${label} is not known until apply`, from.urn));
+    else if (Number.isNaN(s)) out.push(`${label} ${JSON.stringify(from.props[key])} is not a duration`);
+    return Number.isNaN(s) ? undefined : s;
+  };
+  for (const key of keys.ttls) {
+    const s = read(r, key);
+    if (typeof s === "number" && s > c.maxTtlSeconds) out.push(`${key} ${s}s exceeds ${c.maxTtlSeconds}s`);
+  }
+  let period = read(r, keys.period);
+  let max = read(r, keys.explicitMax);
+  let through = "";
+  if (r.type === VAULT_TYPES.token && r.props.roleName !== undefined && r.props.roleName !== "") {
+    const roleName = r.props.roleName;
+    if (isUnknown(roleName)) return [...out, new Undecided("roleName is not known until apply", r.urn)];
+    const role = roles.find((x) => x.props.roleName === roleName);
+    const roleUnknown = roles.some((x) => isUnknown(x.props.roleName));
+    if (!role && roleUnknown) return [...out, new Undecided(`the token role "${roleName}" may be one whose name is not known until apply`, r.urn)];
+    if (!role) {
+      if (typeof max === "number") through = ` (through role "${roleName}", which is not in this stack: judged by the token's own explicitMaxTtl)`;
+      else if (max !== "unknown") return [...out, `issued through token role "${roleName}", which is not in this stack, and sets no explicitMaxTtl: its lifetime cannot be bounded here. Fix: set explicitMaxTtl on the token, or manage the role in this stack`];
+    } else {
+      const rolePeriod = read(role, "tokenPeriod", `role "${roleName}" tokenPeriod`);
+      const roleMax = read(role, "tokenExplicitMaxTtl", `role "${roleName}" tokenExplicitMaxTtl`);
+      if (period === "unknown" || max === "unknown" || rolePeriod === "unknown" || roleMax === "unknown") return out;
+      period = lesser(period, rolePeriod);
+      max = lesser(max, roleMax);
+      through = ` (effective, through token role "${roleName}")`;
+    }
+  }
+  if (period === "unknown" || max === "unknown") return out;
+  if (period === undefined) {
+    if (r.type === VAULT_TYPES.token && read(r, "ttl") === undefined && max === undefined) out.push("neither period nor ttl nor explicitMaxTtl is set, here or in its token role: the token gets the auth mount's default TTL (32 days unless tuned)");
+    if (typeof max === "number" && max > c.maxExplicitMaxTtlSeconds) out.push(`${keys.explicitMax} ${max}s${through} exceeds ${c.maxExplicitMaxTtlSeconds}s`);
+    return out;
+  }
+  if (period > c.maxPeriodSeconds) out.push(`period ${period}s${through} exceeds ${c.maxPeriodSeconds}s`);
+  if (max === undefined) out.push(`periodic token without ${keys.explicitMax}${through}: it lives for as long as someone renews it`);
+  // A token whose explicit max is below its period simply dies at that max (a short-lived bootstrap token); for a role it is a misconfiguration.
+  else if (max <= period && r.type !== VAULT_TYPES.token) out.push(`${keys.explicitMax} ${max}s is not longer than the period ${period}s`);
+  else if (max > c.maxExplicitMaxTtlSeconds) out.push(`${keys.explicitMax} ${max}s${through} exceeds ${c.maxExplicitMaxTtlSeconds}s`);
+  return out;
+}
+
+export const tokenLifetime: StackRule<TokenLifetimeConfig> = {
   name: "vault-token-lifetime",
   description:
-    "Vault tokens (vault.Token) and token-issuing roles (vault.tokenauth.AuthBackendRole, periodic Kubernetes auth roles) must have bounded lifetimes: TTLs at most maxTtlSeconds, a period at most maxPeriodSeconds, and every periodic token an explicit max TTL (longer than the period, at most maxExplicitMaxTtlSeconds), so a leaked token dies on its own however often it is renewed. " +
+    "Vault tokens (vault.Token) and token-issuing roles (vault.tokenauth.AuthBackendRole, periodic Kubernetes auth roles) must have bounded lifetimes: TTLs at most maxTtlSeconds, a period at most maxPeriodSeconds, and every periodic token an explicit max TTL (at most maxExplicitMaxTtlSeconds), so a leaked token dies on its own however often it is renewed. " +
+    "A vault.Token issued through a token role of this stack is judged by its effective lifetime (the role's period, the lesser of the two explicit max TTLs). " +
     "Fix: set ttl (non-periodic vault.Token), or explicitMaxTtl (vault.Token, a duration string) / tokenExplicitMaxTtl (roles, seconds) next to the period, and rotate the token before that max.",
   enforcementLevel: "mandatory",
   config: {
@@ -308,40 +379,12 @@ export const tokenLifetime: ResourceRule<TokenLifetimeConfig> = {
     },
     defaults: { maxTtlSeconds: 32 * 86400, maxPeriodSeconds: 32 * 86400, maxExplicitMaxTtlSeconds: 90 * 86400 },
   },
-  check(r, c) {
-    let keys: { period: string; explicitMax: string; ttls: string[] };
-    if (r.type === VAULT_TYPES.token) keys = { period: "period", explicitMax: "explicitMaxTtl", ttls: ["ttl"] };
-    else if (r.type === VAULT_TYPES.tokenRole) keys = { period: "tokenPeriod", explicitMax: "tokenExplicitMaxTtl", ttls: ["tokenTtl", "tokenMaxTtl"] };
-    else if (r.type === VAULT_TYPES.k8sRole) keys = { period: "tokenPeriod", explicitMax: "tokenExplicitMaxTtl", ttls: [] }; // its TTLs: k8s-auth-role-binding
-    else return [];
-    const out: Finding[] = [];
-    const read = (key: string): number | undefined | "unknown" => {
-      const v = r.props[key];
-      if (isUnknown(v)) {
-        out.push(new Undecided(`${key} is not known until apply`));
-        return "unknown";
-      }
-      if (v === undefined || v === null || v === "" || v === 0) return undefined;
-      const s = ttlSeconds(v);
-      if (s === undefined) out.push(`${key} ${JSON.stringify(v)} is not a duration`);
-      return s;
-    };
-    for (const key of keys.ttls) {
-      const s = read(key);
-      if (typeof s === "number" && s > c.maxTtlSeconds) out.push(`${key} ${s}s exceeds ${c.maxTtlSeconds}s`);
+  check(resources, c) {
+    const roles = resources.filter((r) => r.type === VAULT_TYPES.tokenRole);
+    const out: Array<StackViolation | Undecided> = [];
+    for (const r of resources) {
+      for (const f of lifetimeFindings(r, roles, c)) out.push(f instanceof Undecided ? f : { message: f, urn: r.urn });
     }
-    const period = read(keys.period);
-    if (period === "unknown") return out;
-    if (period === undefined) {
-      if (r.type === VAULT_TYPES.token && read("ttl") === undefined) out.push("neither period nor ttl is set: the token gets the auth mount's default TTL (32 days unless tuned)");
-      return out;
-    }
-    if (period > c.maxPeriodSeconds) out.push(`period ${period}s exceeds ${c.maxPeriodSeconds}s`);
-    const max = read(keys.explicitMax);
-    if (max === "unknown") return out;
-    if (max === undefined) out.push(`periodic token without ${keys.explicitMax}: it lives for as long as someone renews it`);
-    else if (max <= period) out.push(`${keys.explicitMax} ${max}s is not longer than the period ${period}s`);
-    else if (max > c.maxExplicitMaxTtlSeconds) out.push(`${keys.explicitMax} ${max}s exceeds ${c.maxExplicitMaxTtlSeconds}s`);
     return out;
   },
 };
@@ -359,4 +402,6 @@ export const kvMountProtected: ResourceRule = {
   },
 };
 
-export const VAULT_RULES = [policyLeastPrivilege, tenantPolicyInSubtree, k8sAuthRoleBinding, tokenLifetime, kvMountProtected] as const;
+export const VAULT_RULES = [policyLeastPrivilege, tenantPolicyInSubtree, k8sAuthRoleBinding, kvMountProtected] as const;
+/** Vault rules that need more than one resource. */
+export const VAULT_STACK_RULES = [tokenLifetime] as const;
