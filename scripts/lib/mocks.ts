@@ -17,6 +17,8 @@ export interface Registered {
    * does not see options, so `installMocks` reads it from the request.
    */
   readonly protect?: boolean;
+  /** The `retainOnDelete` option as sent to the engine (read from the request, like `protect`). */
+  readonly retainOnDelete?: boolean;
 }
 
 export interface MockEngine {
@@ -38,11 +40,13 @@ export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
 export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
   const resources: Registered[] = [];
   const protect = new Map<string, boolean>();
+  const retain = new Map<string, boolean>();
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const read = args.id !== undefined && args.id !== "";
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(`${args.type}::${args.name}`), ...(read ? { read } : {}) });
+        const key = `${args.type}::${args.name}`;
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(key), ...(retain.get(key) ? { retainOnDelete: true } : {}), ...(read ? { read } : {}) });
         const state: Record<string, any> = { ...args.inputs };
         if (read && args.type === "kubernetes:core/v1:Secret") {
           const [namespace, name] = String(args.id).split("/");
@@ -67,7 +71,7 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
     stack,
     false,
   );
-  recordProtect(protect);
+  recordProtect(protect, retain);
 
   return {
     resources,
@@ -95,16 +99,17 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
 }
 
 /**
- * Records `protect` from each RegisterResourceRequest the mock monitor gets
- * (before it calls `newResource`), keyed `type::name`.
+ * Records `protect` and `retainOnDelete` from each RegisterResourceRequest the
+ * mock monitor gets (before it calls `newResource`), keyed `type::name`.
  */
-function recordProtect(into: Map<string, boolean>): void {
-  type Request = { getType(): string; getName(): string; getProtect(): boolean };
+function recordProtect(into: Map<string, boolean>, retain: Map<string, boolean>): void {
+  type Request = { getType(): string; getName(): string; getProtect(): boolean; getRetainondelete?(): boolean };
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): unknown } | undefined;
   if (!monitor) throw new Error("installMocks: no mock monitor after setMocks");
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     into.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    retain.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete?.() ?? false);
     return register(req, cb);
   };
 }
