@@ -12,6 +12,7 @@ import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { flattenConfig } from "./helpers/stack-file";
 import { revealSecrets } from "./helpers/reveal";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
+import { tokensDyingWithChildToken } from "./contracts/models/vault-token-parent";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -63,6 +64,11 @@ test("exports where the token lives and what renews it", async () => {
   expect(await valueOf(out.secret)).toBe("external-secrets-credentials/vault-token");
   expect(await valueOf(out.cronJob)).toBe("vault-token-renewer");
   expect(await valueOf(out.role)).toBe("external-secrets-token");
+});
+
+test("the renewer's token outlives `pulumi up`: it is an orphan, not a child of the provider's 20-minute token (terraform-provider-vault meta.go createChildToken; vault expiration.go revokeEntry)", () => {
+  expect(engine.ofType("vault:index/token:Token")).toHaveLength(1);
+  expect(tokensDyingWithChildToken(engine.resources)).toEqual([]);
 });
 
 deployerPolicyStackTests(

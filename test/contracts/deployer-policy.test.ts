@@ -21,6 +21,7 @@ import { renderCaptured } from "../../scripts/lib/render-files";
 import type { Captured } from "../../scripts/lib/capture";
 import { allowsCall, deniedCalls, periodicCreatePaths, ruleDisagreements, unneededGrants } from "./deployer-checks";
 import { isRootPath, requiredCapability } from "./models/vault-request-acl";
+import { tokensDyingWithChildToken } from "./models/vault-token-parent";
 
 const provider: DeployedResource = { type: "pulumi:providers:vault", name: "vault", inputs: { address: "https://vault:8200", maxLeaseTtlSeconds: "1200" } };
 const SECRET = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
@@ -162,5 +163,15 @@ describe("per resource: what Vault sees (hashicorp/terraform-provider-vault v5.8
 
   test("the deployer policy may not share a name with a policy the stack writes (it could rewrite its own privileges)", () => {
     expect(() => buildDeployerPolicy(everyType, "external-secrets-read")).toThrow(/could rewrite its own privileges/);
+  });
+});
+
+describe("hashicorp/terraform-provider-vault meta.go createChildToken + hashicorp/vault expiration.go revokeEntry/revokeTree: a vault.Token must not be a child of the provider's 20-minute token", () => {
+  const role = everyType[6];
+  const token = everyType[7];
+  test("an orphan token role (or no_parent) keeps the token alive; otherwise it dies with the provider's child token", () => {
+    expect(tokensDyingWithChildToken([provider, role, token])).toEqual([]);
+    expect(tokensDyingWithChildToken([provider, { ...role, inputs: { ...role.inputs, orphan: false } }, token])).toEqual(["tok"]);
+    expect(tokensDyingWithChildToken([{ ...provider, inputs: { skipChildToken: "true" } }, { ...role, inputs: { ...role.inputs, orphan: false } }, token])).toEqual([]);
   });
 });
