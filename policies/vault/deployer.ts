@@ -109,7 +109,11 @@ function calls(resource: string, specs: readonly CallSpec[]): VaultCall[] {
   return specs.map((s) => ({ ...s, sudo: s.sudo ?? false, resource }));
 }
 
-/** Drops the Delete calls of a resource Pulumi retains on delete (the engine never calls the provider's Delete). */
+/**
+ * Drops the Delete calls of a resource Pulumi retains on delete: pulumi/pulumi
+ * pkg/resource/deploy/step.go DeleteStep.Apply makes a RetainOnDelete resource's
+ * delete a no-op and never calls the provider's Delete.
+ */
 function retained(r: DeployedResource, list: VaultCall[]): VaultCall[] {
   return r.retainOnDelete ? list.filter((c) => c.phase !== "delete") : list;
 }
