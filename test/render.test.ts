@@ -10,6 +10,8 @@ import { parse } from "yaml";
 import { renderCaptured, REDACTED_MARK, SECRET_MARK } from "../scripts/lib/render-files";
 import type { Captured } from "../scripts/lib/capture";
 import { graphDepth } from "../scripts/lib/graph";
+import { compileAcl } from "../policies/vault/acl";
+import { parsePolicyHcl } from "../policies/vault/hcl";
 
 interface Run {
   code: number;
@@ -83,6 +85,8 @@ test("dev renders: objects, policies, Vault resources, Helm release, graph and s
     "kubernetes/team-a/ExternalSecret.db.yaml",
     "vault/policies/external-secrets-read.hcl",
     "vault/policies/tenant-team-a.hcl",
+    "vault/deployer-policy.hcl",
+    "vault/deployer-calls.yaml",
     "vault/Mount/vault-kv.yaml",
     "vault/AuthBackend/vault-k8s-auth.yaml",
     "vault/kubernetes.AuthBackendRole/tenant-team-a-role.yaml",
@@ -102,6 +106,20 @@ test("dev renders: objects, policies, Vault resources, Helm release, graph and s
   expect(runs.a.stdout).toMatch(/vault:index\/policy:Policy\s+4\n/);
   expect(runs.a.stdout).toMatch(/tenants: 2 \(team-a, team-b\)/);
   expect(fs.readFileSync(path.join(devA, "graph.mmd"), "utf8")).toMatch(/^%%.*\nflowchart LR\n/);
+});
+
+test("the deployer's least-privilege Vault policy is rendered next to the stack's policies, with each call it allows (policies/vault/deployer.ts)", async () => {
+  const hcl = fs.readFileSync(path.join(devA, "vault/deployer-policy.hcl"), "utf8");
+  const policy = await parsePolicyHcl("vault-eso-deployer", hcl);
+  const acl = compileAcl([policy]);
+  expect([acl.allows("update", "sys/auth/kubernetes"), acl.allows("sudo", "sys/auth/kubernetes"), acl.allows("update", "sys/policies/acl/tenant-team-a")]).toEqual([true, true, true]);
+  expect([acl.allows("delete", "sys/mounts/secret"), acl.allows("update", "sys/audit/file"), acl.allows("read", "secret/data/dev/shared/x")]).toEqual([false, false, false]);
+  const calls = parse(fs.readFileSync(path.join(devA, "vault/deployer-calls.yaml"), "utf8")) as Array<{ phase: string; path: string; source: string }>;
+  expect(new Set(calls.map((c) => c.phase))).toEqual(new Set(["startup", "create", "read", "update", "delete"]));
+  expect(calls.every((c) => /hashicorp\/terraform-provider-vault@v5\.8\.0 /.test(c.source))).toBe(true);
+  // prod: the audit devices need sudo on sys/audit and sys/audit/<path>.
+  const prod = compileAcl([await parsePolicyHcl("d", fs.readFileSync(path.join(prodOut, "vault/deployer-policy.hcl"), "utf8"))]);
+  expect([prod.allows("sudo", "sys/audit"), prod.allows("sudo", "sys/audit/file"), prod.allows("update", "sys/audit/syslog")]).toEqual([true, true, true]);
 });
 
 test("same config, same bytes", () => {

@@ -3,6 +3,7 @@ import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
+import { deployerPolicyStackTests } from "./contracts/deployer-stack";
 import type * as pulumi from "@pulumi/pulumi";
 
 let engine: MockEngine;
@@ -90,3 +91,22 @@ test("team-a's PushSecret from the stack file writes under its own subtree throu
   expect(ps[0].inputs.spec.data[0].match.remoteRef).toEqual({ remoteKey: "acme/dev/clusters/kind/apps/team-a/generated/api-key", property: "key" });
   expect(engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.inputs.roleName === "tenant-team-a")!.inputs.tokenPolicies).toEqual(["tenant-team-a", "tenant-team-a-push"]);
 });
+
+deployerPolicyStackTests(
+  "dev",
+  () => ({ resources: engine.resources.filter((r) => !r.read), kvPath: "secret", authPath: "kubernetes", readScope: "dev/shared" }),
+  {
+    "auth/token/lookup-self": ["read"],
+    "auth/token/create": ["update"],
+    // The KV mount is retainOnDelete: the deployer can create, read and tune it, never unmount it.
+    "sys/mounts/secret": ["read", "update"],
+    "sys/mounts/secret/tune": ["update"],
+    "sys/auth/kubernetes": ["update", "delete", "sudo"],
+    "sys/mounts/auth/kubernetes": ["read"],
+    "sys/mounts/auth/kubernetes/tune": ["read", "update"],
+    "auth/kubernetes/config": ["read", "update"],
+    "auth/kubernetes/role/tenant-team-a": ["create", "read", "update", "delete"],
+    "sys/policies/acl/tenant-team-a-push": ["read", "update", "delete"],
+  },
+  ["sys/audit", "auth/token/create/external-secrets-token", "auth/token/revoke-accessor"],
+);

@@ -4,6 +4,7 @@ import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
+import { deployerPolicyStackTests } from "./contracts/deployer-stack";
 
 let engine: MockEngine;
 
@@ -89,3 +90,18 @@ test("Vault isolates the tenants as emitted: the templated policy resolves to ea
   expect(tenants.map((t) => t.subtree).sort()).toEqual(["billing", "checkout", "search"].map((t) => `acme/prod/clusters/prod-1/apps/${t}`));
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
 });
+
+deployerPolicyStackTests(
+  "prod",
+  () => ({ resources: engine.resources.filter((r) => !r.read), kvPath: "secret", authPath: "kubernetes", readScope: "acme/prod/clusters/prod-1/shared" }),
+  {
+    // Audit devices: enabling, listing and disabling all need sudo (PathsSpecial.Root "audit", "audit/*").
+    "sys/audit": ["read", "sudo"],
+    "sys/audit/file": ["update", "delete", "sudo"],
+    "sys/audit/syslog": ["update", "delete", "sudo"],
+    "auth/kubernetes/role/prometheus": ["create", "read", "update", "delete"],
+    "sys/policies/acl/vault-eso-tenants": ["read", "update", "delete"],
+    "sys/policies/acl/prometheus-metrics": ["read", "update", "delete"],
+  },
+  ["sys/policies/acl/tenant-billing", "auth/token/create/external-secrets-token"],
+);

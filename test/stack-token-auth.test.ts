@@ -11,6 +11,8 @@ import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { flattenConfig } from "./helpers/stack-file";
 import { revealSecrets } from "./helpers/reveal";
+import { deployerPolicyStackTests } from "./contracts/deployer-stack";
+import { tokensDyingWithChildToken } from "./contracts/models/vault-token-parent";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -63,3 +65,22 @@ test("exports where the token lives and what renews it", async () => {
   expect(await valueOf(out.cronJob)).toBe("vault-token-renewer");
   expect(await valueOf(out.role)).toBe("external-secrets-token");
 });
+
+test("the renewer's token outlives `pulumi up`: it is an orphan, not a child of the provider's 20-minute token (terraform-provider-vault meta.go createChildToken; vault expiration.go revokeEntry)", () => {
+  expect(engine.ofType("vault:index/token:Token")).toHaveLength(1);
+  expect(tokensDyingWithChildToken(engine.resources)).toEqual([]);
+});
+
+deployerPolicyStackTests(
+  "prod with tokenAuth.enabled",
+  () => ({ resources: engine.resources.filter((r) => !r.read), kvPath: "secret", authPath: "kubernetes", readScope: "acme/prod/clusters/prod-1/shared" }),
+  {
+    "auth/token/roles/external-secrets-token": ["create", "read", "update", "delete"],
+    // vault.Token sends `period`: vault/token_store.go handleCreateCommon wants sudo on the create path, even through a role.
+    "auth/token/create/external-secrets-token": ["update", "sudo"],
+    "auth/token/lookup-accessor": ["update"],
+    "auth/token/revoke-accessor": ["update"],
+    "auth/token/create": ["update"],
+    "sys/policies/acl/external-secrets-token-renewer": ["read", "update", "delete"],
+  },
+);

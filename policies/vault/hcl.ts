@@ -7,8 +7,11 @@ import { CAPABILITIES, Capability, PathRule, VaultPolicy } from "./model";
 
 export const HCL_HEADER = "# Managed by vault-eso (Pulumi): edits made in Vault are overwritten by the next `pulumi up`.";
 
-/** Vault HCL for `policy`; rules in the order given, capabilities in the order given. */
-export function renderPolicyHcl(policy: VaultPolicy): string {
+/**
+ * Vault HCL for `policy`; rules in the order given, capabilities in the order given.
+ * `header` is the leading comment (default: the policy is managed by `pulumi up`).
+ */
+export function renderPolicyHcl(policy: VaultPolicy, header: string = HCL_HEADER): string {
   if (policy.rules.length === 0) {
     throw new Error(`Vault policy "${policy.name}" has no rules: an empty policy grants nothing and is almost certainly a bug`);
   }
@@ -19,7 +22,8 @@ export function renderPolicyHcl(policy: VaultPolicy): string {
     const caps = rule.capabilities.map((c) => JSON.stringify(c)).join(", ");
     return `path ${JSON.stringify(rule.path)} {\n  capabilities = [${caps}]\n}\n`;
   });
-  return `${HCL_HEADER}\n# policy: ${policy.name}\n\n${stanzas.join("\n")}`;
+  const comment = header.split("\n").map((l) => (l.startsWith("#") ? l : `# ${l}`)).join("\n");
+  return `${comment}\n# policy: ${policy.name}\n\n${stanzas.join("\n")}`;
 }
 
 /**

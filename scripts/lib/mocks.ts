@@ -17,7 +17,7 @@ export interface Registered {
    * does not see options, so `installMocks` reads it from the request.
    */
   readonly protect?: boolean;
-  /** The `retainOnDelete` option as sent in the RegisterResourceRequest (read like `protect`). */
+  /** The `retainOnDelete` option as sent to the engine (read from the request, like `protect`). */
   readonly retainOnDelete?: boolean;
 }
 
@@ -45,7 +45,8 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const read = args.id !== undefined && args.id !== "";
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(`${args.type}::${args.name}`), ...(retain.get(`${args.type}::${args.name}`) ? { retainOnDelete: true } : {}), ...(read ? { read } : {}) });
+        const key = `${args.type}::${args.name}`;
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(key), ...(retain.get(key) ? { retainOnDelete: true } : {}), ...(read ? { read } : {}) });
         const state: Record<string, any> = { ...args.inputs };
         if (read && args.type === "kubernetes:core/v1:Secret") {
           const [namespace, name] = String(args.id).split("/");
@@ -98,17 +99,17 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
 }
 
 /**
- * Records `protect` (and `retainOnDelete`) from each RegisterResourceRequest the mock monitor gets
- * (before it calls `newResource`), keyed `type::name`.
+ * Records `protect` and `retainOnDelete` from each RegisterResourceRequest the
+ * mock monitor gets (before it calls `newResource`), keyed `type::name`.
  */
 function recordProtect(into: Map<string, boolean>, retain: Map<string, boolean>): void {
-  type Request = { getType(): string; getName(): string; getProtect(): boolean; getRetainondelete?(): boolean | undefined };
+  type Request = { getType(): string; getName(): string; getProtect(): boolean; getRetainondelete?(): boolean };
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): unknown } | undefined;
   if (!monitor) throw new Error("installMocks: no mock monitor after setMocks");
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     into.set(`${req.getType()}::${req.getName()}`, req.getProtect());
-    retain.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete?.() === true);
+    retain.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete?.() ?? false);
     return register(req, cb);
   };
 }

@@ -6,6 +6,9 @@
  * - `kubernetes:*` with apiVersion/kind      -> kubernetes/<namespace|_cluster>/<Kind>.<name>.yaml (schema-validated)
  * - `kubernetes:helm.sh/*` (Release, Chart)   -> helm/<name>.yaml (the inputs: chart, version, values)
  * - `vault:index/policy:Policy`               -> vault/policies/<policy name>.hcl (HCL-parsed)
+ * - every Vault resource and provider together -> vault/deployer-policy.hcl, the least-privilege
+ *   policy of the identity that runs `pulumi up` (policies/vault/deployer.ts), and
+ *   vault/deployer-calls.yaml, each Vault API call it allows and why
  * - other `vault:*`                            -> vault/<Type>/<name>.yaml
  * - `pulumi:providers:*`                       -> providers/<name>.yaml
  * - any other custom resource, and components a provider implements
@@ -16,6 +19,7 @@ import { stringify } from "yaml";
 import type { Captured } from "./capture";
 import { cmp, graphDepth, mermaid } from "./graph";
 import { K8sObject, parsePolicyHcl, validateK8sObject } from "./validate";
+import { buildDeployerPolicy, VAULT_PROVIDER_TYPE } from "../../policies/vault/deployer";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -208,6 +212,17 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
         break;
       case "component":
         break;
+    }
+  }
+
+  // What the deploying identity needs from Vault: only for programs that talk to Vault.
+  if (sorted.some((r) => r.type === VAULT_PROVIDER_TYPE || (r.custom && r.type.startsWith("vault:")))) {
+    try {
+      const deployer = buildDeployerPolicy(sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete })));
+      files.set("vault/deployer-policy.hcl", deployer.hcl);
+      files.set("vault/deployer-calls.yaml", yaml(deployer.calls.map((c) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]));
+    } catch (e) {
+      problems.push({ object: "vault/deployer-policy.hcl", problem: (e as Error).message });
     }
   }
 
