@@ -77,7 +77,7 @@ deployerPolicyStackTests(
   {
     "auth/token/roles/external-secrets-token": ["create", "read", "update", "delete"],
     // vault.Token sends `period`: vault/token_store.go handleCreateCommon wants sudo on the create path, even through a role.
-    "auth/token/create/external-secrets-token": ["update", "sudo"],
+    "auth/token/create/external-secrets-token": ["update"],
     "auth/token/lookup-accessor": ["update"],
     "auth/token/revoke-accessor": ["update"],
     "auth/token/create": ["update"],
