@@ -19,6 +19,7 @@ import { Observability } from "./observability";
 import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
+import { adoptionPlan, adoptTransformations } from "./lib/adopt";
 import { ESO_CHART } from "./lib/eso";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
@@ -128,7 +129,8 @@ export interface Extras {
 /** Audit devices, monitoring, NetworkPolicies: each depends only on what it uses. */
 export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }): Extras {
   for (const w of configWarnings(config)) pulumi.log.warn(w);
-  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider } });
+  const adopt = adoptTransformations(adoptionPlan(config));
+  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider }, transformations: adopt });
 
   const o = config.observability;
   const alertsOn = o.prometheusOperator && (o.alerts.enabled ?? true);
@@ -154,7 +156,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
       },
       // Only what it uses: the auth config for the role (as ESO's role); the rule's namespace arrives with
       // `p.eso.namespace`; its CRD comes with the Prometheus operator, not with ESO's chart.
-      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig] },
+      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig], transformations: adopt },
     );
   }
 

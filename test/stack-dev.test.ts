@@ -4,6 +4,8 @@ import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import type * as pulumi from "@pulumi/pulumi";
+import { applyToVault } from "./contracts/models/apply-program";
+import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -89,4 +91,19 @@ test("team-a's PushSecret from the stack file writes under its own subtree throu
   expect(ps[0].inputs.spec.secretStoreRefs).toEqual([{ name: "vault", kind: "SecretStore" }]);
   expect(ps[0].inputs.spec.data[0].match.remoteRef).toEqual({ remoteKey: "acme/dev/clusters/kind/apps/team-a/generated/api-key", property: "key" });
   expect(engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.inputs.roleName === "tenant-team-a")!.inputs.tokenPolicies).toEqual(["tenant-team-a", "tenant-team-a-push"]);
+});
+
+describe("contract: hashicorp/vault vault/mount.go mountInternal + command/server.go enableDev, pulumi/pulumi step.go ImportStep", () => {
+  // `vault server -dev` already has KV v2 at secret/ ("key/value secret storage"): creating a mount there
+  // gets 409 "path is already in use at secret/". The dev stack adopts it (Pulumi `import`) instead.
+  test("against a fresh `vault server -dev`, every Vault object the dev stack registers is created or adopted, none refused", () => {
+    expect(applyToVault(freshServer({ dev: true }), engine.resources)).toEqual([]);
+  });
+
+  test("the adopted KV mount is imported by its path and keeps protect and retainOnDelete", () => {
+    const kv = engine.ofType("vault:index/mount:Mount");
+    expect(kv).toHaveLength(1);
+    expect(kv[0]).toMatchObject({ importId: "secret", protect: true, retainOnDelete: true });
+    expect(kv[0].inputs).toMatchObject({ path: "secret", type: "kv", options: { version: "2" }, description: "key/value secret storage" });
+  });
 });

@@ -4,6 +4,8 @@ import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
+import { applyToVault } from "./contracts/models/apply-program";
+import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
 
@@ -88,4 +90,11 @@ test("Vault isolates the tenants as emitted: the templated policy resolves to ea
   const tenants = await emittedTenants(engine, "secret");
   expect(tenants.map((t) => t.subtree).sort()).toEqual(["billing", "checkout", "search"].map((t) => `acme/prod/clusters/prod-1/apps/${t}`));
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+});
+
+describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
+  test("against a freshly initialised (non-dev) Vault, every mount, auth method, audit device and policy the prod stack writes is accepted as sent", () => {
+    expect(engine.resources.some((r) => r.importId)).toBe(false);
+    expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
+  });
 });

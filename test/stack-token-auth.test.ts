@@ -11,6 +11,8 @@ import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { flattenConfig } from "./helpers/stack-file";
 import { revealSecrets } from "./helpers/reveal";
+import { applyToVault } from "./contracts/models/apply-program";
+import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -62,4 +64,10 @@ test("exports where the token lives and what renews it", async () => {
   expect(await valueOf(out.secret)).toBe("external-secrets-credentials/vault-token");
   expect(await valueOf(out.cronJob)).toBe("vault-token-renewer");
   expect(await valueOf(out.role)).toBe("external-secrets-token");
+});
+
+describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
+  test("against a freshly initialised Vault, every Vault object the token-auth stack writes is accepted as sent", () => {
+    expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
+  });
 });
