@@ -4,7 +4,9 @@ import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import type * as pulumi from "@pulumi/pulumi";
-import { applyToVault } from "./contracts/models/apply-program";
+import { applyToVault, registeredVaultNames } from "./contracts/models/apply-program";
+import { configuredVaultNames } from "./contracts/models/stack-names";
+import { readStackFile } from "./helpers/stack-file";
 import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
@@ -105,5 +107,10 @@ describe("contract: hashicorp/vault vault/mount.go mountInternal + command/serve
     expect(kv).toHaveLength(1);
     expect(kv[0]).toMatchObject({ importId: "secret", protect: true, retainOnDelete: true });
     expect(kv[0].inputs).toMatchObject({ path: "secret", type: "kv", options: { version: "2" }, description: "key/value secret storage" });
+  });
+
+  test("vault-eso:adopt can name exactly the policies and roles the dev stack registers (managedVaultNames)", () => {
+    const { config, secretKeys } = readStackFile("dev");
+    expect(configuredVaultNames(config, secretKeys)).toEqual(registeredVaultNames(engine.resources));
   });
 });

@@ -11,7 +11,8 @@ import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { flattenConfig } from "./helpers/stack-file";
 import { revealSecrets } from "./helpers/reveal";
-import { applyToVault } from "./contracts/models/apply-program";
+import { applyToVault, registeredVaultNames } from "./contracts/models/apply-program";
+import { configuredVaultNames } from "./contracts/models/stack-names";
 import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
@@ -69,5 +70,14 @@ test("exports where the token lives and what renews it", async () => {
 describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
   test("against a freshly initialised Vault, every Vault object the token-auth stack writes is accepted as sent", () => {
     expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
+  });
+
+  test("vault-eso:adopt can name exactly the policies, roles and audit devices this stack registers (managedVaultNames)", () => {
+    const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
+    doc.config["vault-eso:tokenAuth"] = { enabled: true };
+    const { config, secretKeys } = flattenConfig(doc.config);
+    const names = configuredVaultNames(config, secretKeys);
+    expect(names).toEqual(registeredVaultNames(engine.resources));
+    expect(names.policies).toEqual(expect.arrayContaining(["vault-eso-tenants", "external-secrets-token-renewer", "prometheus-metrics"]));
   });
 });

@@ -113,3 +113,13 @@ export function applyToVault(server: VaultServer, regs: readonly VaultRegistrati
   }
   return out;
 }
+
+/** The names of the Vault policies, Kubernetes auth roles and audit devices a program registered. */
+export function registeredVaultNames(regs: readonly VaultRegistration[]): { policies: string[]; roles: string[]; auditDevices: string[] } {
+  const of = (type: string, key: string) => regs.filter((r) => r.type === type).map((r) => String(plain(r.inputs[key]) ?? plain(r.inputs.type)));
+  return {
+    policies: of("vault:index/policy:Policy", "name").sort(),
+    roles: of("vault:kubernetes/authBackendRole:AuthBackendRole", "roleName").sort(),
+    auditDevices: of("vault:index/audit:Audit", "path").sort(),
+  };
+}
