@@ -19,6 +19,7 @@ import { Observability } from "./observability";
 import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
+import { adoptionPlan, adoptTransformations } from "./lib/adopt";
 import { ESO_CHART } from "./lib/eso";
 import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./lib/kubernetes-auth";
 
@@ -136,7 +137,8 @@ export interface Extras {
 /** Audit devices, monitoring, NetworkPolicies: each depends only on what it uses. */
 export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }): Extras {
   for (const w of configWarnings(config)) pulumi.log.warn(w);
-  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider } });
+  const adopt = adoptTransformations(adoptionPlan(config));
+  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider }, transformations: adopt });
 
   const o = config.observability;
   const alertsOn = o.prometheusOperator && (o.alerts.enabled ?? true);
@@ -164,7 +166,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
       },
       // Only what it uses: the auth config for the role (as ESO's role); the rule's namespace arrives with
       // `p.eso.namespace`; its CRD comes with the Prometheus operator, not with ESO's chart.
-      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig] },
+      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig], transformations: adopt },
     );
   }
 

@@ -19,6 +19,7 @@ import { VaultBackend } from "./vault-backend";
 import { buildTokenAuth } from "./token-auth-platform";
 import type { TokenRenewer } from "./token-renewer";
 import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
+import { adoptionPlan, adoptTransformations } from "./lib/adopt";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -70,10 +71,14 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     extraValues: esoExtraValues(config),
   });
 
+  // `vault-eso:adopt`: existing Vault objects are imported, not created (docs/adopting.md).
+  const adopt = adoptTransformations(adoptionPlan(config));
   const backend = new VaultBackend(
     "vault",
     {
       kvPath: config.kv.path,
+      kvDescription: config.kv.description,
+      kubernetesAuthDescription: config.kubernetesAuth.description,
       kubernetesAuthPath: config.kubernetesAuth.path,
       kubernetesHost: config.kubernetesAuth.host,
       vaultRunsIn: config.kubernetesAuth.vaultRunsIn,
@@ -99,7 +104,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
         tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds,
       },
     },
-    { providers: { vault: vaultProvider } },
+    { providers: { vault: vaultProvider }, transformations: adopt },
   );
 
   const tokenAuth = buildTokenAuth(config, backend, vaultProvider);
@@ -183,7 +188,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
       ),
     );
     // Waits for the auth mount through its accessor, nothing else (a wider dependsOn deepens every tenant's chain).
-    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider });
+    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) });
     policy = { mode: "templated", policyName: templated.name };
   }
   return config.tenants.map(
@@ -217,7 +222,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           // Only the store and ExternalSecrets wait for the shared pieces (see BENCHMARKS.md, graph depth).
           storeDependsOn: [eso.release, backend.authConfig, ...trust.dependsOn],
         },
-        { providers: { vault: vaultProvider } },
+        { providers: { vault: vaultProvider }, transformations: adoptTransformations(adoptionPlan(config)) },
       ),
   );
 }

@@ -9,6 +9,7 @@ import type { ClusterStoreAuth } from "./cluster-store";
 import type { PlatformConfig } from "./lib/config";
 import { TokenRenewer } from "./token-renewer";
 import type { VaultBackend } from "./vault-backend";
+import { adoptionPlan, adoptTransformations } from "./lib/adopt";
 
 export interface TokenAuthWiring {
   readonly renewer: TokenRenewer;
@@ -41,7 +42,7 @@ export function buildTokenAuth(config: PlatformConfig, backend: VaultBackend, va
       image: t.image,
       resources: t.resources,
     },
-    { providers: { vault: vaultProvider }, dependsOn: [backend] },
+    { providers: { vault: vaultProvider }, dependsOn: [backend], transformations: adoptTransformations(adoptionPlan(config)) },
   );
   return {
     renewer,

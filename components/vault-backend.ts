@@ -6,6 +6,7 @@ import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy } from "../policies/vault/builders";
 import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "./lib/options";
 import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
+import { KUBERNETES_AUTH_DESCRIPTION, KV_MOUNT_DESCRIPTION } from "./lib/config";
 
 /** How Vault validates the service-account JWTs that clients log in with. */
 export type TokenReviewArgs =
@@ -36,6 +37,16 @@ export type TokenReviewArgs =
 export interface VaultBackendArgs {
   /** KV v2 mount path (the mount only, no slash). Default `secret`. */
   readonly kvPath?: string;
+  /**
+   * Description of the KV mount. Default: "KV v2 for External Secrets Operator (managed by vault-eso)".
+   * When the mount is adopted (imported), it must be the existing mount's description.
+   */
+  readonly kvDescription?: string;
+  /**
+   * Description of the Kubernetes auth method. Default: "Kubernetes service-account login (managed by vault-eso)".
+   * When the auth method is adopted (imported), it must be its existing description.
+   */
+  readonly kubernetesAuthDescription?: string;
   /** Kubernetes auth mount path. Default `kubernetes`. */
   readonly kubernetesAuthPath?: string;
   /** The Kubernetes API URL as Vault reaches it. */
@@ -142,14 +153,14 @@ export class VaultBackend extends pulumi.ComponentResource {
         path: kvPath,
         type: "kv",
         options: { version: "2" },
-        description: "KV v2 for External Secrets Operator (managed by vault-eso)",
+        description: args.kvDescription ?? KV_MOUNT_DESCRIPTION,
       },
       { parent: this, ...USER_DATA_OPTIONS },
     );
 
     this.authBackend = new vault.AuthBackend(
       `${name}-k8s-auth`,
-      { type: "kubernetes", path: authPath, description: "Kubernetes service-account login (managed by vault-eso)" },
+      { type: "kubernetes", path: authPath, description: args.kubernetesAuthDescription ?? KUBERNETES_AUTH_DESCRIPTION },
       { parent: this },
     );
 

@@ -29,7 +29,7 @@ function withSection(section: string, patch: Record<string, unknown>): RawSectio
 describe("valid configuration", () => {
   test("defaults fill in a minimal dev config", () => {
     const { config, secrets } = parse(validSections());
-    expect(config.kv).toEqual({ path: "secret", scope: "eso" });
+    expect(config.kv).toEqual({ path: "secret", scope: "eso", description: "KV v2 for External Secrets Operator (managed by vault-eso)" });
     expect(config.kubernetesAuth).toMatchObject({ path: "kubernetes", tokenReview: "clientJwt", audience: "vault", disableLocalCaJwt: false });
     expect(config.eso).toMatchObject({
       namespace: "external-secrets",

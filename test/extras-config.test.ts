@@ -55,7 +55,7 @@ describe("defaults", () => {
       type: "file",
       path: "file",
       description: "file audit device (managed by vault-eso)",
-      local: false,
+      // no `local: false`: an imported device's `local` is null (resource_audit.go auditRead), see docs/adopting.md
       options: { file_path: "stdout", log_raw: "false", hmac_accessor: "true", format: "json" },
     });
     expect(auditWarnings(config.audit.devices, "prod")).toEqual([expect.stringContaining("only one Vault audit device")]);

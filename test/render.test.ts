@@ -101,7 +101,8 @@ test("dev renders: objects, policies, Vault resources, Helm release, graph and s
   expect(store).toMatchObject({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { namespace: "team-a" } });
   expect(fs.readFileSync(path.join(devA, "vault/policies/tenant-team-a.hcl"), "utf8")).toContain('path "secret/data/acme/dev/clusters/kind/apps/team-a/*"');
   const mount = parse(fs.readFileSync(path.join(devA, "vault/Mount/vault-kv.yaml"), "utf8"));
-  expect(mount.options).toEqual({ protect: true, retainOnDelete: true });
+  // Pulumi.dev.yaml adopts `vault server -dev`'s secret/ (vault-eso:adopt.kvMount): the render shows the import.
+  expect(mount.options).toEqual({ importId: "secret", protect: true, retainOnDelete: true });
   expect(runs.a.stdout).toMatch(/^stack dev: \d+ resources/);
   expect(runs.a.stdout).toMatch(/vault:index\/policy:Policy\s+4\n/);
   expect(runs.a.stdout).toMatch(/tenants: 2 \(team-a, team-b\)/);

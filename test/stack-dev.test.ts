@@ -5,6 +5,10 @@ import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
 import type * as pulumi from "@pulumi/pulumi";
+import { applyToVault, registeredVaultNames } from "./contracts/models/apply-program";
+import { configuredVaultNames } from "./contracts/models/stack-names";
+import { readStackFile } from "./helpers/stack-file";
+import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -110,3 +114,22 @@ deployerPolicyStackTests(
   },
   ["sys/audit", "auth/token/create/external-secrets-token", "auth/token/revoke-accessor"],
 );
+describe("contract: hashicorp/vault vault/mount.go mountInternal + command/server.go enableDev, pulumi/pulumi step.go ImportStep", () => {
+  // `vault server -dev` already has KV v2 at secret/ ("key/value secret storage"): creating a mount there
+  // gets 409 "path is already in use at secret/". The dev stack adopts it (Pulumi `import`) instead.
+  test("against a fresh `vault server -dev`, every Vault object the dev stack registers is created or adopted, none refused", () => {
+    expect(applyToVault(freshServer({ dev: true }), engine.resources)).toEqual([]);
+  });
+
+  test("the adopted KV mount is imported by its path and keeps protect and retainOnDelete", () => {
+    const kv = engine.ofType("vault:index/mount:Mount");
+    expect(kv).toHaveLength(1);
+    expect(kv[0]).toMatchObject({ importId: "secret", protect: true, retainOnDelete: true });
+    expect(kv[0].inputs).toMatchObject({ path: "secret", type: "kv", options: { version: "2" }, description: "key/value secret storage" });
+  });
+
+  test("vault-eso:adopt can name exactly the policies and roles the dev stack registers (managedVaultNames)", () => {
+    const { config, secretKeys } = readStackFile("dev");
+    expect(configuredVaultNames(config, secretKeys)).toEqual(registeredVaultNames(engine.resources));
+  });
+});

@@ -5,6 +5,8 @@ import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
+import { applyToVault } from "./contracts/models/apply-program";
+import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
 
@@ -105,3 +107,9 @@ deployerPolicyStackTests(
   },
   ["sys/policies/acl/tenant-billing", "auth/token/create/external-secrets-token"],
 );
+describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
+  test("against a freshly initialised (non-dev) Vault, every mount, auth method, audit device and policy the prod stack writes is accepted as sent", () => {
+    expect(engine.resources.some((r) => r.importId)).toBe(false);
+    expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
+  });
+});

@@ -13,6 +13,9 @@ import { flattenConfig } from "./helpers/stack-file";
 import { revealSecrets } from "./helpers/reveal";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
 import { tokensDyingWithChildToken } from "./contracts/models/vault-token-parent";
+import { applyToVault, registeredVaultNames } from "./contracts/models/apply-program";
+import { configuredVaultNames } from "./contracts/models/stack-names";
+import { freshServer } from "./contracts/models/vault-server";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -85,3 +88,17 @@ deployerPolicyStackTests(
   },
   ["auth/token/revoke-accessor"],
 );
+describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
+  test("against a freshly initialised Vault, every Vault object the token-auth stack writes is accepted as sent", () => {
+    expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
+  });
+
+  test("vault-eso:adopt can name exactly the policies, roles and audit devices this stack registers (managedVaultNames)", () => {
+    const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
+    doc.config["vault-eso:tokenAuth"] = { enabled: true };
+    const { config, secretKeys } = flattenConfig(doc.config);
+    const names = configuredVaultNames(config, secretKeys);
+    expect(names).toEqual(registeredVaultNames(engine.resources));
+    expect(names.policies).toEqual(expect.arrayContaining(["vault-eso-tenants", "external-secrets-token-renewer", "prometheus-metrics"]));
+  });
+});

@@ -126,7 +126,7 @@ export function auditWarnings(devices: readonly AuditDeviceConfig[], environment
 }
 
 /** `vault.Audit` arguments for a device: Vault takes every option as a string. */
-export function auditResourceArgs(d: AuditDeviceConfig): { type: AuditType; path: string; description?: string; local: boolean; options: Record<string, string> } {
+export function auditResourceArgs(d: AuditDeviceConfig): { type: AuditType; path: string; description?: string; local?: boolean; options: Record<string, string> } {
   const options: Record<string, string> = {
     log_raw: String(d.logRaw),
     hmac_accessor: String(d.hmacAccessor),
@@ -144,5 +144,7 @@ export function auditResourceArgs(d: AuditDeviceConfig): { type: AuditType; path
     options.facility = d.facility;
     options.tag = d.tag;
   }
-  return { type: d.type, path: d.path ?? d.type, description: d.description ?? `${d.type} audit device (managed by vault-eso)`, local: d.local, options };
+  // `local` only when set: terraform-provider-vault auditRead never reads it back, so an explicit false would
+  // differ from an imported device's null state (adoption) while an absent one compares as false.
+  return { type: d.type, path: d.path ?? d.type, description: d.description ?? `${d.type} audit device (managed by vault-eso)`, ...(d.local ? { local: true } : {}), options };
 }

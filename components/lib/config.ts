@@ -18,6 +18,7 @@ import { auditSchema, AuditDeviceConfig, checkAudit, effectiveAuditDevices } fro
 import { checkObservability, observabilitySchema, ObservabilityConfig } from "./observability-config";
 import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
+import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "./adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 import {
   DEFAULT_API_AUDIENCES,
@@ -34,6 +35,11 @@ export { TOKEN_REVIEW_MODES } from "./kubernetes-auth";
 export type { TokenReviewMode } from "./kubernetes-auth";
 
 export const PROJECT = "vault-eso";
+
+/** Default description of the KV mount the program creates. */
+export const KV_MOUNT_DESCRIPTION = "KV v2 for External Secrets Operator (managed by vault-eso)";
+/** Default description of the Kubernetes auth method the program creates. */
+export const KUBERNETES_AUTH_DESCRIPTION = "Kubernetes service-account login (managed by vault-eso)";
 
 /** Keys that hold credentials: accepted only as Pulumi secrets, never echoed in errors. */
 export const SECRET_KEYS = ["vaultToken", "reviewerJwt"] as const;
@@ -74,10 +80,14 @@ const kvSection = z.strictObject({
     const p = subtreeProblem(v);
     return p ? `the ESO read scope ${p}. Fix: e.g. "eso" or "acme/prod/clusters/c1/shared"` : undefined;
   }).default("eso"),
+  /** The mount's description. Default: KV_MOUNT_DESCRIPTION. When adopting an existing mount, its current description. */
+  description: z.string().optional(),
 });
 
 const kubernetesAuthSection = z.strictObject({
   path: vaultName("the Kubernetes auth mount path").default("kubernetes"),
+  /** The auth method's description. Default: KUBERNETES_AUTH_DESCRIPTION. When adopting, its current description. */
+  description: z.string().optional(),
   /** The Kubernetes API URL as Vault reaches it (Vault calls TokenReview there). */
   host: url("the Kubernetes API URL"),
   /**
@@ -138,6 +148,7 @@ const rawSchema = z.strictObject({
   observability: observabilitySchema.prefault({}),
   audit: auditSchema.prefault({}),
   networkPolicies: networkSchema.prefault({}),
+  adopt: adoptSchema.prefault({}),
   vaultToken: z.string().min(1).optional(),
   reviewerJwt: z.string().min(1).optional(),
 });
@@ -179,6 +190,11 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   const metricsProblem = c.observability.vaultMetrics.enabled && metricsAudience !== undefined ? singleAudienceProblem(k.tokenReview, metricsAudience, k.apiAudiences) : undefined;
   if (metricsProblem) {
     issue(["observability", "vaultMetrics", "audience"], `${metricsProblem}. Fix: remove it (it then defaults to the first of kubernetesAuth.apiAudiences), or use tokenReview "reviewerServiceAccount"`);
+  }
+  if (c.kubernetesAuth.path === "token") {
+    // hashicorp/vault vault/auth.go enableCredentialInternal: every Vault has auth/token/, and a new auth
+    // method whose path is a prefix of (or under) an existing one gets 409 "path is already in use at token/".
+    issue(["kubernetesAuth", "path"], 'every Vault already has the token auth method at "token/": enabling Kubernetes auth there fails with "path is already in use". Fix: use e.g. "kubernetes"');
   }
   if (scheme(c.kubernetesAuth.host) === "http:") {
     issue(["kubernetesAuth", "host"], 'the Kubernetes API is always served over https. Fix: use the "server:" URL from your kubeconfig');
@@ -222,6 +238,19 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   checkAudit(c.audit, c.environment, issue);
   checkNetwork(c.networkPolicies, issue);
   checkPush(c.tenants, c.tenancy.mode, issue);
+  const auditDevices = effectiveAuditDevices(c.audit, c.environment);
+  checkAdopt(
+    c.adopt,
+    {
+      names: managedVaultNames({ ...c, auditDevicePaths: auditDevices.map((d) => d.path ?? d.type) }),
+      kvDescriptionSet: c.kv.description !== undefined,
+      authDescriptionSet: c.kubernetesAuth.description !== undefined,
+      auditDescriptionsSet: new Set(auditDevices.filter((d) => d.description !== undefined).map((d) => d.path ?? d.type)),
+      kvPath: c.kv.path,
+      authPath: c.kubernetesAuth.path,
+    },
+    issue,
+  );
   if (c.store.namespaceSelector && Object.keys(c.store.namespaceSelector).length === 0) {
     issue(["store", "namespaceSelector"], "an empty selector matches every namespace. Fix: give at least one label, or use allowAllNamespaces: true");
   }
@@ -260,9 +289,10 @@ export interface PlatformConfig {
     readonly skipTlsVerify: boolean;
     readonly namespace?: string;
   };
-  readonly kv: { readonly path: string; readonly scope: string };
+  readonly kv: { readonly path: string; readonly scope: string; readonly description: string };
   readonly kubernetesAuth: {
     readonly path: string;
+    readonly description: string;
     readonly host: string;
     readonly vaultRunsIn: VaultLocation;
     /** PEM CA of the API server (from caCert or the content of caCertFile). */
@@ -307,6 +337,8 @@ export interface PlatformConfig {
   /** Audit devices in effect (prod's default applied). */
   readonly audit: { readonly devices: readonly AuditDeviceConfig[] };
   readonly networkPolicies: NetworkConfig;
+  /** Existing Vault objects to import instead of create (docs/adopting.md). */
+  readonly adopt: AdoptConfig;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -387,9 +419,10 @@ export function parseStackConfig(
       skipTlsVerify: raw.vault.skipTlsVerify,
       namespace: raw.vault.namespace,
     },
-    kv: raw.kv,
+    kv: { path: raw.kv.path, scope: raw.kv.scope, description: raw.kv.description ?? KV_MOUNT_DESCRIPTION },
     kubernetesAuth: {
       path: raw.kubernetesAuth.path,
+      description: raw.kubernetesAuth.description ?? KUBERNETES_AUTH_DESCRIPTION,
       host: raw.kubernetesAuth.host,
       vaultRunsIn: raw.kubernetesAuth.vaultRunsIn,
       caCertPem: k8sCaPem,
@@ -423,6 +456,7 @@ export function parseStackConfig(
     observability: raw.observability,
     audit: { devices: effectiveAuditDevices(raw.audit, raw.environment) },
     networkPolicies: raw.networkPolicies,
+    adopt: raw.adopt,
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;

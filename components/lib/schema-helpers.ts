@@ -42,6 +42,12 @@ export const vaultName = (what: string) =>
 
 export const vaultPolicyName = (what: string) =>
   vaultName(what).superRefine((v, ctx) => {
+    // hashicorp/vault vault/policy_store.go sanitizeName (and handlePoliciesSet): Vault stores the policy under
+    // the lower-cased name, so "ESO-Read" and "eso-read" are one policy and `vault policy list` shows neither spelling.
+    if (v !== v.toLowerCase()) {
+      ctx.addIssue({ code: "custom", message: `${what} must be lower-case: Vault stores policies under the lower-cased name. Fix: use "${v.toLowerCase()}"` });
+      return;
+    }
     if (RESERVED_VAULT_POLICIES.includes(v)) {
       ctx.addIssue({ code: "custom", message: `${what} "${v}" is a built-in Vault policy and cannot be managed. Fix: choose another name, e.g. "eso-read"` });
     }

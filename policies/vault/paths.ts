@@ -11,8 +11,11 @@
 /** The API prefixes KV v2 puts between the mount and the secret path. */
 export const KV2_API_SEGMENTS = ["data", "metadata", "delete", "undelete", "destroy", "subkeys", "config"] as const;
 
-/** Mount paths Vault reserves or that would shadow system backends. */
-export const RESERVED_MOUNTS: readonly string[] = ["sys", "auth", "identity", "cubbyhole", "token"];
+/**
+ * Mount paths Vault reserves or that would shadow system backends: hashicorp/vault vault/mount.go
+ * `protectedMounts` (audit/, auth/, sys/, cubbyhole/, identity/: 403 "cannot mount"), plus token.
+ */
+export const RESERVED_MOUNTS: readonly string[] = ["sys", "auth", "audit", "identity", "cubbyhole", "token"];
 
 const SEGMENT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 

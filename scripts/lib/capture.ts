@@ -26,6 +26,8 @@ export interface CapturedOptions {
   readonly deleteBeforeReplace?: boolean;
   readonly ignoreChanges?: string[];
   readonly additionalSecretOutputs?: string[];
+  /** The `import` option: the provider's ID of an existing object to adopt. */
+  readonly importId?: string;
 }
 
 export interface Captured {
@@ -64,6 +66,7 @@ interface RegisterRequest {
   getDeletebeforereplace?(): boolean;
   getIgnorechangesList?(): string[];
   getAdditionalsecretoutputsList?(): string[];
+  getImportid?(): string;
 }
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 interface Monitor {
@@ -115,6 +118,7 @@ export function startRecording(project: string, stack: string): Recorder {
         deleteBeforeReplace: req.getDeletebeforereplace?.() || undefined,
         ignoreChanges: nonEmpty(req.getIgnorechangesList?.()),
         additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList?.()),
+        importId: req.getImportid?.() || undefined,
       },
     };
     original(req, (err, resp) => {

@@ -17,8 +17,11 @@ export interface Registered {
    * does not see options, so `installMocks` reads it from the request.
    */
   readonly protect?: boolean;
-  /** The `retainOnDelete` option as sent to the engine (read from the request, like `protect`). */
+  /** The `import` option (the provider's import ID) exactly as the SDK sent it, when the resource is adopted. */
+  readonly importId?: string;
+  /** `retainOnDelete` and `ignoreChanges` as sent in the RegisterResourceRequest (set only when on / non-empty). */
   readonly retainOnDelete?: boolean;
+  readonly ignoreChanges?: readonly string[];
 }
 
 export interface MockEngine {
@@ -40,13 +43,16 @@ export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
 export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
   const resources: Registered[] = [];
   const protect = new Map<string, boolean>();
-  const retain = new Map<string, boolean>();
+  const imports = new Map<string, string>();
+  const extra = new Map<string, { retainOnDelete?: boolean; ignoreChanges?: string[] }>();
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        const read = args.id !== undefined && args.id !== "";
+        // The mock monitor hands `newResource` the import ID of a registration as `id`, like a read's ID.
         const key = `${args.type}::${args.name}`;
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(key), ...(retain.get(key) ? { retainOnDelete: true } : {}), ...(read ? { read } : {}) });
+        const importId = imports.get(key);
+        const read = args.id !== undefined && args.id !== "" && importId === undefined;
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(key), ...extra.get(key), ...(importId ? { importId } : {}), ...(read ? { read } : {}) });
         const state: Record<string, any> = { ...args.inputs };
         if (read && args.type === "kubernetes:core/v1:Secret") {
           const [namespace, name] = String(args.id).split("/");
@@ -71,7 +77,7 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
     stack,
     false,
   );
-  recordProtect(protect, retain);
+  recordProtect(protect, imports, extra);
 
   return {
     resources,
@@ -99,17 +105,21 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
 }
 
 /**
- * Records `protect` and `retainOnDelete` from each RegisterResourceRequest the
- * mock monitor gets (before it calls `newResource`), keyed `type::name`.
+ * Records `protect` from each RegisterResourceRequest the mock monitor gets
+ * (before it calls `newResource`), keyed `type::name`.
  */
-function recordProtect(into: Map<string, boolean>, retain: Map<string, boolean>): void {
-  type Request = { getType(): string; getName(): string; getProtect(): boolean; getRetainondelete?(): boolean };
+function recordProtect(into: Map<string, boolean>, imports: Map<string, string>, extra: Map<string, { retainOnDelete?: boolean; ignoreChanges?: string[] }>): void {
+  type Request = { getType(): string; getName(): string; getProtect(): boolean; getImportid?(): string; getRetainondelete?(): boolean; getIgnorechangesList?(): string[] };
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): unknown } | undefined;
   if (!monitor) throw new Error("installMocks: no mock monitor after setMocks");
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     into.set(`${req.getType()}::${req.getName()}`, req.getProtect());
-    retain.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete?.() ?? false);
+    const importId = req.getImportid?.();
+    if (importId) imports.set(`${req.getType()}::${req.getName()}`, importId);
+    const retainOnDelete = req.getRetainondelete?.() || undefined;
+    const ignoreChanges = req.getIgnorechangesList?.() ?? [];
+    if (retainOnDelete || ignoreChanges.length) extra.set(`${req.getType()}::${req.getName()}`, { ...(retainOnDelete ? { retainOnDelete } : {}), ...(ignoreChanges.length ? { ignoreChanges } : {}) });
     return register(req, cb);
   };
 }
