@@ -2,6 +2,7 @@
 import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -89,4 +90,8 @@ test("team-a's PushSecret from the stack file writes under its own subtree throu
   expect(ps[0].inputs.spec.secretStoreRefs).toEqual([{ name: "vault", kind: "SecretStore" }]);
   expect(ps[0].inputs.spec.data[0].match.remoteRef).toEqual({ remoteKey: "acme/dev/clusters/kind/apps/team-a/generated/api-key", property: "key" });
   expect(engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.inputs.roleName === "tenant-team-a")!.inputs.tokenPolicies).toEqual(["tenant-team-a", "tenant-team-a-push"]);
+});
+
+test("npm run verify predicts Vault's answers from exactly the policies the program writes for dev (scripts/lib/verify/expected.ts)", async () => {
+  expect(await predictionDrift(engine, "dev")).toEqual([]);
 });

@@ -2,6 +2,7 @@
 import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 
@@ -88,4 +89,8 @@ test("Vault isolates the tenants as emitted: the templated policy resolves to ea
   const tenants = await emittedTenants(engine, "secret");
   expect(tenants.map((t) => t.subtree).sort()).toEqual(["billing", "checkout", "search"].map((t) => `acme/prod/clusters/prod-1/apps/${t}`));
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+});
+
+test("npm run verify predicts Vault's answers from exactly the policies the program writes for prod (scripts/lib/verify/expected.ts)", async () => {
+  expect(await predictionDrift(engine, "prod")).toEqual([]);
 });
