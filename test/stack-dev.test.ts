@@ -2,6 +2,7 @@
 import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
 import type * as pulumi from "@pulumi/pulumi";
@@ -114,6 +115,7 @@ deployerPolicyStackTests(
   },
   ["sys/audit", "auth/token/create/external-secrets-token", "auth/token/revoke-accessor"],
 );
+
 describe("contract: hashicorp/vault vault/mount.go mountInternal + command/server.go enableDev, pulumi/pulumi step.go ImportStep", () => {
   // `vault server -dev` already has KV v2 at secret/ ("key/value secret storage"): creating a mount there
   // gets 409 "path is already in use at secret/". The dev stack adopts it (Pulumi `import`) instead.
@@ -132,4 +134,8 @@ describe("contract: hashicorp/vault vault/mount.go mountInternal + command/serve
     const { config, secretKeys } = readStackFile("dev");
     expect(configuredVaultNames(config, secretKeys)).toEqual(registeredVaultNames(engine.resources));
   });
+});
+
+test("npm run verify predicts Vault's answers from exactly the policies the program writes for dev (scripts/lib/verify/expected.ts)", async () => {
+  expect(await predictionDrift(engine, "dev")).toEqual([]);
 });

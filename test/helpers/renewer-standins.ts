@@ -76,7 +76,7 @@ export async function closedPortUrl(): Promise<string> {
 }
 
 /** An HTTP stand-in on 127.0.0.1 (an ephemeral port), answering with `handle`. */
-abstract class StandIn {
+export abstract class StandIn {
   url = "";
   private closeFn?: () => Promise<void>;
 

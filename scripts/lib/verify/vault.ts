@@ -1,0 +1,48 @@
+/**
+ * The Vault side of `npm run verify`: a Kubernetes-auth login
+ * (`POST auth/<mount>/login {role, jwt}`, vault-plugin-auth-kubernetes
+ * path_login.go `pathLogin`: answers `auth.client_token`; an unknown role is
+ * a 400 "invalid role name", a refused JWT a 403) and `sys/capabilities-self`
+ * (hashicorp/vault vault/logical_system.go `handleCapabilities`: `paths`
+ * list, the deprecated `path` is only read when `paths` is empty; the
+ * answer's `data` maps each path to its capabilities, plus `capabilities`
+ * when one path was asked).
+ */
+import { apiError, Endpoint, requestJson } from "./http";
+
+export class VaultClient {
+  constructor(readonly ep: Endpoint, readonly namespace?: string) {}
+
+  private headers(token?: string): Record<string, string> {
+    return { ...(token ? { "x-vault-token": token } : {}), ...(this.namespace ? { "x-vault-namespace": this.namespace } : {}) };
+  }
+
+  /** Vault's health, unauthenticated: throws when it is unreachable, sealed or uninitialised. */
+  async health(): Promise<void> {
+    const res = await requestJson(this.ep, "GET", "/v1/sys/health?standbyok=true&perfstandbyok=true");
+    if (res.status === 200 || res.status === 429 || res.status === 473) return;
+    const why = res.status === 503 ? "sealed" : res.status === 501 ? "not initialised" : `answering ${res.status}`;
+    throw new Error(`Vault at ${this.ep.url} is ${why}`);
+  }
+
+  /** Logs in through the Kubernetes auth mount; returns the client token or throws with Vault's reason. */
+  async kubernetesLogin(mount: string, role: string, jwt: string): Promise<string> {
+    const res = await requestJson(this.ep, "POST", `/v1/auth/${mount}/login`, { role, jwt }, this.headers());
+    const token = res.json?.auth?.client_token;
+    if (res.status !== 200 || typeof token !== "string") throw new Error(`Vault refused the login (auth/${mount}/login, role ${role}): ${res.status} ${apiError(res)}`);
+    return token;
+  }
+
+  /** Vault's answer for `paths`, as the token sees them: path -> capabilities. */
+  async capabilitiesSelf(token: string, paths: readonly string[]): Promise<Record<string, unknown>> {
+    const res = await requestJson(this.ep, "POST", "/v1/sys/capabilities-self", { paths }, this.headers(token));
+    if (res.status !== 200) throw new Error(`sys/capabilities-self: ${res.status} ${apiError(res)}`);
+    // Vault's sys answers carry the data under `data` (and, for legacy clients, at the top level).
+    return (res.json?.data ?? res.json ?? {}) as Record<string, unknown>;
+  }
+
+  /** Revokes the token verify logged in with (best effort: it expires with its TTL anyway). */
+  async revokeSelf(token: string): Promise<void> {
+    await requestJson(this.ep, "POST", "/v1/auth/token/revoke-self", {}, this.headers(token)).catch(() => undefined);
+  }
+}

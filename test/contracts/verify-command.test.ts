@@ -1,0 +1,295 @@
+/**
+ * `npm run verify` (scripts/verify.ts, scripts/lib/verify/*) against local
+ * stand-ins for the Kubernetes API and Vault (test/helpers/verify-standins.ts)
+ * that follow the upstream rules it depends on:
+ *
+ * - hashicorp/vault vault/logical_system.go `handleCapabilities` and
+ *   vault/acl.go `CapabilitiesAndSubscribeEventTypes`: `paths` in, path ->
+ *   sorted capabilities out under `data`, `["deny"]` when nothing is granted;
+ * - hashicorp/vault-plugin-auth-kubernetes path_login.go `pathLogin`: the role's
+ *   audience must be in the JWT, its service account and namespace bound;
+ * - kubernetes/kubernetes pkg/registry/core/serviceaccount/storage/token.go
+ *   `TokenREST.Create`: no audiences -> the API server's own;
+ * - external-secrets apis/externalsecrets/v1 secretstore_types.go (`Ready`,
+ *   reason `Valid`), externalsecret_types.go (`Ready`, reason `SecretSynced`).
+ *
+ * Each case asserts what verify reports and its verdict; a Vault that answers
+ * differently from the proof, a store not Ready, an ExternalSecret not synced
+ * and unreachable endpoints must each fail, naming what is wrong.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { parseStackConfig, PlatformConfig } from "../../components/lib/config";
+import { flattenConfig, readStackFile } from "../../scripts/lib/stack-file";
+import { readinessProblem } from "../../scripts/lib/verify/conditions";
+import { compareAnswers, identities, PREDICTION_ACCESSOR, probesFor, vaultAnswer } from "../../scripts/lib/verify/expected";
+import { esoPath, KubeClient } from "../../scripts/lib/verify/kube";
+import { outputMismatches, parseOutputs, StackOutputs, verifyStack, VerifyResult } from "../../scripts/lib/verify/run";
+import { VaultClient } from "../../scripts/lib/verify/vault";
+import { closedPortUrl } from "../helpers/renewer-standins";
+import { deploy, KubeApiStandIn, outputsFor, VaultStandIn } from "../helpers/verify-standins";
+import { capabilitiesSelfAnswer } from "./models/verify-apis";
+
+const ADMIN = "kube-admin-token-for-verify-tests";
+const ACCESSOR = "auth_kubernetes_5e1f0c2a"; // the stand-in Vault's own mount accessor, not the prediction's
+
+function configOf(doc: Record<string, unknown>): PlatformConfig {
+  const { config, secretKeys } = flattenConfig(doc);
+  return parseStackConfig(config, { secretKeys: new Set(secretKeys), readFile: (p) => fs.readFileSync(p, "utf8") }).config;
+}
+const stackDoc = (stack: string) => (parse(fs.readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> }).config;
+const dev = configOf(stackDoc("dev"));
+const prod = configOf(stackDoc("prod"));
+const prodToken = configOf({ ...stackDoc("prod"), "vault-eso:tokenAuth": { enabled: true, period: "7d", explicitMaxTtl: "30d", rotateBefore: "7d", schedule: "0 */12 * * *" } });
+
+interface World {
+  kube: KubeApiStandIn;
+  vault: VaultStandIn;
+  config: PlatformConfig;
+  outputs: StackOutputs;
+}
+let open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+async function world(config: PlatformConfig): Promise<World> {
+  const kube = new KubeApiStandIn(ADMIN);
+  const vault = new VaultStandIn(kube, "kubernetes", ACCESSOR);
+  deploy(config, kube, vault);
+  await kube.start();
+  await vault.start();
+  open.push(kube, vault);
+  return { kube, vault, config, outputs: outputsFor(config) };
+}
+
+async function run(w: World, urls: { kube?: string; vault?: string } = {}): Promise<VerifyResult & { lines: string[] }> {
+  const lines: string[] = [];
+  const kube = new KubeClient({ url: urls.kube ?? w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+  const vault = new VaultClient({ url: urls.vault ?? w.vault.url, what: "Vault" });
+  const r = await verifyStack({ config: w.config, outputs: w.outputs, kube, vault, write: (l) => lines.push(l) });
+  return { ...r, lines };
+}
+
+const tenantA = dev.tenants.find((t) => t.name === "team-a")!;
+const tenantB = dev.tenants.find((t) => t.name === "team-b")!;
+
+describe("a healthy deployment passes: every identity's Vault answer (vault/logical_system.go handleCapabilities) equals the proof's", () => {
+  test("dev (per-tenant policies, team-a with push): ESO and both tenants log in with their stores' audiences; every token is revoked afterwards", async () => {
+    const w = await world(dev);
+    const r = await run(w);
+    expect(r.failures).toEqual([]);
+    expect(w.vault.logins).toEqual([
+      { role: dev.eso.role, status: 200 },
+      { role: "tenant-team-a", status: 200 },
+      { role: "tenant-team-b", status: 200 },
+    ]);
+    // The TokenRequests asked for exactly the audiences each store requests (ESO's own behaviour): in dev's
+    // clientJwt mode the role's audience and the API server's (Vault reviews with this very token).
+    const storeAudiences = ["vault", "https://kubernetes.default.svc.cluster.local"];
+    const requests = w.kube.calls.filter((c) => c.method === "POST").map((c) => [c.path, c.body.spec.audiences]);
+    expect(requests).toEqual([
+      [`/api/v1/namespaces/${dev.eso.namespace}/serviceaccounts/${dev.eso.serviceAccountName}/token`, storeAudiences],
+      ["/api/v1/namespaces/team-a/serviceaccounts/vault-secrets/token", storeAudiences],
+      ["/api/v1/namespaces/team-b/serviceaccounts/vault-secrets/token", storeAudiences],
+    ]);
+    expect([...w.vault.tokens.values()].every((t) => t.revoked)).toBe(true);
+    expect(r.lines.filter((l) => l.startsWith("ok")).length).toBe(r.passed);
+    expect(r.lines.join("\n")).toMatch(/ExternalSecret team-a\/db Ready/);
+    expect(r.lines.join("\n")).toMatch(/PushSecret team-a\/generated-api-key Ready/);
+  });
+
+  test("prod (one identity-templated policy): Vault resolves it with its own accessor, the proof with its own, and they agree", async () => {
+    expect(ACCESSOR).not.toBe(PREDICTION_ACCESSOR);
+    const w = await world(prod);
+    const r = await run(w);
+    expect(r.failures).toEqual([]);
+    expect(w.vault.logins.map((l) => l.role)).toEqual([prod.eso.role, "tenant-billing", "tenant-checkout", "tenant-search"]);
+  });
+
+  test("prod with token auth: the ClusterSecretStore holds a token, so only the tenants log in", async () => {
+    const w = await world(prodToken);
+    const r = await run(w);
+    expect(r.failures).toEqual([]);
+    expect(w.vault.logins.map((l) => l.role)).toEqual(["tenant-billing", "tenant-checkout", "tenant-search"]);
+  });
+});
+
+describe("Vault answering differently from the proof is reported (vault/acl.go CapabilitiesAndSubscribeEventTypes)", () => {
+  test("team-a may read team-b's secrets in Vault: verify names the identity, the path, Vault's answer and the prediction", async () => {
+    const w = await world(dev);
+    w.vault.tamper = (role, p, caps) => (role === "tenant-team-a" && p.includes(`/${tenantB.subtree}/`) ? [...caps, "read"] : caps);
+    const r = await run(w);
+    expect(r.failures).toContain(`Vault disagrees with the proof: team-a on team-b's secret/data/${tenantB.subtree}/vault-eso-verify-probe: Vault says [read], the proof predicts [deny]`);
+    expect(r.failures.every((f) => f.includes("team-a on team-b's"))).toBe(true);
+  });
+
+  test("a tenant Vault refuses its own subtree (its policy missing) fails too", async () => {
+    const w = await world(dev);
+    const role = w.vault.roles.get("tenant-team-b")!;
+    w.vault.roles.set("tenant-team-b", { ...role, policies: role.policies.filter((p) => p.name !== "tenant-team-b") });
+    const r = await run(w);
+    expect(r.failures).toContain(`Vault disagrees with the proof: team-b on its own secret/data/${tenantB.subtree}/vault-eso-verify-probe: Vault says [deny], the proof predicts [read]`);
+  });
+
+  test("the ESO identity reaching a tenant's subtree in isolated mode is a difference", async () => {
+    const w = await world(dev);
+    w.vault.tamper = (role, p, caps) => (role === dev.eso.role && p.startsWith(`secret/data/${tenantA.subtree}/`) ? ["read"] : caps);
+    const r = await run(w);
+    expect(r.failures).toEqual([`Vault disagrees with the proof: eso on team-a's secret/data/${tenantA.subtree}/vault-eso-verify-probe: Vault says [read], the proof predicts [deny]`]);
+  });
+});
+
+describe("ESO status (external-secrets apis/externalsecrets/v1 secretstore_types.go, externalsecret_types.go)", () => {
+  test("a ClusterSecretStore that is not Ready fails with ESO's reason and message", async () => {
+    const w = await world(dev);
+    const p = esoPath.clusterStore(dev.store.name);
+    w.kube.objects.set(p, { ...w.kube.objects.get(p), status: { conditions: [{ type: "Ready", status: "False", reason: "ValidationFailed", message: "unable to log in to auth method: permission denied" }] } });
+    const r = await run(w);
+    expect(r.failures).toEqual([`ClusterSecretStore ${dev.store.name} is not Ready (status False, reason ValidationFailed: unable to log in to auth method: permission denied)`]);
+  });
+
+  test("an ExternalSecret that is not synced, or Ready for another reason, or missing, fails", async () => {
+    const w = await world(dev);
+    w.kube.objects.set(esoPath.externalSecret("team-a", "db"), { status: { conditions: [{ type: "Ready", status: "False", reason: "SecretSyncedError", message: "could not get secret data from provider" }] } });
+    w.kube.objects.set(esoPath.externalSecret("team-b", "app-config"), { status: { conditions: [{ type: "Ready", status: "True", reason: "SecretDeleted" }] } });
+    w.kube.objects.delete(esoPath.store("team-b", "vault"));
+    const r = await run(w);
+    expect(r.failures).toEqual([
+      "ExternalSecret team-a/db is not Ready (status False, reason SecretSyncedError: could not get secret data from provider)",
+      "SecretStore team-b/vault does not exist (not deployed, or ESO's CRDs are missing)",
+      "ExternalSecret team-b/app-config is Ready but with reason SecretDeleted, not SecretSynced",
+    ]);
+  });
+
+  test("readinessProblem: no status yet, True/Valid, and PushSecret's own reason", () => {
+    expect(readinessProblem("SecretStore", {})).toMatch(/no Ready condition/);
+    expect(readinessProblem("SecretStore", { status: { conditions: [{ type: "Ready", status: "True", reason: "Valid" }] } })).toBeUndefined();
+    expect(readinessProblem("PushSecret", { status: { conditions: [{ type: "Ready", status: "True", reason: "Synced" }] } })).toBeUndefined();
+    expect(readinessProblem("PushSecret", { status: { conditions: [{ type: "Ready", status: "False", reason: "Errored" }] } })).toMatch(/not Ready.*Errored/);
+  });
+});
+
+describe("logins Vault refuses (vault-plugin-auth-kubernetes path_login.go; kubernetes token.go TokenREST.Create)", () => {
+  test("a store that requests no audiences gets the API server's, which the role's audience check refuses: reported with the audiences used", async () => {
+    const w = await world(dev);
+    const p = esoPath.store("team-b", "vault");
+    const store = structuredClone(w.kube.objects.get(p));
+    store.spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences = [];
+    w.kube.objects.set(p, store);
+    const r = await run(w);
+    expect(w.kube.issued.size).toBe(3);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toMatch(/^team-b \(team-b\/vault-secrets, role tenant-team-b\): Vault refused the login \(auth\/kubernetes\/login, role tenant-team-b\): 403 invalid audience/);
+    expect(r.failures[0]).toMatch(/audiences requested: \(API server default\)/);
+  });
+});
+
+describe("unreachable or unhealthy endpoints give clear errors and stop that side's checks", () => {
+  test("nothing listening on either port", async () => {
+    const w = await world(dev);
+    const r = await run(w, { kube: await closedPortUrl(), vault: await closedPortUrl() });
+    expect(r.failures).toHaveLength(2);
+    expect(r.failures[0]).toMatch(/^cannot reach the Kubernetes API at http:\/\/127\.0\.0\.1:\d+: connection refused.*; skipping every Kubernetes check$/);
+    expect(r.failures[1]).toMatch(/^cannot reach Vault at http:\/\/127\.0\.0\.1:\d+: connection refused.*; skipping every Vault check$/);
+  });
+
+  test("a sealed Vault", async () => {
+    const w = await world(dev);
+    w.vault.sealed = true;
+    const r = await run(w);
+    expect(r.failures).toEqual([`Vault at ${w.vault.url} is sealed; skipping every Vault check`]);
+  });
+
+  test("outputs from another deployment than the config", async () => {
+    const w = await world(dev);
+    w.outputs = { ...w.outputs, tenants: { ...w.outputs.tenants, "team-c": { namespace: "team-c", role: "tenant-team-c", store: "vault", subtree: "x/team-c" } } };
+    expect(outputMismatches(dev, w.outputs)).toEqual(["tenants: deployed [team-a, team-b, team-c], config [team-a, team-b]"]);
+    expect(() => parseOutputs('{"kvPath":"secret"}', "stdin")).toThrow("stdin lacks the stack output(s) storeName, kubernetesAuthPath, tenants");
+  });
+});
+
+describe("the prediction, in Vault's wire form (vault/capabilities.go Capabilities, vault/logical_system.go handleCapabilities)", () => {
+  test("sorted, deny when empty; each identity reads and lists its own subtree and gets deny on every other", () => {
+    expect(vaultAnswer(["read", "list"])).toEqual(["list", "read"]);
+    expect(vaultAnswer([])).toEqual(["deny"]);
+    for (const config of [dev, prod]) {
+      for (const id of identities(config)) {
+        for (const p of probesFor(config, id)) {
+          if (p.subtreeOf !== id.name) expect(`${id.name} ${p.path} ${p.expected}`).toBe(`${id.name} ${p.path} deny`);
+          else expect(p.expected).not.toEqual(["deny"]);
+        }
+      }
+    }
+    const a = identities(dev).find((i) => i.name === "team-a")!;
+    // team-a has push: create/read/update on its own data, plus read/list on metadata.
+    expect(probesFor(dev, a).filter((p) => p.subtreeOf === "team-a").map((p) => p.expected.join(","))).toEqual(["create,read,update", "create,list,read,update", "create,list,read,update"]);
+  });
+
+  test("the stand-in's answer model: `paths` wins over the deprecated `path`; one path also fills `capabilities`; none is a 400", () => {
+    const acl = { capabilities: (p: string) => new Set(p === "a" ? (["read"] as const) : []) };
+    expect(capabilitiesSelfAnswer({ paths: ["a", "b"], path: "b" }, acl)).toEqual({ status: 200, json: { data: { a: ["read"], b: ["deny"] } } });
+    expect(capabilitiesSelfAnswer({ path: "a" }, acl)).toEqual({ status: 200, json: { data: { a: ["read"], capabilities: ["read"] } } });
+    expect(capabilitiesSelfAnswer({}, acl).status).toBe(400);
+    expect(compareAnswers("x", [{ path: "a", subtreeOf: "y", expected: ["deny"] }], {})).toEqual(["x: Vault gave no capabilities for a (expected deny)"]);
+  });
+});
+
+describe("the command: kubeconfig context from the stack file, outputs on stdin, exit status, no token in its output", () => {
+  let tmp: string;
+  beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "verify-test-"))));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  function cli(args: string[], env: Record<string, string>, stdin: string): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/verify.ts", ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: tmp, ...env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+      child.stderr.on("data", (c: Buffer) => (out += c.toString("utf8")));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 25000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+      child.stdin.end(stdin);
+    });
+  }
+
+  function kubeconfig(server: string): string {
+    const context = readStackFile("dev").config["kubernetes:context"];
+    const file = path.join(tmp, "kubeconfig");
+    fs.writeFileSync(file, stringify({ apiVersion: "v1", kind: "Config", "current-context": "elsewhere", contexts: [{ name: context, context: { cluster: "c", user: "u" } }], clusters: [{ name: "c", cluster: { server } }], users: [{ name: "u", user: { token: ADMIN } }] }));
+    return file;
+  }
+
+  test("a Vault that disagrees with the proof: exit 1, the difference reported, no JWT or Vault token printed; unreachable endpoints: exit 1, both named; no outputs: exit 2", async () => {
+    const w = await world(dev);
+    w.vault.tamper = (role, p, caps) => (role === "tenant-team-b" && p.includes(`/${tenantA.subtree}/`) ? ["read", "list"] : caps);
+    // Three runs of the real command at once (each is a Node start with ts-node).
+    const [r, down, none] = await Promise.all([
+      cli(["dev"], { KUBECONFIG: kubeconfig(w.kube.url), VAULT_ADDR: w.vault.url }, JSON.stringify({ ...w.outputs, environment: "dev" })),
+      Promise.all([closedPortUrl(), closedPortUrl()]).then(([k, v]) => cli(["dev", "--kube-api", k], { VAULT_ADDR: v }, JSON.stringify(outputsFor(dev)))),
+      cli(["dev"], {}, ""),
+    ]);
+    expect(r.out).toContain(`FAIL  Vault disagrees with the proof: team-b on team-a's secret/metadata/${tenantA.subtree}/: Vault says [list, read], the proof predicts [deny]`);
+    expect(r.out).toMatch(/verify: 3 check\(s\) failed, \d+ passed/);
+    expect(r.code).toBe(1);
+    const tokens = [ADMIN, ...w.kube.issued.keys(), ...w.vault.tokens.keys()];
+    expect(tokens.length).toBe(1 + 3 + 3);
+    for (const t of tokens) expect(r.out).not.toContain(t);
+
+    expect(down.code).toBe(1);
+    expect(down.out).toMatch(/cannot reach the Kubernetes API at .* \(from --kube-api\): connection refused/);
+    expect(down.out).toMatch(/cannot reach Vault at .* \(from VAULT_ADDR\): connection refused/);
+    expect(none.code).toBe(2);
+    expect(none.out).toMatch(/verify: stdin is not JSON/);
+  }, 40000);
+});
