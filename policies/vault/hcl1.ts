@@ -1,0 +1,563 @@
+/**
+ * A synchronous reader for HCL v1, the configuration language Vault parses
+ * policies with (`github.com/hashicorp/hcl` without `/v2`, called from
+ * hashicorp/vault `vault/policy.go` `parseACLPolicyWithTemplating` as
+ * `hcl.Parse(rules)`). Written from the grammar of hashicorp/hcl v1
+ * (`parse.go` `parse`/`lexMode`, `hcl/scanner/scanner.go` `Scan`,
+ * `hcl/parser/parser.go` `objectList`/`objectItem`/`objectKey`/`object`/
+ * `listType`, `json/parser/parser.go` and `json/parser/flatten.go`
+ * `flattenObjects`); no code is copied.
+ *
+ * Like `hcl.Parse`, it reads either syntax: text whose first non-space
+ * character is `{` is JSON, anything else is HCL. The result is the tree
+ * Vault's policy decoder walks: an object is a list of items, each with one
+ * or more keys (`path "secret/x" { ... }` is one item with the keys `path`
+ * and `secret/x`), repeated keys kept in order (HCL v1 allows them; HCL 2
+ * refuses a repeated attribute). JSON objects whose members are all objects
+ * are flattened into multi-key items, as hashicorp/hcl's JSON parser does,
+ * so `{"path": {"a": {...}}}` reads like `path "a" {...}`.
+ *
+ * Known, deliberate differences (all on input no policy writer produces):
+ * HCL v1's parser swallows some errors right before a closing brace and its
+ * JSON parser accepts some malformed JSON (a missing closing brace, text
+ * after the top-level object); this reader refuses those. `${...}` inside a
+ * string is kept verbatim, as HCL v1 keeps it. Pure: no I/O.
+ */
+
+export interface HclLiteral {
+  readonly kind: "literal";
+  readonly type: "string" | "heredoc" | "number" | "float" | "bool";
+  /** The token as written (numbers keep their spelling: HCL v1 decodes a number into a string as its text). */
+  readonly text: string;
+  readonly value: string | number | boolean;
+  readonly line: number;
+}
+export interface HclList {
+  readonly kind: "list";
+  readonly elems: HclNode[];
+  readonly line: number;
+}
+export interface HclObject {
+  readonly kind: "object";
+  readonly items: HclItem[];
+  readonly line: number;
+}
+export type HclNode = HclLiteral | HclList | HclObject;
+export interface HclItem {
+  /** `path "x" {}` has keys ["path", "x"]; `a = 1` has ["a"]. */
+  readonly keys: string[];
+  readonly val: HclNode;
+  readonly line: number;
+}
+
+export class HclSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
+/** Parses HCL v1 or JSON (chosen as hashicorp/hcl `lexMode` chooses) into the root object. Throws HclSyntaxError. */
+export function parseHcl1(src: string): HclObject {
+  const first = src.match(/^\s*(.)/su)?.[1];
+  return first === "{" ? parseJson(src) : new HclParser(src.replace(/\r\n/g, "\n")).root();
+}
+
+// ---------------------------------------------------------------- HCL syntax
+
+type Tok = { t: string; text: string; line: number };
+
+const isLetter = (c: string) => /[A-Za-z_]/.test(c) || (c >= "\u0080" && /\p{L}/u.test(c));
+const isDigit = (c: string) => /[0-9]/.test(c) || (c >= "\u0080" && /\p{Nd}/u.test(c));
+const isDecimal = (c: string) => c >= "0" && c <= "9";
+
+class HclScanner {
+  private pos = 0;
+  private line = 1;
+  constructor(private readonly src: string) {}
+
+  private peek(o = 0): string {
+    return this.src[this.pos + o] ?? "";
+  }
+  private next(): string {
+    const c = this.src[this.pos++] ?? "";
+    if (c === "\n") this.line++;
+    if (c === "\u0000") throw new HclSyntaxError("unexpected null character (0x00)", this.line);
+    return c;
+  }
+  private fail(msg: string): never {
+    throw new HclSyntaxError(msg, this.line);
+  }
+
+  scan(): Tok {
+    for (;;) {
+      while (/[ \t\n\r]/.test(this.peek()) && this.peek() !== "") this.next();
+      const line = this.line;
+      const start = this.pos;
+      const c = this.next();
+      if (c === "") return { t: "EOF", text: "", line };
+      const text = () => this.src.slice(start, this.pos);
+      if (isLetter(c)) {
+        while (isLetter(this.peek()) || isDigit(this.peek()) || this.peek() === "-" || this.peek() === ".") this.next();
+        const s = text();
+        return { t: s === "true" || s === "false" ? "BOOL" : "IDENT", text: s, line };
+      }
+      if (isDecimal(c) || (c === "-" && isDecimal(this.peek()))) {
+        if (c === "-") this.next();
+        return { t: this.number(), text: text(), line };
+      }
+      switch (c) {
+        case '"':
+          this.string();
+          return { t: "STRING", text: text(), line };
+        case "#":
+        case "/":
+          this.comment(c);
+          continue;
+        case "<":
+          this.heredoc();
+          return { t: "HEREDOC", text: text(), line };
+        case "[":
+          return { t: "LBRACK", text: c, line };
+        case "]":
+          return { t: "RBRACK", text: c, line };
+        case "{":
+          return { t: "LBRACE", text: c, line };
+        case "}":
+          return { t: "RBRACE", text: c, line };
+        case ",":
+          return { t: "COMMA", text: c, line };
+        case "=":
+          return { t: "ASSIGN", text: c, line };
+        case ".":
+          if (isDecimal(this.peek())) {
+            while (isDecimal(this.peek())) this.next();
+            this.exponent();
+            return { t: "FLOAT", text: text(), line };
+          }
+          return { t: "PERIOD", text: c, line };
+        case "+":
+          return { t: "ADD", text: c, line };
+        case "-":
+          return { t: "SUB", text: c, line };
+        default:
+          this.fail(`illegal char ${JSON.stringify(c)}`);
+      }
+    }
+  }
+
+  private exponent(): boolean {
+    if (this.peek() !== "e" && this.peek() !== "E") return false;
+    this.next();
+    if (this.peek() === "+" || this.peek() === "-") this.next();
+    while (isDecimal(this.peek())) this.next();
+    return true;
+  }
+
+  /** After the first digit (already consumed, and a leading '-'). */
+  private number(): string {
+    const prev = this.src[this.pos - 1];
+    if (prev === "0" && (this.peek() === "x" || this.peek() === "X")) {
+      this.next();
+      if (!/[0-9a-fA-F]/.test(this.peek())) this.fail("illegal hexadecimal number");
+      while (/[0-9a-fA-F]/.test(this.peek())) this.next();
+      return "NUMBER";
+    }
+    while (isDecimal(this.peek())) this.next();
+    if (this.exponent()) return "FLOAT";
+    if (this.peek() === ".") {
+      this.next();
+      while (isDecimal(this.peek())) this.next();
+      this.exponent();
+      return "FLOAT";
+    }
+    return "NUMBER";
+  }
+
+  private comment(c: string): void {
+    if (c === "#" || (c === "/" && this.peek() === "/")) {
+      while (this.peek() !== "\n" && this.peek() !== "") this.next();
+      return;
+    }
+    if (this.peek() !== "*") this.fail("expected '/' for comment");
+    this.next();
+    for (;;) {
+      const d = this.next();
+      if (d === "") this.fail("comment not terminated");
+      if (d === "*" && this.peek() === "/") {
+        this.next();
+        return;
+      }
+    }
+  }
+
+  /** A quoted string: inside `${ ... }` quotes and newlines do not end it (HCL v1 interpolation). */
+  private string(): void {
+    let braces = 0;
+    for (;;) {
+      const c = this.next();
+      if (c === "" || (c === "\n" && braces === 0)) this.fail("literal not terminated");
+      if (c === '"' && braces === 0) return;
+      if (braces === 0 && c === "$" && this.peek() === "{") {
+        braces++;
+        this.next();
+      } else if (braces > 0 && c === "{") braces++;
+      if (braces > 0 && c === "}") braces--;
+      if (c === "\\") {
+        const e = this.next();
+        if (/[abfnrtv\\"]/.test(e)) continue;
+        const digits = (re: RegExp, n: number) => {
+          let i = 0;
+          while (i < n && re.test(this.peek())) {
+            this.next();
+            i++;
+          }
+          if (i < n) this.fail("illegal char escape");
+        };
+        if (/[0-7]/.test(e)) digits(/[0-7]/, 2);
+        else if (e === "x") digits(/[0-9a-fA-F]/, 2);
+        else if (e === "u") digits(/[0-9a-fA-F]/, 4);
+        else if (e === "U") digits(/[0-9a-fA-F]/, 8);
+        else this.fail("illegal char escape");
+      }
+    }
+  }
+
+  private heredoc(): void {
+    if (this.next() !== "<") this.fail("heredoc expected second '<', didn't see it");
+    const start = this.pos;
+    if (this.peek() === "-") this.next();
+    while (isLetter(this.peek()) || isDigit(this.peek())) this.next();
+    const anchor = this.src.slice(start, this.pos);
+    if (this.peek() === "\r") this.next();
+    if (this.peek() === "") this.fail("heredoc not terminated");
+    if (this.next() !== "\n") this.fail("invalid characters in heredoc anchor");
+    if (anchor === "" || anchor === "-") this.fail("zero-length heredoc anchor");
+    const ident = anchor.replace(/^-/, "");
+    for (;;) {
+      const lineStart = this.pos;
+      const end = this.src.indexOf("\n", lineStart);
+      if (end < 0) this.fail("heredoc not terminated");
+      const lineText = this.src.slice(lineStart, end);
+      while (this.pos <= end) this.next();
+      if (lineText.trim().replace(/\r*$/, "") === ident && /^\s*\S+\r*$/.test(lineText)) return;
+    }
+  }
+}
+
+/** HCL v1's string unquoting (hcl/strconv): Go escapes, `${...}` kept verbatim. */
+function unquoteHcl(text: string, line: number): string {
+  const s = text.slice(1, -1);
+  let out = "";
+  let braces = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (braces === 0 && c === "$" && s[i + 1] === "{") {
+      braces = 1;
+      out += "${";
+      i++;
+      continue;
+    }
+    if (braces > 0) {
+      if (c === "{") braces++;
+      if (c === "}") braces--;
+      out += c;
+      continue;
+    }
+    if (c === "\n") throw new HclSyntaxError("literal not terminated", line);
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = s[++i];
+    const simple: Record<string, string> = { a: "\u0007", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"' };
+    if (e in simple) out += simple[e];
+    else if (/[0-7]/.test(e)) {
+      out += String.fromCharCode(parseInt(s.slice(i, i + 3), 8));
+      i += 2;
+    } else {
+      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+      out += String.fromCodePoint(parseInt(s.slice(i + 1, i + 1 + n), 16));
+      i += n;
+    }
+  }
+  return out;
+}
+
+/** A heredoc's value: the lines between the anchors; `<<-` removes the common indentation. */
+function heredocValue(text: string): string {
+  const nl = text.indexOf("\n");
+  const indented = text[2] === "-";
+  const body = text.slice(nl + 1);
+  const lines = body.split("\n");
+  lines.pop(); // the closing anchor line
+  if (!indented) return lines.map((l) => `${l}\n`).join("");
+  const indent = Math.min(...lines.filter((l) => l.trim() !== "").map((l) => l.match(/^[ \t]*/)![0].length));
+  return lines.map((l) => `${l.slice(Number.isFinite(indent) ? indent : 0)}\n`).join("");
+}
+
+function literal(tok: Tok): HclLiteral {
+  switch (tok.t) {
+    case "STRING":
+      return { kind: "literal", type: "string", text: tok.text, value: unquoteHcl(tok.text, tok.line), line: tok.line };
+    case "HEREDOC":
+      return { kind: "literal", type: "heredoc", text: tok.text, value: heredocValue(tok.text), line: tok.line };
+    case "BOOL":
+      return { kind: "literal", type: "bool", text: tok.text, value: tok.text === "true", line: tok.line };
+    case "FLOAT":
+      return { kind: "literal", type: "float", text: tok.text, value: Number(tok.text), line: tok.line };
+    default:
+      return { kind: "literal", type: "number", text: tok.text, value: Number(tok.text), line: tok.line };
+  }
+}
+
+class HclParser {
+  private readonly sc: HclScanner;
+  private tok: Tok = { t: "BOF", text: "", line: 1 };
+  private back = false;
+  constructor(src: string) {
+    this.sc = new HclScanner(src);
+  }
+  private scan(): Tok {
+    if (this.back) this.back = false;
+    else this.tok = this.sc.scan();
+    return this.tok;
+  }
+  private unscan(): void {
+    this.back = true;
+  }
+
+  root(): HclObject {
+    return { kind: "object", items: this.objectList(false), line: 1 };
+  }
+
+  private objectList(inBraces: boolean): HclItem[] {
+    const items: HclItem[] = [];
+    for (;;) {
+      const peek = this.scan();
+      this.unscan();
+      if (inBraces && peek.t === "RBRACE") break;
+      if (peek.t === "EOF") break;
+      items.push(this.objectItem());
+      if (this.scan().t !== "COMMA") this.unscan();
+    }
+    return items;
+  }
+
+  private objectItem(): HclItem {
+    const keys: string[] = [];
+    const line = this.scan().line;
+    this.unscan();
+    for (;;) {
+      const tok = this.scan();
+      if (tok.t === "IDENT") keys.push(tok.text);
+      else if (tok.t === "STRING") keys.push(unquoteHcl(tok.text, tok.line));
+      else if (tok.t === "ASSIGN") {
+        if (keys.length === 0) throw new HclSyntaxError("no object keys found!", tok.line);
+        if (keys.length > 1) throw new HclSyntaxError("nested object expected: LBRACE got: ASSIGN", tok.line);
+        return { keys, val: this.value(), line };
+      } else if (tok.t === "LBRACE") {
+        if (keys.length === 0) throw new HclSyntaxError("expected: IDENT | STRING got: LBRACE", tok.line);
+        return { keys, val: this.objectType(tok.line), line };
+      } else if (tok.t === "EOF" || tok.t === "RBRACE") {
+        throw new HclSyntaxError(`key '${keys.join(" ")}' expected start of object ('{') or assignment ('=')`, tok.line);
+      } else throw new HclSyntaxError(`expected: IDENT | STRING | ASSIGN | LBRACE got: ${tok.t}`, tok.line);
+    }
+  }
+
+  private value(): HclNode {
+    const tok = this.scan();
+    switch (tok.t) {
+      case "NUMBER":
+      case "FLOAT":
+      case "BOOL":
+      case "STRING":
+      case "HEREDOC":
+        return literal(tok);
+      case "LBRACE":
+        return this.objectType(tok.line);
+      case "LBRACK":
+        return this.listType(tok.line);
+      default:
+        throw new HclSyntaxError(`Unknown token: ${tok.t} ${JSON.stringify(tok.text)}`, tok.line);
+    }
+  }
+
+  private objectType(line: number): HclObject {
+    const items = this.objectList(true);
+    const close = this.scan();
+    if (close.t !== "RBRACE") throw new HclSyntaxError(`object expected closing RBRACE got: ${close.t}`, close.line);
+    return { kind: "object", items, line };
+  }
+
+  private listType(line: number): HclList {
+    const elems: HclNode[] = [];
+    let needComma = false;
+    for (;;) {
+      const tok = this.scan();
+      if (needComma && tok.t !== "COMMA" && tok.t !== "RBRACK") throw new HclSyntaxError(`error parsing list, expected comma or list end, got: ${tok.t}`, tok.line);
+      switch (tok.t) {
+        case "BOOL":
+        case "NUMBER":
+        case "FLOAT":
+        case "STRING":
+        case "HEREDOC":
+          elems.push(literal(tok));
+          needComma = true;
+          break;
+        case "COMMA":
+          needComma = false;
+          break;
+        case "LBRACE":
+          elems.push(this.objectType(tok.line));
+          needComma = true;
+          break;
+        case "LBRACK":
+          elems.push(this.listType(tok.line)); // HCL v1 does not ask for a comma after a nested list
+          break;
+        case "RBRACK":
+          return { kind: "list", elems, line };
+        default:
+          throw new HclSyntaxError(`unexpected token while parsing list: ${tok.t}`, tok.line);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- JSON syntax
+
+class JsonReader {
+  private pos = 0;
+  constructor(private readonly src: string) {}
+  private get line(): number {
+    return this.src.slice(0, this.pos).split("\n").length;
+  }
+  private ws(): void {
+    while (/\s/.test(this.src[this.pos] ?? "")) this.pos++;
+  }
+  private fail(msg: string): never {
+    throw new HclSyntaxError(msg, this.line);
+  }
+  private expect(c: string): void {
+    this.ws();
+    if (this.src[this.pos] !== c) this.fail(`expected ${JSON.stringify(c)}, got ${JSON.stringify(this.src[this.pos] ?? "EOF")}`);
+    this.pos++;
+  }
+  private string(): string {
+    this.ws();
+    const m = /^"(?:[^"\\\n]|\\.)*"/s.exec(this.src.slice(this.pos));
+    if (!m) this.fail("expected a string");
+    this.pos += m[0].length;
+    try {
+      return JSON.parse(m[0]) as string;
+    } catch {
+      return this.fail(`invalid string ${m[0]}`);
+    }
+  }
+
+  object(): HclObject {
+    const line = this.line;
+    this.expect("{");
+    const items: HclItem[] = [];
+    this.ws();
+    if (this.src[this.pos] === "}") {
+      this.pos++;
+      return { kind: "object", items, line };
+    }
+    for (;;) {
+      const itemLine = this.line;
+      const keys = [this.string()];
+      this.ws();
+      while (this.src[this.pos] === '"') {
+        keys.push(this.string()); // hashicorp/hcl's JSON parser reads `"a" "b": v` as a two-key item
+        this.ws();
+      }
+      this.expect(":");
+      items.push({ keys, val: this.value(), line: itemLine });
+      this.ws();
+      const c = this.src[this.pos++];
+      if (c === ",") continue;
+      if (c === "}") return { kind: "object", items, line };
+      this.fail(`expected "," or "}" in an object`);
+    }
+  }
+
+  private value(): HclNode {
+    this.ws();
+    const line = this.line;
+    const c = this.src[this.pos];
+    if (c === "{") return this.object();
+    if (c === "[") return this.list();
+    if (c === '"') {
+      const start = this.pos;
+      const v = this.string();
+      return { kind: "literal", type: "string", text: this.src.slice(start, this.pos), value: v, line };
+    }
+    const m = /^(true|false|null|-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)/.exec(this.src.slice(this.pos));
+    if (!m) this.fail(`unexpected ${JSON.stringify(c ?? "EOF")}`);
+    this.pos += m[0].length;
+    if (m[0] === "true" || m[0] === "false") return { kind: "literal", type: "bool", text: m[0], value: m[0] === "true", line };
+    if (m[0] === "null") return { kind: "literal", type: "string", text: "", value: "", line }; // hashicorp/hcl reads JSON null as ""
+    return { kind: "literal", type: m[2] || m[3] ? "float" : "number", text: m[0], value: Number(m[0]), line };
+  }
+
+  private list(): HclList {
+    const line = this.line;
+    this.expect("[");
+    const elems: HclNode[] = [];
+    this.ws();
+    if (this.src[this.pos] === "]") {
+      this.pos++;
+      return { kind: "list", elems, line };
+    }
+    for (;;) {
+      const v = this.value();
+      // hashicorp/hcl's JSON list reader drops booleans and nested lists (json/parser/parser.go listType).
+      if (!(v.kind === "literal" && v.type === "bool") && v.kind !== "list") elems.push(v);
+      this.ws();
+      const c = this.src[this.pos++];
+      if (c === ",") continue;
+      if (c === "]") return { kind: "list", elems, line };
+      this.fail(`expected "," or "]" in a list`);
+    }
+  }
+
+  end(): void {
+    this.ws();
+    if (this.pos < this.src.length) this.fail("unexpected text after the JSON object");
+  }
+}
+
+function parseJson(src: string): HclObject {
+  const r = new JsonReader(src);
+  const root = r.object();
+  r.end();
+  return flatten(root);
+}
+
+/**
+ * hashicorp/hcl `json/parser/flatten.go`: an item whose value is an object
+ * whose members are all objects becomes one item per member, with the
+ * member's key appended (repeatedly); an item whose value is a non-empty
+ * list of objects becomes one item per object. Applied to every object.
+ */
+function flatten(obj: HclObject): HclObject {
+  const out: HclItem[] = [];
+  const visit = (item: HclItem): void => {
+    const v = item.val;
+    if (v.kind === "object" && v.items.length > 0 && v.items.every((s) => s.val.kind === "object")) {
+      for (const s of v.items) visit({ keys: [...item.keys, ...s.keys], val: s.val, line: item.line });
+      return;
+    }
+    if (v.kind === "list" && v.elems.length > 0 && v.elems.every((e) => e.kind === "object")) {
+      for (const e of v.elems) visit({ ...item, val: e });
+      return;
+    }
+    out.push({ ...item, val: deep(v) });
+  };
+  const deep = (n: HclNode): HclNode => (n.kind === "object" ? flatten(n) : n.kind === "list" ? { ...n, elems: n.elems.map(deep) } : n);
+  for (const item of obj.items) visit(item);
+  return { ...obj, items: out };
+}
