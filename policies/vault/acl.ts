@@ -180,14 +180,20 @@ function segmentMatch(c: Candidate, parts: readonly string[]): boolean {
   return true;
 }
 
+const views = new WeakMap<Entry, MatchedRule>();
+/** The read-only face of an entry (entries do not change once the ACL is built, so it is computed once). */
 function view(e: Entry): MatchedRule {
-  return {
+  const cached = views.get(e);
+  if (cached) return cached;
+  const v: MatchedRule = {
     path: e.pattern,
     capabilities: new Set(e.caps),
     policies: [...e.policies],
     grantingPolicies: new Map([...e.granting].filter(([c]) => e.caps.has(c)).map(([c, ps]) => [c, [...ps]])),
     conditions: [...e.conditions].filter((c) => REFUSING.has(c)),
   };
+  views.set(e, v);
+  return v;
 }
 
 const ALL: ReadonlySet<Capability> = new Set<Capability>(["create", "read", "update", "patch", "delete", "list", "sudo", "subscribe", "recover"]);
@@ -269,7 +275,9 @@ export function compileAcl(policies: readonly VaultPolicy[], identity: IdentityC
   function check(capability: Capability, path: string): Decision {
     if (listLookup !== "either" || capability !== "list") return decide(capability, path, listLookup === "legacy" ? "legacy" : "current");
     const current = decide(capability, path, "current");
-    return current.allowed ? current : (decide(capability, path, "legacy").allowed ? decide(capability, path, "legacy") : current);
+    if (current.allowed || !path.endsWith("/")) return current;
+    const legacy = decide(capability, path, "legacy");
+    return legacy.allowed ? legacy : current;
   }
 
   function decidingRule(path: string, forList = false): MatchedRule | undefined {
