@@ -1,0 +1,94 @@
+/**
+ * Focused contract tests for the differences issue 13 names, each citing the
+ * hashicorp/vault code it models (main branch as stored for this port).
+ */
+import { compileAcl } from "../../policies/vault/acl";
+import { parsePolicyHcl } from "../../policies/vault/hcl";
+import type { VaultPolicy } from "../../policies/vault/model";
+
+const one = (path: string, capabilities: VaultPolicy["rules"][number]["capabilities"], name = "p"): VaultPolicy => ({ name, rules: [{ path, capabilities }] });
+
+describe("hashicorp/vault vault/acl.go AllowOperation: list requests on a path ending in /", () => {
+  test("VAULT-3825: a + rule on the path without its / grants the list (both Vault generations)", () => {
+    for (const listLookup of ["current", "legacy", "either"] as const) {
+      expect(compileAcl([one("kv1/+", ["list"])], {}, { listLookup }).allows("list", "kv1/private/")).toBe(true);
+    }
+  });
+  test("resolveACLPermsForListOp: a more specific deny on kv1/private/* beats a list grant reached through kv1/+ (current Vault); pre-fix Vault listed", () => {
+    const ps = [one("kv1/+", ["list"]), one("kv1/private/*", ["deny"], "q")];
+    expect(compileAcl(ps, {}, { listLookup: "current" }).allows("list", "kv1/private/")).toBe(false);
+    expect(compileAcl(ps, {}, { listLookup: "legacy" }).allows("list", "kv1/private/")).toBe(true);
+    expect(compileAcl(ps).allows("list", "kv1/private/")).toBe(true); // default: never less permissive than either
+  });
+  test("resolveACLPermsForListOp: a rule on the full path granting list wins over a trimmed-path rule without list (current); pre-fix Vault refused", () => {
+    const ps = [one("kv1/+", ["read"]), one("kv1/private/*", ["list"], "q")];
+    expect(compileAcl(ps, {}, { listLookup: "current" }).allows("list", "kv1/private/")).toBe(true);
+    expect(compileAcl(ps, {}, { listLookup: "legacy" }).allows("list", "kv1/private/")).toBe(false);
+  });
+});
+
+describe("hashicorp/vault vault/acl.go NewACL: root", () => {
+  test("a policy named root next to any other is refused, as Vault refuses to build that ACL", () => {
+    expect(() => compileAcl([{ name: "root", rules: [] }, one("a", ["read"])])).toThrow(/other policies present along with root/);
+  });
+});
+
+describe("hashicorp/vault vault/policy.go parsePaths: leading slashes", () => {
+  test("exactly one leading / is stripped: /secret/x matches secret/x, //secret/x matches nothing", () => {
+    expect(compileAcl([one("/secret/x", ["read"])]).allows("read", "secret/x")).toBe(true);
+    expect(compileAcl([one("//secret/x", ["read"])]).allows("read", "secret/x")).toBe(false);
+    expect(compileAcl([one("//secret/*", ["read"])]).allows("read", "secret/x")).toBe(false);
+  });
+});
+
+describe("hashicorp/vault vault/policy.go parsePaths: legacy policy field and key checks", () => {
+  test('policy = "read" next to capabilities adds read and list (it used to be dropped)', async () => {
+    const p = await parsePolicyHcl("p", 'path "a/*" {\n  policy = "read"\n  capabilities = ["update"]\n}\n');
+    expect(compileAcl([p]).allows("read", "a/x")).toBe(true);
+    expect(compileAcl([p]).allows("list", "a/")).toBe(true);
+    expect(compileAcl([p]).allows("update", "a/x")).toBe(true);
+  });
+  test('policy = "deny" next to capabilities denies everything (it used to be ignored)', async () => {
+    const p = await parsePolicyHcl("p", 'path "a/*" {\n  policy = "deny"\n  capabilities = ["read"]\n}\n');
+    expect(p.rules[0].capabilities).toEqual(["deny"]);
+    expect(compileAcl([p, one("a/*", ["read"], "q")]).allows("read", "a/x")).toBe(false);
+  });
+  test("a stanza with only mfa_methods parses and grants nothing", async () => {
+    const p = await parsePolicyHcl("p", 'path "a/x" {\n  mfa_methods = ["totp"]\n}\n');
+    expect(compileAcl([p]).decidingRule("a/x")?.path).toBe("a/x");
+    expect(compileAcl([p]).capabilities("a/x").size).toBe(0);
+  });
+  test.each([
+    ['path "a" { capabilities = ["read"] }\nunknown = 1', /invalid key "unknown"/],
+    ['path "a" { capabilites = ["read"] }', /invalid key "capabilites"/],
+    ['path = "read"', /cannot check HCL keys/],
+    ['path "a" = { capabilities = ["read"] }', /nested object expected/],
+    ['path "a/{{identity.entity.id}" { capabilities = ["read"] }', /unbalanced templating characters/],
+    ['path "a" { capabilities = "read" }', /unknown slice type/],
+  ])("refused: %s", async (text, error) => {
+    await expect(parsePolicyHcl("p", text)).rejects.toThrow(error);
+  });
+});
+
+describe("hashicorp/vault sdk/helper/identitytpl/templating.go: templates in ACL paths", () => {
+  const tpl = (path: string) => one(path, ["read"]);
+  test("groups by name and id, time.now, alias custom_metadata, metadata keys containing '.'", () => {
+    const id = {
+      entity: { id: "e", metadata: { "team.name": "blue" }, aliases: { acc: { customMetadata: { env: "prod" } } } },
+      groups: [{ id: "g1", name: "ops" }],
+      now: 1000,
+    };
+    expect(compileAcl([tpl("kv/{{identity.groups.names.ops.id}}/*")], id).allows("read", "kv/g1/x")).toBe(true);
+    expect(compileAcl([tpl("kv/{{identity.groups.ids.g1.name}}/*")], id).allows("read", "kv/ops/x")).toBe(true);
+    expect(compileAcl([tpl("kv/{{time.now.plus.1m}}")], id).allows("read", "kv/1060")).toBe(true);
+    expect(compileAcl([tpl("kv/{{identity.entity.aliases.acc.custom_metadata.env}}/*")], id).allows("read", "kv/prod/x")).toBe(true);
+    expect(compileAcl([tpl("kv/{{identity.entity.metadata.team.name}}/*")], id).allows("read", "kv/blue/x")).toBe(true);
+  });
+  test("a value containing * or +, or an empty name, drops the path instead of widening it", () => {
+    const id = (name: string) => ({ entity: { id: "e", name } });
+    expect(compileAcl([tpl("kv/{{identity.entity.name}}/x")], id("*")).allows("read", "kv/*/x")).toBe(false);
+    expect(compileAcl([tpl("kv/{{identity.entity.name}}")], id("a/*")).allows("read", "kv/a/b")).toBe(false);
+    expect(compileAcl([tpl("kv/{{identity.entity.name}}/+")], id("+")).decidingRule("kv/q/z")).toBeUndefined();
+    expect(compileAcl([tpl("kv/{{identity.entity.name}}/*")], id("")).allows("read", "kv//x")).toBe(false);
+  });
+});
