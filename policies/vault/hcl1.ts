@@ -50,6 +50,12 @@ export interface HclItem {
   readonly line: number;
 }
 
+/** A character the scanner refuses: hashicorp/hcl records it and fails the parse at the end, whatever the parser did with the token. */
+class HclScanError extends Error {}
+
+/** hcl/parser `errEofToken`: the input ended where an item's value should start; the item is dropped and the list ends. */
+const EOF_SIGNAL = Symbol("eof");
+
 export class HclSyntaxError extends Error {
   constructor(
     message: string,
@@ -62,7 +68,12 @@ export class HclSyntaxError extends Error {
 /** Parses HCL v1 or JSON (chosen as hashicorp/hcl `lexMode` chooses) into the root object. Throws HclSyntaxError. */
 export function parseHcl1(src: string): HclObject {
   const first = src.match(/^\s*(.)/su)?.[1];
-  return first === "{" ? parseJson(src) : new HclParser(src.replace(/\r\n/g, "\n")).root();
+  try {
+    return first === "{" ? parseJson(src) : new HclParser(src.replace(/\r\n/g, "\n")).root();
+  } catch (e) {
+    if (e instanceof HclScanError) throw new HclSyntaxError(e.message.replace(/^line \d+: /, ""), Number(/^line (\d+)/.exec(e.message)?.[1] ?? 0));
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------- HCL syntax
@@ -84,11 +95,11 @@ class HclScanner {
   private next(): string {
     const c = this.src[this.pos++] ?? "";
     if (c === "\n") this.line++;
-    if (c === "\u0000") throw new HclSyntaxError("unexpected null character (0x00)", this.line);
+    if (c === "\u0000") throw new HclScanError(`line ${this.line}: unexpected null character (0x00)`);
     return c;
   }
   private fail(msg: string): never {
-    throw new HclSyntaxError(msg, this.line);
+    throw new HclScanError(`line ${this.line}: ${msg}`);
   }
 
   scan(): Tok {
@@ -148,11 +159,12 @@ class HclScanner {
     }
   }
 
+  /** hcl/scanner scanExponent: after `e` and an optional sign the next character is taken whatever it is, then more digits. */
   private exponent(): boolean {
     if (this.peek() !== "e" && this.peek() !== "E") return false;
     this.next();
     if (this.peek() === "+" || this.peek() === "-") this.next();
-    while (isDecimal(this.peek())) this.next();
+    if (this.next() !== "" && isDecimal(this.src[this.pos - 1])) while (isDecimal(this.peek())) this.next();
     return true;
   }
 
@@ -247,14 +259,14 @@ class HclScanner {
   }
 }
 
-/** HCL v1's string unquoting (hcl/strconv): Go escapes, `${...}` kept verbatim. */
-function unquoteHcl(text: string, line: number): string {
+/** HCL v1's string unquoting (hcl/strconv): Go escapes, `${...}` kept verbatim (JSON strings: Go's strconv.Unquote, no `${`). */
+function unquoteHcl(text: string, line: number, interpolation = true): string {
   const s = text.slice(1, -1);
   let out = "";
   let braces = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
-    if (braces === 0 && c === "$" && s[i + 1] === "{") {
+    if (interpolation && braces === 0 && c === "$" && s[i + 1] === "{") {
       braces = 1;
       out += "${";
       i++;
@@ -286,16 +298,19 @@ function unquoteHcl(text: string, line: number): string {
   return out;
 }
 
-/** A heredoc's value: the lines between the anchors; `<<-` removes the common indentation. */
+/**
+ * A heredoc's value, cut as hashicorp/hcl `token.unindentHeredoc` cuts it:
+ * the text after the first line minus a closing line the length of the
+ * anchor; `<<-` removes the closing line's indentation from every line when
+ * all lines have it.
+ */
 function heredocValue(text: string): string {
-  const nl = text.indexOf("\n");
-  const indented = text[2] === "-";
-  const body = text.slice(nl + 1);
-  const lines = body.split("\n");
-  lines.pop(); // the closing anchor line
-  if (!indented) return lines.map((l) => `${l}\n`).join("");
-  const indent = Math.min(...lines.filter((l) => l.trim() !== "").map((l) => l.match(/^[ \t]*/)![0].length));
-  return lines.map((l) => `${l.slice(Number.isFinite(indent) ? indent : 0)}\n`).join("");
+  const idx = text.indexOf("\n");
+  if (text[2] !== "-") return text.slice(idx + 1, text.length - idx + 1);
+  const lines = text.slice(idx + 1, text.length - idx + 2).split("\n");
+  const prefix = lines[lines.length - 1];
+  if (!lines.every((l) => l.startsWith(prefix))) return text.slice(idx + 1, text.length - idx + 1).replace(/[ \t]+$/, "");
+  return lines.map((l, k) => (k === lines.length - 1 ? "" : l.slice(prefix.length))).join("\n");
 }
 
 function literal(tok: Tok): HclLiteral {
@@ -333,14 +348,18 @@ class HclParser {
     return { kind: "object", items: this.objectList(false), line: 1 };
   }
 
-  private objectList(inBraces: boolean): HclItem[] {
-    const items: HclItem[] = [];
+  private objectList(inBraces: boolean, items: HclItem[] = []): HclItem[] {
     for (;;) {
       const peek = this.scan();
       this.unscan();
       if (inBraces && peek.t === "RBRACE") break;
       if (peek.t === "EOF") break;
-      items.push(this.objectItem());
+      try {
+        items.push(this.objectItem());
+      } catch (e) {
+        if (e === EOF_SIGNAL) break;
+        throw e;
+      }
       if (this.scan().t !== "COMMA") this.unscan();
     }
     return items;
@@ -362,6 +381,7 @@ class HclParser {
         if (keys.length === 0) throw new HclSyntaxError("expected: IDENT | STRING got: LBRACE", tok.line);
         return { keys, val: this.objectType(tok.line), line };
       } else if (tok.t === "EOF" || tok.t === "RBRACE") {
+        this.tok = { ...tok, t: "EOF" }; // as hcl/parser objectItem does, so the error is not dropped
         throw new HclSyntaxError(`key '${keys.join(" ")}' expected start of object ('{') or assignment ('=')`, tok.line);
       } else throw new HclSyntaxError(`expected: IDENT | STRING | ASSIGN | LBRACE got: ${tok.t}`, tok.line);
     }
@@ -380,13 +400,21 @@ class HclParser {
         return this.objectType(tok.line);
       case "LBRACK":
         return this.listType(tok.line);
+      case "EOF":
+        throw EOF_SIGNAL;
       default:
         throw new HclSyntaxError(`Unknown token: ${tok.t} ${JSON.stringify(tok.text)}`, tok.line);
     }
   }
 
   private objectType(line: number): HclObject {
-    const items = this.objectList(true);
+    const items: HclItem[] = [];
+    try {
+      this.objectList(true, items);
+    } catch (e) {
+      // hcl/parser objectType: an error raised while the current token is `}` is dropped (the items read so far stay), and the next token must close the object
+      if (!(e instanceof HclSyntaxError) || this.tok.t !== "RBRACE") throw e;
+    }
     const close = this.scan();
     if (close.t !== "RBRACE") throw new HclSyntaxError(`object expected closing RBRACE got: ${close.t}`, close.line);
     return { kind: "object", items, line };
@@ -428,113 +456,171 @@ class HclParser {
 
 // ---------------------------------------------------------------- JSON syntax
 
-class JsonReader {
-  private pos = 0;
-  constructor(private readonly src: string) {}
-  private get line(): number {
-    return this.src.slice(0, this.pos).split("\n").length;
-  }
-  private ws(): void {
-    while (/\s/.test(this.src[this.pos] ?? "")) this.pos++;
-  }
-  private fail(msg: string): never {
-    throw new HclSyntaxError(msg, this.line);
-  }
-  private expect(c: string): void {
-    this.ws();
-    if (this.src[this.pos] !== c) this.fail(`expected ${JSON.stringify(c)}, got ${JSON.stringify(this.src[this.pos] ?? "EOF")}`);
-    this.pos++;
-  }
-  private string(): string {
-    this.ws();
-    const m = /^"(?:[^"\\\n]|\\.)*"/s.exec(this.src.slice(this.pos));
-    if (!m) this.fail("expected a string");
-    this.pos += m[0].length;
-    try {
-      return JSON.parse(m[0]) as string;
-    } catch {
-      return this.fail(`invalid string ${m[0]}`);
-    }
-  }
-
-  object(): HclObject {
-    const line = this.line;
-    this.expect("{");
-    const items: HclItem[] = [];
-    this.ws();
-    if (this.src[this.pos] === "}") {
-      this.pos++;
-      return { kind: "object", items, line };
-    }
+/** hashicorp/hcl `json/scanner`: strings, numbers, true/false/null, punctuation; anything else is illegal. */
+function jsonTokens(src: string): () => Tok {
+  let pos = 0;
+  let line = 1;
+  const fail = (msg: string): never => {
+    throw new HclScanError(`line ${line}: ${msg}`);
+  };
+  return () => {
     for (;;) {
-      const itemLine = this.line;
-      const keys = [this.string()];
-      this.ws();
-      while (this.src[this.pos] === '"') {
-        keys.push(this.string()); // hashicorp/hcl's JSON parser reads `"a" "b": v` as a two-key item
-        this.ws();
+      const c = src[pos];
+      if (c === " " || c === "\t" || c === "\r" || c === "\n") {
+        if (c === "\n") line++;
+        pos++;
+        continue;
       }
-      this.expect(":");
-      items.push({ keys, val: this.value(), line: itemLine });
-      this.ws();
-      const c = this.src[this.pos++];
-      if (c === ",") continue;
-      if (c === "}") return { kind: "object", items, line };
-      this.fail(`expected "," or "}" in an object`);
+      break;
     }
-  }
-
-  private value(): HclNode {
-    this.ws();
-    const line = this.line;
-    const c = this.src[this.pos];
-    if (c === "{") return this.object();
-    if (c === "[") return this.list();
+    const start = pos;
+    const c = src[pos];
+    if (c === undefined) return { t: "EOF", text: "", line };
+    const rest = src.slice(pos);
+    let m: RegExpExecArray | null;
+    if ((m = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(rest))) {
+      pos += m[0].length;
+      if (m[0] === "true" || m[0] === "false") return { t: "BOOL", text: m[0], line };
+      if (m[0] === "null") return { t: "NULL", text: m[0], line };
+      return fail("illegal char");
+    }
+    if ((m = /^\.[0-9]+([eE][+-]?[0-9]+)?/.exec(rest))) {
+      pos += m[0].length;
+      return { t: "FLOAT", text: m[0], line };
+    }
+    if ((m = /^-?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?/.exec(rest))) {
+      pos += m[0].length;
+      return { t: m[1] !== undefined || m[2] !== undefined ? "FLOAT" : "NUMBER", text: m[0], line };
+    }
     if (c === '"') {
-      const start = this.pos;
-      const v = this.string();
-      return { kind: "literal", type: "string", text: this.src.slice(start, this.pos), value: v, line };
+      m = /^"(?:[^"\\\n]|\\.)*"/.exec(rest);
+      if (!m) return fail("literal not terminated");
+      pos += m[0].length;
+      return { t: "STRING", text: m[0], line };
     }
-    const m = /^(true|false|null|-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)/.exec(this.src.slice(this.pos));
-    if (!m) this.fail(`unexpected ${JSON.stringify(c ?? "EOF")}`);
-    this.pos += m[0].length;
-    if (m[0] === "true" || m[0] === "false") return { kind: "literal", type: "bool", text: m[0], value: m[0] === "true", line };
-    if (m[0] === "null") return { kind: "literal", type: "string", text: "", value: "", line }; // hashicorp/hcl reads JSON null as ""
-    return { kind: "literal", type: m[2] || m[3] ? "float" : "number", text: m[0], value: Number(m[0]), line };
+    pos++;
+    const punct: Record<string, string> = { "[": "LBRACK", "]": "RBRACK", "{": "LBRACE", "}": "RBRACE", ",": "COMMA", ":": "COLON", ".": "PERIOD" };
+    if (punct[c]) return { t: punct[c], text: src.slice(start, pos), line };
+    return fail(`illegal char: ${c}`);
+  };
+}
+
+function jsonString(tok: Tok): string {
+  try {
+    return JSON.parse(tok.text) as string;
+  } catch {
+    return unquoteHcl(tok.text, tok.line, false); // Go escapes JSON lacks (\a, \v, \x41, \101)
+  }
+}
+
+/**
+ * hashicorp/hcl `json/parser/parser.go`, grammar for grammar, leniencies
+ * included (so what Vault accepts is accepted): members need no closing `}`
+ * (any token that is not a comma ends an object), text after the top-level
+ * object is ignored, lists skip booleans and `[`, need no commas, and
+ * `"a" "b": v` is one item with two keys.
+ */
+class JsonParser {
+  private tok: Tok = { t: "BOF", text: "", line: 1 };
+  private readonly next: () => Tok;
+  constructor(src: string) {
+    this.next = jsonTokens(src);
+  }
+  private scan(): Tok {
+    this.tok = this.next();
+    return this.tok;
   }
 
-  private list(): HclList {
-    const line = this.line;
-    this.expect("[");
-    const elems: HclNode[] = [];
-    this.ws();
-    if (this.src[this.pos] === "]") {
-      this.pos++;
-      return { kind: "list", elems, line };
+  root(): HclObject {
+    const tok = this.scan();
+    if (tok.t !== "LBRACE") throw new HclSyntaxError(`Expected object, got unknown token: ${tok.t}`, tok.line);
+    return this.objectType(tok.line);
+  }
+
+  private objectType(line: number): HclObject {
+    const items: HclItem[] = [];
+    try {
+      this.members(items);
+    } catch (e) {
+      // json/parser objectType: an error raised while the current token is `}` ends the object instead
+      if (e instanceof HclScanError || e === EOF_SIGNAL || this.tok.t !== "RBRACE") throw e;
     }
+    return { kind: "object", items, line };
+  }
+
+  private members(items: HclItem[]): void {
     for (;;) {
-      const v = this.value();
-      // hashicorp/hcl's JSON list reader drops booleans and nested lists (json/parser/parser.go listType).
-      if (!(v.kind === "literal" && v.type === "bool") && v.kind !== "list") elems.push(v);
-      this.ws();
-      const c = this.src[this.pos++];
-      if (c === ",") continue;
-      if (c === "]") return { kind: "list", elems, line };
-      this.fail(`expected "," or "]" in a list`);
+      const keys: string[] = [];
+      let tok = this.scan();
+      while (tok.t === "STRING") {
+        keys.push(jsonString(tok));
+        tok = this.scan();
+      }
+      if (tok.t === "EOF") break; // an unterminated object ends the document
+      if (tok.t !== "COLON" || keys.length === 0) {
+        if (tok.t === "RBRACE") break; // `{}`, or `{"a": 1, }`
+        throw new HclSyntaxError(`expected: STRING got: ${tok.t}`, tok.line);
+      }
+      const val = this.value();
+      if (val === undefined) break;
+      items.push({ keys, val, line: tok.line });
+      if (this.scan().t !== "COMMA") break;
     }
   }
 
-  end(): void {
-    this.ws();
-    if (this.pos < this.src.length) this.fail("unexpected text after the JSON object");
+  private value(): HclNode | undefined {
+    const tok = this.scan();
+    switch (tok.t) {
+      case "NUMBER":
+      case "FLOAT":
+        return { kind: "literal", type: tok.t === "NUMBER" ? "number" : "float", text: tok.text, value: Number(tok.text), line: tok.line };
+      case "BOOL":
+        return { kind: "literal", type: "bool", text: tok.text, value: tok.text === "true", line: tok.line };
+      case "NULL":
+        return { kind: "literal", type: "string", text: "", value: "", line: tok.line }; // hashicorp/hcl reads JSON null as ""
+      case "STRING":
+        return { kind: "literal", type: "string", text: tok.text, value: jsonString(tok), line: tok.line };
+      case "LBRACE":
+        return this.objectType(tok.line);
+      case "LBRACK":
+        return this.listType(tok.line);
+      case "EOF":
+        return undefined;
+      default:
+        throw new HclSyntaxError(`Expected object value, got unknown token: ${tok.t}`, tok.line);
+    }
+  }
+
+  private listType(line: number): HclList {
+    const elems: HclNode[] = [];
+    for (;;) {
+      const tok = this.scan();
+      switch (tok.t) {
+        case "NUMBER":
+        case "FLOAT":
+          elems.push({ kind: "literal", type: tok.t === "NUMBER" ? "number" : "float", text: tok.text, value: Number(tok.text), line: tok.line });
+          break;
+        case "STRING":
+          elems.push({ kind: "literal", type: "string", text: tok.text, value: jsonString(tok), line: tok.line });
+          break;
+        case "LBRACE":
+          elems.push(this.objectType(tok.line));
+          break;
+        case "COMMA":
+        case "BOOL":
+        case "LBRACK":
+          break;
+        case "RBRACK":
+          return { kind: "list", elems, line };
+        default:
+          throw new HclSyntaxError(`unexpected token while parsing list: ${tok.t}`, tok.line);
+      }
+    }
   }
 }
 
 function parseJson(src: string): HclObject {
-  const r = new JsonReader(src);
-  const root = r.object();
-  r.end();
-  return flatten(root);
+  return flatten(new JsonParser(src).root());
 }
 
 /**
