@@ -3,7 +3,7 @@
  * gives the same bytes, so `pulumi preview` diffs and rendered files stay
  * quiet when nothing changed.
  */
-import { HclItem, HclNode, HclObject, parseHcl1 } from "./hcl1";
+import { Hcl1Options, HclItem, HclNode, HclObject, parseHcl1 } from "./hcl1";
 import { CAPABILITIES, Capability, PathConditions, PathRule, VaultPolicy } from "./model";
 import { parseDurationSeconds, templateSyntaxProblem } from "./templates";
 
@@ -234,10 +234,13 @@ function parseStanza(key: string, item: HclItem): PathRule {
  * wrapping TTLs, MFA and control groups kept as conditions, balanced
  * template braces, no `+*`. Throws with Vault's reason. Synchronous.
  * `name` names the policy (Vault takes it from the API path, not the text).
+ * An attribute set twice in a stanza is refused, as current Vault refuses
+ * it; `allowDuplicateAttributes` reads it as Vault with
+ * VAULT_ALLOW_PENDING_REMOVAL_DUPLICATE_HCL_ATTRIBUTES=true does (lists appended, the last string wins).
  */
-export function parsePolicy(name: string, text: string): VaultPolicy {
+export function parsePolicy(name: string, text: string, options: Hcl1Options = {}): VaultPolicy {
   try {
-    const root = parseHcl1(text);
+    const root = parseHcl1(text, options);
     checkKeys(root, TOP_KEYS, "");
     for (const item of fieldItems(root, "name")) {
       if (item.keys.length > 1) throw new PolicyError("name: unknown type for string (object)");

@@ -3,7 +3,7 @@
  * hashicorp/vault code it models (main branch as stored for this port).
  */
 import { compileAcl } from "../../policies/vault/acl";
-import { parsePolicyHcl } from "../../policies/vault/hcl";
+import { parsePolicy, parsePolicyHcl } from "../../policies/vault/hcl";
 import type { VaultPolicy } from "../../policies/vault/model";
 
 const one = (path: string, capabilities: VaultPolicy["rules"][number]["capabilities"], name = "p"): VaultPolicy => ({ name, rules: [{ path, capabilities }] });
@@ -90,5 +90,25 @@ describe("hashicorp/vault sdk/helper/identitytpl/templating.go: templates in ACL
     expect(compileAcl([tpl("kv/{{identity.entity.name}}")], id("a/*")).allows("read", "kv/a/b")).toBe(false);
     expect(compileAcl([tpl("kv/{{identity.entity.name}}/+")], id("+")).decidingRule("kv/q/z")).toBeUndefined();
     expect(compileAcl([tpl("kv/{{identity.entity.name}}/*")], id("")).allows("read", "kv//x")).toBe(false);
+  });
+});
+
+describe("hashicorp/hcl v1.0.1-vault-7 (the HCL v1 fork Vault builds with): grammar points checked against the real parser", () => {
+  const dup = 'path "secret" {\n  capabilities = ["create", "update", "delete"]\n  capabilities = ["create"]\n}\n';
+  test("hcl/parser/parser.go objectList: an attribute set twice is refused, as current Vault refuses it (command/policy_fmt_test.go hcl_duplicate_key)", () => {
+    expect(() => parsePolicy("p", dup)).toThrow(/The argument "capabilities" at 3 was already set. Each argument can only be defined once/);
+  });
+  test("with VAULT_ALLOW_PENDING_REMOVAL_DUPLICATE_HCL_ATTRIBUTES=true Vault reads it again, the lists appended (hashicorp/hcl decoder.go decodeSlice)", () => {
+    expect(parsePolicy("p", dup, { allowDuplicateAttributes: true }).rules[0].capabilities).toEqual(["create", "update", "delete"]);
+  });
+  test("two path blocks, and the same block twice, are not duplicates (only `=` items are checked)", () => {
+    expect(parsePolicy("p", 'path "a" { capabilities = ["read"] }\npath "a" { capabilities = ["list"] }').rules).toHaveLength(2);
+  });
+  test("json/parser listType drops booleans; json/parser/flatten.go makes a stanza holding only an object a deeper key, which Vault then refuses", () => {
+    expect(parsePolicy("p", '{"path": {"a": {"capabilities": ["read", true, "list"]}}}').rules[0].capabilities).toEqual(["read", "list"]);
+    expect(() => parsePolicy("p", '{"path": {"a": {"allowed_parameters": {"foo": []}}}}')).toThrow(/invalid key "foo"/);
+  });
+  test("hcl/parser objectItem: the input ending right after `=` drops that item", () => {
+    expect(parsePolicy("p", 'path "a" { capabilities = ["read"] }\nname = #"x"').rules).toHaveLength(1);
   });
 });
