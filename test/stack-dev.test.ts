@@ -2,6 +2,7 @@
 import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -89,4 +90,13 @@ test("team-a's PushSecret from the stack file writes under its own subtree throu
   expect(ps[0].inputs.spec.secretStoreRefs).toEqual([{ name: "vault", kind: "SecretStore" }]);
   expect(ps[0].inputs.spec.data[0].match.remoteRef).toEqual({ remoteKey: "acme/dev/clusters/kind/apps/team-a/generated/api-key", property: "key" });
   expect(engine.ofType("vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.inputs.roleName === "tenant-team-a")!.inputs.tokenPolicies).toEqual(["tenant-team-a", "tenant-team-a-push"]);
+});
+
+test("hashicorp/vault vault/acl.go AllowOperation list lookup (current and pre-fix) and vault/policy.go parsePaths: the dev isolation proof holds for both Vault generations, and every emitted policy reads without request conditions (the answers are exact, not conservative)", async () => {
+  const tenants = await emittedTenants(engine, "secret", ["team-a"]);
+  for (const listLookup of ["current", "legacy"] as const) expect(isolationViolations("secret", tenants, "vault-secrets", { listLookup })).toEqual([]);
+  for (const p of vaultPolicies(engine.resources)) {
+    const parsed = parsePolicy(p.name, p.policy);
+    expect(parsed.rules.every((r) => r.conditions === undefined && r.capabilities.length > 0 && !r.capabilities.includes("deny"))).toBe(true);
+  }
 });

@@ -2,6 +2,7 @@
 import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 
@@ -88,4 +89,13 @@ test("Vault isolates the tenants as emitted: the templated policy resolves to ea
   const tenants = await emittedTenants(engine, "secret");
   expect(tenants.map((t) => t.subtree).sort()).toEqual(["billing", "checkout", "search"].map((t) => `acme/prod/clusters/prod-1/apps/${t}`));
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+});
+
+test("hashicorp/vault vault/acl.go AllowOperation list lookup (current and pre-fix) and vault/policy.go parsePaths: the prod isolation proof holds for both Vault generations, and every emitted policy reads without request conditions (the answers are exact, not conservative)", async () => {
+  const tenants = await emittedTenants(engine, "secret");
+  for (const listLookup of ["current", "legacy"] as const) expect(isolationViolations("secret", tenants, "vault-secrets", { listLookup })).toEqual([]);
+  for (const p of vaultPolicies(engine.resources)) {
+    const parsed = parsePolicy(p.name, p.policy);
+    expect(parsed.rules.every((r) => r.conditions === undefined && r.capabilities.length > 0 && !r.capabilities.includes("deny"))).toBe(true);
+  }
 });

@@ -11,6 +11,8 @@ import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { flattenConfig } from "./helpers/stack-file";
 import { revealSecrets } from "./helpers/reveal";
+import { compileAcl } from "../policies/vault/acl";
+import { parsePolicy } from "../policies/vault/hcl";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -62,4 +64,18 @@ test("exports where the token lives and what renews it", async () => {
   expect(await valueOf(out.secret)).toBe("external-secrets-credentials/vault-token");
   expect(await valueOf(out.cronJob)).toBe("vault-token-renewer");
   expect(await valueOf(out.role)).toBe("external-secrets-token");
+});
+
+test("hashicorp/vault vault/policy.go parsePaths + vault/acl.go AllowOperation: the renewer's token, read as Vault reads its emitted policies, renews itself and creates through its one role only", () => {
+  const byName = new Map(vaultPolicies(engine.resources).map((p) => [p.name, parsePolicy(p.name, p.policy)]));
+  for (const p of byName.values()) expect(p.rules.every((r) => r.conditions === undefined)).toBe(true);
+  const renewer = byName.get("external-secrets-token-renewer")!;
+  const create = renewer.rules.find((r) => r.path.startsWith("auth/token/create/"))!.path;
+  const acl = compileAcl([renewer]);
+  expect(acl.allows("update", "auth/token/renew-self")).toBe(true);
+  expect(acl.allows("update", create)).toBe(true);
+  expect(acl.check("update", create).rootPrivs).toBe(false); // no sudo: the role's period applies, not one the caller asks for
+  for (const path of ["auth/token/create", `${create}-other`, "auth/token/create-orphan", "auth/token/roles/x", "sys/policies/acl/x"]) {
+    expect([path, acl.capabilities(path).size]).toEqual([path, 0]);
+  }
 });
