@@ -58,6 +58,19 @@ describe("vault-policy-least-privilege", () => {
     expect((await violations(policy("p", hcl(rules)), rule)).join("\n")).toContain(words);
   });
 
+  test("issue 13 (hashicorp/vault vault/policy.go parsePaths over HCL v1): JSON and legacy policies are read as Vault reads them and judged, not refused", async () => {
+    const json = JSON.stringify({ path: { "secret/data/eso/*": { capabilities: ["read", "sudo"] } } });
+    expect((await violations(policy("p", json), rule)).join("\n")).toContain('path "secret/data/eso/*" grants sudo');
+    const legacy = 'path "secret/data/eso/*" {\n  policy = "sudo"\n}\n';
+    expect((await violations(policy("p", legacy), rule)).join("\n")).toContain("grants sudo");
+    expect(await violations(policy("p", JSON.stringify({ path: { "secret/data/acme/dev/shared/*": { capabilities: ["read"] } } })), rule)).toEqual([]);
+  });
+
+  test("issue 13: what Vault refuses to write is reported with Vault's reason (misspelt capabilites, an attribute set twice)", async () => {
+    expect((await violations(policy("p", 'path "secret/data/eso/*" {\n  capabilites = ["read"]\n}\n'), rule)).join("\n")).toContain('invalid key "capabilites"');
+    expect((await violations(policy("p", 'path "secret/data/eso/*" {\n  capabilities = ["read"]\n  capabilities = ["list"]\n}\n'), rule)).join("\n")).toContain("already set");
+  });
+
   test("allowedSystemPaths is tunable", async () => {
     const p = policy("p", hcl([["sys/health", ["read"]]]));
     expect(await violations(p, rule)).toHaveLength(1);
