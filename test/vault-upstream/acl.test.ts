@@ -6,7 +6,7 @@
  * Ported from hashicorp/vault `vault/acl_test.go` (TestACL_Root,
  * TestACL_Capabilities, TestACL_Single, TestACL_Layered,
  * TestACL_SegmentWildcardPriority, TestACLGrantingPolicies,
- * TestACL_AllowOperation, TestACL_ValuePermissions; stored version
+ * TestACL_AllowOperation, TestACL_ValuePermissions, TestACL_MFAMethods; stored version
  * 01c88db77d4c1060ae8d293006a8107d253481c1) and `vault/capabilities_test.go`
  * (TestCapabilities, TestCapabilities_DerivedPolicies,
  * TestCapabilities_TemplatedPolicies; stored version
@@ -239,5 +239,31 @@ describe("hashicorp/vault vault/capabilities_test.go (capabilities.go Capabiliti
   ])("TestCapabilities_TemplatedPolicies: %s", async (text, path, expected) => {
     const acl = compileAcl([await parse("testpolicy", text)], { entity: { id: "E-1" } });
     expect([...acl.capabilities(path)].sort()).toEqual(expected);
+  });
+});
+
+describe("hashicorp/vault vault/acl_test.go TestACL_MFAMethods (policy.go: stanzas with only mfa_methods; acl.go NewACL merges them per path)", () => {
+  const mfaRules = `
+path "secret/foo/*" {
+	mfa_methods = ["mfa_method_1", "mfa_method_2", "mfa_method_3"]
+}
+path "secret/exact/path" {
+	mfa_methods = ["mfa_method_4", "mfa_method_5"]
+}
+path "secret/split/definition" {
+	mfa_methods = ["mfa_method_6", "mfa_method_7"]
+}
+path "secret/split/definition" {
+	mfa_methods = ["mfa_method_7", "mfa_method_8", "mfa_method_9"]
+}
+	`;
+  test.each(["secret/foo/testing/glob/pattern", "secret/exact/path", "secret/split/definition"])("update %j: decided by an MFA stanza, which grants no capability", async (path) => {
+    const acl = compileAcl([await parse("mfa", mfaRules)]);
+    expect(acl.decidingRule(path)?.conditions).toEqual(["mfa_methods"]);
+    expect(acl.allows("update", path)).toBe(false);
+  });
+  test("the split definition's methods are both stanzas' (parsed per stanza, merged per path)", async () => {
+    const p = await parse("mfa", mfaRules);
+    expect(p.rules.filter((r) => r.path === "secret/split/definition").flatMap((r) => r.conditions?.mfaMethods ?? [])).toEqual(["mfa_method_6", "mfa_method_7", "mfa_method_7", "mfa_method_8", "mfa_method_9"]);
   });
 });
