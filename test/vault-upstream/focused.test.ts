@@ -1,6 +1,12 @@
 /**
  * Focused contract tests for the differences issue 13 names, each citing the
- * hashicorp/vault code it models (main branch as stored for this port).
+ * hashicorp/vault code it models: vault/acl.go as of the version with
+ * `resolveACLPermsForListOp` (2025 copyright header; pre-fix list lookup
+ * from commit 0192881f11237a8cf4654cc6178fcde59ba67fac), vault/policy.go
+ * (004997b36c4620cad018b108c22ac875e7356476 and the later version with
+ * `subscribe_event_types`), sdk/helper/identitytpl/templating.go
+ * (1bc7e7cef9810184ad674220ac58c93c480c3ed3), and hashicorp/hcl
+ * v1.0.1-vault-7 (02db4972906a1b43a46e2ffb0d2aae2c71875d94).
  */
 import { compileAcl } from "../../policies/vault/acl";
 import { parsePolicy, parsePolicyHcl } from "../../policies/vault/hcl";
@@ -83,6 +89,11 @@ describe("hashicorp/vault sdk/helper/identitytpl/templating.go: templates in ACL
     expect(compileAcl([tpl("kv/{{time.now.plus.1m}}")], id).allows("read", "kv/1060")).toBe(true);
     expect(compileAcl([tpl("kv/{{identity.entity.aliases.acc.custom_metadata.env}}/*")], id).allows("read", "kv/prod/x")).toBe(true);
     expect(compileAcl([tpl("kv/{{identity.entity.metadata.team.name}}/*")], id).allows("read", "kv/blue/x")).toBe(true);
+  });
+  test("a metadata key that exists with an empty value resolves to the empty string (simpleTemplateHandler's map lookup), an absent key drops the path", () => {
+    const id = { entity: { id: "e", metadata: { team: "" } } };
+    expect(compileAcl([tpl("kv/{{identity.entity.metadata.team}}/x")], id).allows("read", "kv//x")).toBe(true);
+    expect(compileAcl([tpl("kv/{{identity.entity.metadata.other}}/x")], id).decidingRule("kv//x")).toBeUndefined();
   });
   test("a value containing * or +, or an empty name, drops the path instead of widening it", () => {
     const id = (name: string) => ({ entity: { id: "e", name } });

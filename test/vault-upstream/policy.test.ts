@@ -8,7 +8,9 @@
  * TestPolicy_ParseBadRoot, TestPolicy_ParseBadPath, TestPolicy_ParseBadPolicy,
  * TestPolicy_ParseBadWrapping, TestPolicy_ParseBadCapabilities,
  * TestPolicy_ParseBadSegmentWildcard, TestPolicy_ParseControlGroup(WrongCaps),
- * TestPolicy_Subscribe(_EventTypes); main branch), `vault/acl_test.go`
+ * TestPolicy_Subscribe(_EventTypes); the main-branch version that has
+ * TestPolicy_Subscribe_EventTypes — the index did not report its commit),
+ * `vault/acl_test.go`
  * TestACL_ParseMalformedPolicy, and
  * `sdk/helper/identitytpl/templating_test.go` TestPopulate_Basic, ACL-mode
  * rows (stored version 1326fba03b36eccf7a5399e5a73553268b2e34c5).
