@@ -58,6 +58,19 @@ describe("vault-policy-least-privilege", () => {
     expect((await violations(policy("p", hcl(rules)), rule)).join("\n")).toContain(words);
   });
 
+  test("issue 13 (hashicorp/vault vault/policy.go parsePaths over HCL v1): JSON and legacy policies are read as Vault reads them and judged, not refused", async () => {
+    const json = JSON.stringify({ path: { "secret/data/eso/*": { capabilities: ["read", "sudo"] } } });
+    expect((await violations(policy("p", json), rule)).join("\n")).toContain('path "secret/data/eso/*" grants sudo');
+    const legacy = 'path "secret/data/eso/*" {\n  policy = "sudo"\n}\n';
+    expect((await violations(policy("p", legacy), rule)).join("\n")).toContain("grants sudo");
+    expect(await violations(policy("p", JSON.stringify({ path: { "secret/data/acme/dev/shared/*": { capabilities: ["read"] } } })), rule)).toEqual([]);
+  });
+
+  test("issue 13: what Vault refuses to write is reported with Vault's reason (misspelt capabilites, an attribute set twice)", async () => {
+    expect((await violations(policy("p", 'path "secret/data/eso/*" {\n  capabilites = ["read"]\n}\n'), rule)).join("\n")).toContain('invalid key "capabilites"');
+    expect((await violations(policy("p", 'path "secret/data/eso/*" {\n  capabilities = ["read"]\n  capabilities = ["list"]\n}\n'), rule)).join("\n")).toContain("already set");
+  });
+
   test("allowedSystemPaths is tunable", async () => {
     const p = policy("p", hcl([["sys/health", ["read"]]]));
     expect(await violations(p, rule)).toHaveLength(1);
@@ -419,6 +432,10 @@ describe("tenant-reach-disjoint", () => {
     expect(await violations([kvMount, ...tenant("team-a"), ...tenant("team-b"), ...tenant("team-c")], rule)).toEqual([]);
     const shared = [policy("vault-eso-tenants", templated), ...["team-a", "team-b"].flatMap((t) => tenant(t, { policyName: "vault-eso-tenants", policyHcl: "" }))];
     expect(await violations([kvMount, ...shared], rule)).toEqual([]);
+  });
+  test("hashicorp/vault vault/acl.go NewACL: a role attaching a policy named root next to others is a violation (Vault refuses that ACL), not a crash", async () => {
+    const withRoot = [policy("root", hcl([["secret/*", ["read"]]])), ...tenant("team-a", { tokenPolicies: ["tenant-team-a", "root"] }), ...tenant("team-b")];
+    expect(await violations([kvMount, ...withRoot], rule)).toEqual([expect.stringContaining("other policies present along with root")]);
   });
   test("fails a widened tenant policy that reaches a sibling", async () => {
     const wide = tenant("team-a", { policyHcl: hcl([["secret/data/acme/apps/team*", ["read"]]]) });

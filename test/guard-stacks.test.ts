@@ -85,6 +85,14 @@ describe("broken variants are caught", () => {
     expect(v.some((m) => m.startsWith("vault-policy-least-privilege:"))).toBe(false);
   });
 
+  test("a user's JSON policy (JSON.stringify, as Pulumi programs write them) that widens a tenant's reach is read and caught (issue 13)", async () => {
+    const json = JSON.stringify({ path: { "secret/data/acme/dev/clusters/kind/apps/*": { capabilities: ["read"] } } });
+    const broken = mutate(stacks.dev, (r) => r.type === POLICY && r.props.name === "tenant-team-a", (r) => ({ ...r, props: { ...r.props, policy: json } }));
+    const v = await caught(broken);
+    expect(v).toEqual(expect.arrayContaining([expect.stringMatching(/^tenant-reach-disjoint: tenants "team-a" and "team-b" both reach/)]));
+    expect(v.some((m) => m.includes("does not parse"))).toBe(false);
+  });
+
   test("a v1beta1 store", async () => {
     const broken = mutate(stacks.prod, byType(CLUSTER_STORE), (r) => ({ ...r, type: "kubernetes:external-secrets.io/v1beta1:ClusterSecretStore" }));
     expect(await caught(broken)).toEqual(["eso-api-versions: ClusterSecretStore uses external-secrets.io/v1beta1; ESO 2.x serves external-secrets.io/v1"]);

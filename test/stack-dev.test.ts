@@ -3,6 +3,7 @@ import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { predictionDrift } from "./helpers/verify-standins";
+import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
 import type * as pulumi from "@pulumi/pulumi";
@@ -138,4 +139,13 @@ describe("contract: hashicorp/vault vault/mount.go mountInternal + command/serve
 
 test("npm run verify predicts Vault's answers from exactly the policies the program writes for dev (scripts/lib/verify/expected.ts)", async () => {
   expect(await predictionDrift(engine, "dev")).toEqual([]);
+});
+
+test("hashicorp/vault vault/acl.go AllowOperation list lookup (current and pre-fix) and vault/policy.go parsePaths: the dev isolation proof holds for both Vault generations, and every emitted policy reads without request conditions (the answers are exact, not conservative)", async () => {
+  const tenants = await emittedTenants(engine, "secret", ["team-a"]);
+  for (const listLookup of ["current", "legacy"] as const) expect(isolationViolations("secret", tenants, "vault-secrets", { listLookup })).toEqual([]);
+  for (const p of vaultPolicies(engine.resources)) {
+    const parsed = parsePolicy(p.name, p.policy);
+    expect(parsed.rules.every((r) => r.conditions === undefined && r.capabilities.length > 0 && !r.capabilities.includes("deny"))).toBe(true);
+  }
 });

@@ -3,6 +3,7 @@ import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { predictionDrift } from "./helpers/verify-standins";
+import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 import { deployerPolicyStackTests } from "./contracts/deployer-stack";
@@ -118,4 +119,13 @@ describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCreden
 
 test("npm run verify predicts Vault's answers from exactly the policies the program writes for prod (scripts/lib/verify/expected.ts)", async () => {
   expect(await predictionDrift(engine, "prod")).toEqual([]);
+});
+
+test("hashicorp/vault vault/acl.go AllowOperation list lookup (current and pre-fix) and vault/policy.go parsePaths: the prod isolation proof holds for both Vault generations, and every emitted policy reads without request conditions (the answers are exact, not conservative)", async () => {
+  const tenants = await emittedTenants(engine, "secret");
+  for (const listLookup of ["current", "legacy"] as const) expect(isolationViolations("secret", tenants, "vault-secrets", { listLookup })).toEqual([]);
+  for (const p of vaultPolicies(engine.resources)) {
+    const parsed = parsePolicy(p.name, p.policy);
+    expect(parsed.rules.every((r) => r.conditions === undefined && r.capabilities.length > 0 && !r.capabilities.includes("deny"))).toBe(true);
+  }
 });

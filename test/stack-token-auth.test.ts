@@ -16,6 +16,8 @@ import { tokensDyingWithChildToken } from "./contracts/models/vault-token-parent
 import { applyToVault, registeredVaultNames } from "./contracts/models/apply-program";
 import { configuredVaultNames } from "./contracts/models/stack-names";
 import { freshServer } from "./contracts/models/vault-server";
+import { compileAcl } from "../policies/vault/acl";
+import { parsePolicy } from "../policies/vault/hcl";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -88,6 +90,7 @@ deployerPolicyStackTests(
   },
   ["auth/token/revoke-accessor"],
 );
+
 describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCredentialInternal, audit.go enableAudit, policy_store.go SetPolicy", () => {
   test("against a freshly initialised Vault, every Vault object the token-auth stack writes is accepted as sent", () => {
     expect(applyToVault(freshServer(), engine.resources)).toEqual([]);
@@ -101,4 +104,18 @@ describe("contract: hashicorp/vault mount.go mountInternal, auth.go enableCreden
     expect(names).toEqual(registeredVaultNames(engine.resources));
     expect(names.policies).toEqual(expect.arrayContaining(["vault-eso-tenants", "external-secrets-token-renewer", "prometheus-metrics"]));
   });
+});
+
+test("hashicorp/vault vault/policy.go parsePaths + vault/acl.go AllowOperation: the renewer's token, read as Vault reads its emitted policies, renews itself and creates through its one role only", () => {
+  const byName = new Map(vaultPolicies(engine.resources).map((p) => [p.name, parsePolicy(p.name, p.policy)]));
+  for (const p of byName.values()) expect(p.rules.every((r) => r.conditions === undefined)).toBe(true);
+  const renewer = byName.get("external-secrets-token-renewer")!;
+  const create = renewer.rules.find((r) => r.path.startsWith("auth/token/create/"))!.path;
+  const acl = compileAcl([renewer]);
+  expect(acl.allows("update", "auth/token/renew-self")).toBe(true);
+  expect(acl.allows("update", create)).toBe(true);
+  expect(acl.check("update", create).rootPrivs).toBe(false); // no sudo: the role's period applies, not one the caller asks for
+  for (const path of ["auth/token/create", `${create}-other`, "auth/token/create-orphan", "auth/token/roles/x", "sys/policies/acl/x"]) {
+    expect([path, acl.capabilities(path).size]).toEqual([path, 0]);
+  }
 });

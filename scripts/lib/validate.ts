@@ -78,9 +78,9 @@ function checkMetadata(obj: K8sObject, where: string): void {
   }
 }
 
-/** Parses `hcl` with HashiCorp's HCL parser (hcl2json) into path -> blocks; throws on syntax errors, unknown capabilities and empty policies. */
+/** Parses `hcl` (HCL or JSON) as Vault does (policies/vault/hcl.ts) into path -> blocks; throws where Vault refuses it, and on empty policies. */
 export async function parsePolicyHcl(name: string, hcl: string): Promise<Record<string, Array<{ capabilities: string[] }>>> {
-  // One parser for the whole project (policies/vault/hcl.ts): HashiCorp's HCL parser, plus a check that every capability is one Vault knows.
+  // One parser for the whole project (policies/vault/hcl.ts), reading policies as Vault reads them.
   const policy = await parseVaultPolicy(name, hcl);
   if (policy.rules.length === 0) throw new Error(`policy ${name}: no path blocks`);
   const paths: Record<string, Array<{ capabilities: string[] }>> = {};

@@ -3,7 +3,7 @@
  * tests: with Vault's ACL rules, each tenant identity reaches its own subtree
  * and nothing of another tenant's, nor outside its subtree.
  */
-import { compileAcl, IdentityContext, VAULT_DEFAULT_POLICY } from "../../policies/vault/acl";
+import { AclOptions, compileAcl, IdentityContext, VAULT_DEFAULT_POLICY } from "../../policies/vault/acl";
 import { parsePolicyHcl } from "../../policies/vault/hcl";
 import { CAPABILITIES, Capability, VaultPolicy } from "../../policies/vault/model";
 import type { MockEngine } from "./mocks";
@@ -28,11 +28,15 @@ export function identityOf(namespace: string, serviceAccount: string): IdentityC
   return { entity: { id: `entity-${namespace}`, name: `entity-${namespace}`, aliases: { [ACCESSOR]: alias } } };
 }
 
-/** Every violation of isolation among `tenants`; empty when it holds. */
-export function isolationViolations(mount: string, tenants: readonly TenantIdentity[], serviceAccount: string): string[] {
+/**
+ * Every violation of isolation among `tenants`; empty when it holds. The
+ * default evaluator is never less permissive than Vault (either list-lookup
+ * generation, request conditions ignored); `options` pins one generation.
+ */
+export function isolationViolations(mount: string, tenants: readonly TenantIdentity[], serviceAccount: string, options: AclOptions = {}): string[] {
   const out: string[] = [];
   for (const a of tenants) {
-    const acl = compileAcl(a.policies, identityOf(a.name, serviceAccount));
+    const acl = compileAcl(a.policies, identityOf(a.name, serviceAccount), options);
     const must: Array<[Capability, string]> = [
       ["read", `${mount}/data/${a.subtree}/db`],
       ["read", `${mount}/data/${a.subtree}/nested/app`],

@@ -208,7 +208,13 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
           .map((r) => ({ ...r, path: resolveTemplates(normalizePath(r.path), identity) }))
           .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
       );
-      return { who, tenant, role, rules, acl: compileAcl(policies, identity) };
+      try {
+        return { who, tenant, role, rules, acl: compileAcl(policies, identity) };
+      } catch (e) {
+        // Vault refuses to build this ACL (e.g. `root` next to other policies): no token gets it, but the stack is wrong
+        out.push({ message: `${who}: ${(e as Error).message}`, urn: role.urn });
+        return undefined;
+      }
     };
 
     const tenants: Reach[] = [];

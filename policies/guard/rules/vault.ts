@@ -4,8 +4,8 @@
  * lifetimes, the protected KV mount.
  */
 import { parseDuration } from "../../../components/lib/duration";
-import { compileAcl, IdentityContext } from "../../vault/acl";
-import { parsePolicyHcl } from "../../vault/hcl";
+import { compileAcl, IdentityContext, stripOneSlash } from "../../vault/acl";
+import { parsePolicy } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { Finding, GuardResource, isUnknown, ResourceRule, StackRule, StackViolation, Undecided } from "../rule";
 import { PUSH_POLICY_SUFFIX } from "../../../components/lib/push-config";
@@ -20,7 +20,7 @@ export const VAULT_TYPES = {
   tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
 } as const;
 
-/** Parsed policies by name and text: several rules read the same policy, and HCL parsing dominates their cost. */
+/** Parsed policies by name and text: several rules read the same policy. */
 const parsed = new Map<string, Promise<VaultPolicy>>();
 
 /** The policy a `vault.Policy` resource writes, parsed; `undefined` for other resources or unknown text. Rejects when it does not parse. */
@@ -31,7 +31,12 @@ export function policyOf(r: GuardResource): Promise<VaultPolicy | undefined> {
   let p = parsed.get(key);
   if (!p) {
     if (parsed.size > 10_000) parsed.clear();
-    p = parsePolicyHcl(name, r.props.policy);
+    try {
+      p = Promise.resolve(parsePolicy(name, r.props.policy)); // HCL or JSON, read as Vault reads it
+    } catch (e) {
+      p = Promise.reject(e);
+      p.catch(() => undefined); // callers handle the rejection; keep Node quiet about the cached copy
+    }
     parsed.set(key, p);
   }
   return p;
@@ -55,8 +60,8 @@ const PROBE = "~probe~";
 /** KV v2 API segments between the mount and the secret path. */
 const KV_API = ["data", "metadata", "delete", "undelete", "destroy", "subkeys"];
 
-/** Vault ignores a leading "/" in policy paths. */
-export const normalizePath = (path: string) => path.replace(/^\/+/, "");
+/** Vault drops exactly one leading "/" from a policy path (vault/policy.go parsePaths). */
+export const normalizePath = stripOneSlash;
 
 /** Roots that hold Vault's own configuration, auth methods and identities: only allow-listed endpoints there. */
 const SYSTEM_ROOTS = ["sys", "auth", "identity"];
