@@ -19,6 +19,7 @@ import { Observability } from "./observability";
 import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
+import { providerCaWarning, ProviderEnv } from "./lib/vault-provider-ca";
 import { ESO_CHART } from "./lib/eso";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
@@ -102,13 +103,12 @@ export function esoExtraValues(config: PlatformConfig): Record<string, unknown> 
   });
 }
 
-/** Things that are allowed but deserve a line in `pulumi up`'s output. */
-export function configWarnings(config: PlatformConfig): string[] {
+/** Things that are allowed but deserve a line in `pulumi up`'s output. `env`: the environment the Vault provider will run with. */
+export function configWarnings(config: PlatformConfig, env: ProviderEnv = process.env): string[] {
   const out = [...auditWarnings(config.audit.devices, config.environment)];
   if (config.vault.caCertPem && !config.vault.caCertFile && config.vault.address.startsWith("https:")) {
-    out.push(
-      "vault.caCert reaches the stores, but the Pulumi Vault provider only reads a CA from a file: give the same PEM as vault.caCertFile (or export VAULT_CACERT) so `pulumi up` can verify Vault too.",
-    );
+    const w = providerCaWarning(config.vault.caCertPem, env);
+    if (w) out.push(w);
   }
   const n = config.networkPolicies;
   if (n.enabled && n.apiServerCidrs.length === 0) {

@@ -91,7 +91,8 @@ describe("defaults", () => {
 
   test("an inline CA warns that the Pulumi provider needs it as a file", () => {
     const { config } = parse({ ...validSections(), vault: { address: "https://v.example.com:8200", caCert: examplePem() } });
-    expect(configWarnings(config)).toEqual([expect.stringContaining("vault.caCertFile")]);
+    expect(configWarnings(config, {})).toEqual([expect.stringContaining("VAULT_CACERT_BYTES")]);
+    expect(configWarnings(config, { VAULT_CACERT_BYTES: examplePem() })).toEqual([]);
   });
 
   test("push: defaults and remote keys as given (relative)", () => {
