@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as vault from "@pulumi/vault";
 import { auditWarnings } from "./lib/audit-config";
+import { providerCaWarning } from "./lib/vault-provider-ca";
 import type { PlatformConfig } from "./lib/config";
 import type { VaultCaTrust } from "./lib/eso";
 import { esoMonitoringValues } from "./lib/monitoring";
@@ -19,7 +20,6 @@ import { Observability } from "./observability";
 import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
-import { providerCaWarning, ProviderEnv } from "./lib/vault-provider-ca";
 import { ESO_CHART } from "./lib/eso";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
@@ -103,11 +103,12 @@ export function esoExtraValues(config: PlatformConfig): Record<string, unknown> 
   });
 }
 
-/** Things that are allowed but deserve a line in `pulumi up`'s output. `env`: the environment the Vault provider will run with. */
-export function configWarnings(config: PlatformConfig, env: ProviderEnv = process.env): string[] {
+/** Things that are allowed but deserve a line in `pulumi up`'s output. */
+export function configWarnings(config: PlatformConfig): string[] {
   const out = [...auditWarnings(config.audit.devices, config.environment)];
   if (config.vault.caCertPem && !config.vault.caCertFile && config.vault.address.startsWith("https:")) {
-    const w = providerCaWarning(config.vault.caCertPem, env);
+    // The Vault provider runs with the environment of `pulumi up`, as this program does.
+    const w = providerCaWarning(config.vault.caCertPem, process.env);
     if (w) out.push(w);
   }
   const n = config.networkPolicies;

@@ -389,44 +389,6 @@ export function parseStackConfig(
   return { config, secrets };
 }
 
-/**
- * Secrets outside the two credential keys. The Pulumi engine marks a whole
- * top-level key secret when any leaf inside it is `secure:` and hands the
- * program the decrypted JSON (pulumi/pulumi sdk/go/common/resource/config
- * value.go `unmarshalValue`/`hasSecureValue`, map.go `SecureKeys`), so the
- * program cannot tell which leaf was meant to be secret. No setting in a
- * section is a credential: names, URLs, CA certificates and ExternalSecret
- * templates end up in plain sight anyway (resource names, URNs, objects in the
- * cluster). Keeping a whole section secret would hide every one of them, and
- * treating it as plain would write the secret unmarked into resource inputs
- * and state: refuse it, say where secrets belong.
- */
-function misplacedSecrets(rawConfig: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
-  const known = new Set(knownKeys([]));
-  const out: ConfigProblem[] = [];
-  for (const fullKey of [...secretKeys].sort()) {
-    if (!fullKey.startsWith(`${PROJECT}:`) || !(fullKey in rawConfig)) continue;
-    const key = fullKey.slice(PROJECT.length + 1);
-    if ((SECRET_KEYS as readonly string[]).includes(key)) continue;
-    if (!known.has(key)) {
-      out.push({ key: fullKey, value: "[secret]", message: `is not a known setting. Fix: pulumi config rm ${fullKey}` });
-      continue;
-    }
-    const where =
-      key === "tenants"
-        ? "A value an ExternalSecret template needs is a secret for Vault, not for this config: a template is written in plain text into the ExternalSecret object in the cluster. Put it in Vault under the tenant's subtree and read it with data[].remoteRef"
-        : "Nothing under it is a credential (CA certificates are public)";
-    out.push({
-      key: fullKey,
-      value: "[secret]",
-      message:
-        `holds a secret value ("secure:" somewhere inside it), so Pulumi hands the program the whole section as one secret and it would land unmarked in resource inputs and state. ${where}. ` +
-        `Fix: set that value in plain text (pulumi config set --path '${fullKey}.<path>' <value>, without --secret); the program's only credentials are ${SECRET_KEYS.map((k) => `${PROJECT}:${k}`).join(" and ")} (pulumi config set --secret)`,
-    });
-  }
-  return out;
-}
-
 function resolveCaFile(raw: Raw, options: ParseOptions, problems: ConfigProblem[]): string | undefined {
   const file = raw.vault.caCertFile;
   if (file === undefined) return raw.vault.caCert;
@@ -558,4 +520,42 @@ function describeType(v: unknown): string {
   if (v === null) return "null";
   if (typeof v === "object") return "a map";
   return `${article(typeof v)}`;
+}
+
+/**
+ * Secrets outside the two credential keys. The Pulumi engine marks a whole
+ * top-level key secret when any leaf inside it is `secure:` and hands the
+ * program the decrypted JSON (pulumi/pulumi sdk/go/common/resource/config
+ * value.go `unmarshalValue`/`hasSecureValue`, map.go `SecureKeys`), so the
+ * program cannot tell which leaf was meant to be secret. No setting in a
+ * section is a credential: names, URLs, CA certificates and ExternalSecret
+ * templates end up in plain sight anyway (resource names, URNs, objects in the
+ * cluster). Keeping a whole section secret would hide every one of them, and
+ * treating it as plain would write the secret unmarked into resource inputs
+ * and state: refuse it, say where secrets belong.
+ */
+function misplacedSecrets(rawConfig: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
+  const known = new Set(knownKeys([]));
+  const out: ConfigProblem[] = [];
+  for (const fullKey of [...secretKeys].sort()) {
+    if (!fullKey.startsWith(`${PROJECT}:`) || !(fullKey in rawConfig)) continue;
+    const key = fullKey.slice(PROJECT.length + 1);
+    if ((SECRET_KEYS as readonly string[]).includes(key)) continue;
+    if (!known.has(key)) {
+      out.push({ key: fullKey, value: "[secret]", message: `is not a known setting. Fix: pulumi config rm ${fullKey}` });
+      continue;
+    }
+    const where =
+      key === "tenants"
+        ? "A value an ExternalSecret template needs is a secret for Vault, not for this config: a template is written in plain text into the ExternalSecret object in the cluster. Put it in Vault under the tenant's subtree and read it with data[].remoteRef"
+        : "Nothing under it is a credential (CA certificates are public)";
+    out.push({
+      key: fullKey,
+      value: "[secret]",
+      message:
+        `holds a secret value ("secure:" somewhere inside it), so Pulumi hands the program the whole section as one secret and it would land unmarked in resource inputs and state. ${where}. ` +
+        `Fix: set that value in plain text (pulumi config set --path '${fullKey}.<path>' <value>, without --secret); the program's only credentials are ${SECRET_KEYS.map((k) => `${PROJECT}:${k}`).join(" and ")} (pulumi config set --secret)`,
+    });
+  }
+  return out;
 }

@@ -27,6 +27,7 @@ import * as fs from "fs";
 import { loadStackConfig } from "../../components/lib/stack-config";
 import { buildPlatform } from "../../components/platform";
 import { configWarnings } from "../../components/extras";
+import { providerCaWarning } from "../../components/lib/vault-provider-ca";
 import { awaitPlan, conditionMet, DEFAULT_TIMEOUT_SECONDS, helmReleasePlan } from "./models/pulumi-kubernetes-await";
 import { providerCaSource } from "./models/vault-provider-tls";
 import { VaultTrust } from "../../components/vault-trust";
@@ -210,6 +211,18 @@ describe.each(STACKS)("pulumi-kubernetes await.go Creation / awaiters.go / helm_
   });
 });
 
+/** `configWarnings` under an environment holding exactly `env`'s CA variables (the provider inherits the environment of `pulumi up`). */
+function warningsWith(config: PlatformConfig, env: Record<string, string | undefined>): string[] {
+  const saved = { ...process.env };
+  try {
+    for (const k of ["VAULT_CACERT", "VAULT_CAPATH", "VAULT_CACERT_BYTES"]) delete process.env[k];
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) process.env[k] = v;
+    return configWarnings(config);
+  } finally {
+    process.env = saved;
+  }
+}
+
 describe("terraform-provider-vault meta.go setClient (v5.8.0, pinned by @pulumi/vault 7.8.0): CA sources, against prod", () => {
   const provider = () => runs.prod.captured.find((c) => c.type === "pulumi:providers:vault")!.inputs as Record<string, unknown>;
 
@@ -222,22 +235,23 @@ describe("terraform-provider-vault meta.go setClient (v5.8.0, pinned by @pulumi/
 
   test("without a CA in the environment the program warns, and the fix it names makes the provider trust vault.caCert", () => {
     const config = runs.prod.config;
-    const w = configWarnings(config, {}).find((x) => x.includes("vault.caCert"));
+    const w = warningsWith(config, {}).find((x) => x.includes("vault.caCert"));
     expect(w).toMatch(/export VAULT_CACERT_BYTES="\$\(pulumi config get --path vault-eso:vault\.caCert\)"/);
     const env = { VAULT_CACERT_BYTES: config.vault.caCertPem };
     expect(providerCaSource(provider(), env)).toEqual({ kind: "bytes", pem: config.vault.caCertPem });
-    expect(configWarnings(config, env).some((x) => x.includes("vault.caCert"))).toBe(false);
+    expect(warningsWith(config, env).some((x) => x.includes("vault.caCert"))).toBe(false);
   });
 
   test("a file (caCertFile or VAULT_CACERT) wins over the bytes (go-rootcerts LoadCACerts order); the program does not second-guess it", () => {
     expect(providerCaSource({}, { VAULT_CACERT: "/etc/ca.pem", VAULT_CACERT_BYTES: "x" })).toEqual({ kind: "file", path: "/etc/ca.pem" });
     expect(providerCaSource({ caCertFile: "vault-ca.pem" }, { VAULT_CACERT_BYTES: "x" })).toEqual({ kind: "file", path: "vault-ca.pem" });
-    expect(configWarnings(runs.prod.config, { VAULT_CACERT: "/etc/ca.pem" }).some((x) => x.includes("vault.caCert"))).toBe(false);
+    expect(warningsWith(runs.prod.config, { VAULT_CACERT: "/etc/ca.pem" }).some((x) => x.includes("vault.caCert"))).toBe(false);
   });
 
   test("VAULT_CACERT_BYTES holding another CA is called out", () => {
     const other = "-----BEGIN CERTIFICATE-----\nMIIBaW5vdGhlcg==\n-----END CERTIFICATE-----\n";
-    expect(configWarnings(runs.prod.config, { VAULT_CACERT_BYTES: other })).toEqual(expect.arrayContaining([expect.stringContaining("trust different CAs")]));
+    expect(warningsWith(runs.prod.config, { VAULT_CACERT_BYTES: other })).toEqual(expect.arrayContaining([expect.stringContaining("trust different CAs")]));
+    expect(providerCaWarning(runs.prod.config.vault.caCertPem!, { VAULT_CACERT_BYTES: `${other}${runs.prod.config.vault.caCertPem}` })).toBeUndefined();
   });
 });
 
