@@ -99,7 +99,7 @@ const REPORTED_CONDITIONS: Record<string, readonly string[]> = {
 
 /** Every Kubernetes kind the shipped stacks create, each reviewed in docs/contracts-pulumi.md. */
 const REVIEWED_KINDS = new Set([
-  "v1/Namespace", "v1/ServiceAccount", "v1/Secret", "v1/ConfigMap", "batch/v1/CronJob",
+  "v1/Namespace", "v1/ServiceAccount", "v1/Secret", "v1/ConfigMap", "batch/v1/CronJob", "batch/v1/Job",
   "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
   "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
   "networking.k8s.io/v1/NetworkPolicy", "monitoring.coreos.com/v1/PrometheusRule",
@@ -194,6 +194,16 @@ describe.each(STACKS)("pulumi-kubernetes await.go Creation / awaiters.go / helm_
         expect((release.inputs.values as { systemAuthDelegator?: boolean }).systemAuthDelegator).toBe(true);
         expect(waitsFor(stack, s)).toContain(release.urn);
       }
+    }
+  });
+
+  test("a Job (built-in awaiter: Complete=True, Failed=True fails the update) ends by its own deadline within the await timeout", () => {
+    for (const j of k8s(stack).filter((c) => inputs(c).kind === "Job")) {
+      const plan = awaitPlan(inputs(j));
+      expect(plan.waits).toBe("builtin");
+      const deadline = (j.inputs as { spec: { activeDeadlineSeconds?: number } }).spec.activeDeadlineSeconds;
+      expect(deadline).toBeDefined();
+      expect(deadline!).toBeLessThan(plan.timeoutSeconds);
     }
   });
 
