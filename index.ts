@@ -19,7 +19,11 @@ export const esoRole = platform.outputs.esoRole;
 export const esoPolicy = platform.outputs.esoPolicy;
 export const esoNamespace = platform.outputs.esoNamespace;
 export const tokenReviewMode = platform.outputs.tokenReviewMode;
-/** With token auth: the token Secret, the renewer CronJob and the Vault token role. */
+/** With token auth: the token Secret, the renewer CronJob and the Vault token role. Absent otherwise. */
 export const tokenAuth = platform.outputs.tokenAuth;
+// The Node.js runtime warns on every run about each top-level export that is undefined
+// (@pulumi/pulumi runtime/stack.ts), and it reads this module's CommonJS exports (ts-node
+// compiles it to CommonJS): without token auth, drop the key instead of exporting undefined.
+if (tokenAuth === undefined && typeof exports === "object" && exports !== null) delete (exports as Record<string, unknown>).tokenAuth;
 /** Per tenant: namespace, Vault role and policy, store, and KV subtree. */
 export const tenants = platform.outputs.tenants;

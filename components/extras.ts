@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as vault from "@pulumi/vault";
 import { auditWarnings } from "./lib/audit-config";
+import { providerCaWarning } from "./lib/vault-provider-ca";
 import type { PlatformConfig } from "./lib/config";
 import type { VaultCaTrust } from "./lib/eso";
 import { esoMonitoringValues } from "./lib/monitoring";
@@ -115,9 +116,9 @@ export function configWarnings(config: PlatformConfig): string[] {
   const example = exampleCaWarning(k.caCertPem, k.caCertFile ? `kubernetesAuth.caCertFile (${k.caCertFile})` : "kubernetesAuth.caCert");
   if (example) out.push(example);
   if (config.vault.caCertPem && !config.vault.caCertFile && config.vault.address.startsWith("https:")) {
-    out.push(
-      "vault.caCert reaches the stores, but the Pulumi Vault provider only reads a CA from a file: give the same PEM as vault.caCertFile (or export VAULT_CACERT) so `pulumi up` can verify Vault too.",
-    );
+    // The Vault provider runs with the environment of `pulumi up`, as this program does.
+    const w = providerCaWarning(config.vault.caCertPem, process.env);
+    if (w) out.push(w);
   }
   const n = config.networkPolicies;
   if (n.enabled && n.apiServerCidrs.length === 0) {

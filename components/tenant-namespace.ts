@@ -140,11 +140,16 @@ export class TenantNamespace extends pulumi.ComponentResource {
       { metadata: { name: saName, namespace: args.name, labels }, automountServiceAccountToken: false },
       { parent: this, dependsOn: [ns] },
     );
+    // With the client's JWT as reviewer, Vault's TokenReview needs this binding: the store
+    // (which `pulumi up` waits on until ESO's login works) is created after it.
+    const loginDeps: pulumi.Resource[] = [];
     if (authDelegator) {
-      new k8s.rbac.v1.ClusterRoleBinding(
-        `${name}-auth-delegator`,
-        authDelegatorBinding(`vault-eso-auth-delegator-${args.name}`, { name: saName, namespace: args.name }, labels),
-        { parent: this, dependsOn: [sa] },
+      loginDeps.push(
+        new k8s.rbac.v1.ClusterRoleBinding(
+          `${name}-auth-delegator`,
+          authDelegatorBinding(`vault-eso-auth-delegator-${args.name}`, { name: saName, namespace: args.name }, labels),
+          { parent: this, dependsOn: [sa] },
+        ),
       );
     }
 
@@ -218,7 +223,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: { name: storeName, namespace: args.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
           spec,
         },
-        { parent: this, dependsOn: [ns, sa, ...caDeps, ...(args.storeDependsOn ?? [])] },
+        { parent: this, dependsOn: [ns, sa, ...loginDeps, ...caDeps, ...(args.storeDependsOn ?? [])] },
       );
       // The name is known here; the ExternalSecrets wait for the store through dependsOn.
       storeRef = { name: storeName, kind: "SecretStore" };

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CertManager } from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
-import { CERT_MANAGER_CHART, trustChain, TrustChainArgs } from "./lib/cert-manager";
+import { CERT_MANAGER_CHART, certManagerHelmOptions, trustChain, TrustChainArgs } from "./lib/cert-manager";
 import type { VaultCaTrust } from "./lib/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 
@@ -42,19 +42,8 @@ export class VaultTrust extends pulumi.ComponentResource {
       deps.push(
         new CertManager(
           `${name}-cert-manager`,
-          {
-            installCRDs: true,
-            helmOptions: {
-              name: "cert-manager",
-              namespace: ns.metadata.name,
-              chart: CERT_MANAGER_CHART.name,
-              repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
-              version: args.chartVersion ?? CERT_MANAGER_CHART.version,
-              atomic: true,
-              cleanupOnFail: true,
-              timeout: 600,
-            },
-          },
+          // No `installCRDs` (deprecated; fails together with crds.enabled): the CRDs come from `crds` in the values.
+          { helmOptions: { ...certManagerHelmOptions(args.certManagerNamespace, args.chartVersion ?? CERT_MANAGER_CHART.version), namespace: ns.metadata.name } },
           { parent: this },
         ),
       );

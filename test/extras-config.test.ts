@@ -91,7 +91,15 @@ describe("defaults", () => {
 
   test("an inline CA warns that the Pulumi provider needs it as a file", () => {
     const { config } = parse({ ...validSections(), vault: { address: "https://v.example.com:8200", caCert: examplePem() } });
-    expect(configWarnings(config)).toEqual([expect.stringContaining("vault.caCertFile")]);
+    const saved = { ...process.env };
+    try {
+      for (const k of ["VAULT_CACERT", "VAULT_CAPATH", "VAULT_CACERT_BYTES"]) delete process.env[k];
+      expect(configWarnings(config)).toEqual([expect.stringContaining("VAULT_CACERT_BYTES")]);
+      process.env.VAULT_CACERT_BYTES = examplePem();
+      expect(configWarnings(config)).toEqual([]);
+    } finally {
+      process.env = saved;
+    }
   });
 
   test("push: defaults and remote keys as given (relative)", () => {

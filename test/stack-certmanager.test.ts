@@ -47,7 +47,8 @@ const crs = (kind: string) => engine.resources.filter((r) => r.inputs.kind === k
 test("cert-manager is installed with the pinned chart and CRDs, then the trust chain is issued", () => {
   const cm = engine.ofType("kubernetes-cert-manager:index:CertManager");
   expect(cm).toHaveLength(1);
-  expect(cm[0].inputs).toMatchObject({ installCRDs: true, helmOptions: { name: "cert-manager", namespace: "cert-manager", version: "v1.21.1", repositoryOpts: { repo: "https://charts.jetstack.io" } } });
+  expect(cm[0].inputs).toMatchObject({ helmOptions: { name: "cert-manager", namespace: "cert-manager", version: "v1.21.1", repositoryOpts: { repo: "https://charts.jetstack.io" }, values: { crds: { enabled: true, keep: true } } } });
+  expect(cm[0].inputs.installCRDs).toBeUndefined();
   expect(crs("ClusterIssuer").map((r) => r.inputs.metadata.name).sort()).toEqual(["vault-eso-ca", "vault-eso-ca-selfsigned"]);
   expect(crs("Certificate").map((r) => `${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`).sort()).toEqual(["cert-manager/vault-eso-ca", "vault/vault-server"]);
   const server = crs("Certificate").find((r) => r.inputs.metadata.name === "vault-server")!.inputs;

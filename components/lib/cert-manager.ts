@@ -21,6 +21,46 @@ export const CERT_MANAGER_API = "cert-manager.io/v1";
 /** cert-manager's Helm chart, pinned here (v1.21.1: July 2026); `tls.certManager.chartVersion` overrides it. */
 export const CERT_MANAGER_CHART = { name: "cert-manager", repo: "https://charts.jetstack.io", version: "v1.21.1" } as const;
 
+/**
+ * The chart's CRD values. Since v1.15 the chart installs its CRDs when
+ * `crds.enabled` and annotates them `helm.sh/resource-policy: keep` when
+ * `crds.keep`; `installCRDs` is deprecated, and the chart fails to render when
+ * it is set together with `crds.enabled` (deploy/charts/cert-manager
+ * templates/_helpers.tpl `cert-manager.crd-check`). Keep the CRDs: removing
+ * them would garbage-collect every Certificate and Issuer.
+ */
+export const CERT_MANAGER_CRD_VALUES = { crds: { enabled: true, keep: true } } as const;
+
+/** The first chart version with `crds.enabled`/`crds.keep`. */
+export const CERT_MANAGER_MIN_CHART = "v1.15.0";
+
+/** `helmOptions` for `@pulumi/kubernetes-cert-manager`'s CertManager: the pinned chart, its CRDs through `values`. */
+export function certManagerHelmOptions(namespace: string, version: string) {
+  return {
+    name: "cert-manager",
+    namespace,
+    chart: CERT_MANAGER_CHART.name,
+    repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
+    version,
+    // The component copies its typed fields over these values (pulumi/pulumi-go-helmbase
+    // base.go InitDefaults); it has no typed `crds`, so `crds` reaches the chart as given.
+    values: { crds: { ...CERT_MANAGER_CRD_VALUES.crds } },
+    atomic: true,
+    cleanupOnFail: true,
+    timeout: 600,
+  };
+}
+
+/** Compares "v1.2.3" versions; undefined when either is not of that form. */
+export function compareChartVersions(a: string, b: string): number | undefined {
+  const parse = (v: string) => /^v(\d+)\.(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number);
+  const x = parse(a);
+  const y = parse(b);
+  if (!x || !y) return undefined;
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
 type Named<T> = T & { metadata: { name: string; labels: Record<string, string>; namespace?: string; annotations?: Record<string, string> } };
 
 export interface TrustChainArgs {

@@ -396,10 +396,14 @@ export function parseStackConfig(
       });
     }
   }
+  // A secret anywhere else is refused, and reported alone: validating a secret section
+  // would echo its values in the messages of its other problems.
+  const misplaced = misplacedSecrets(rawConfig, options.secretKeys);
+  if (misplaced.length > 0) throw new ConfigError([...problems, ...misplaced]);
 
   const parsed = rawSchema.superRefine(crossChecks).safeParse(input);
   if (!parsed.success) {
-    for (const iss of parsed.error.issues) problems.push(...describeIssue(iss, input));
+    for (const iss of parsed.error.issues) problems.push(...describeIssue(iss, input, options.secretKeys));
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
@@ -492,7 +496,8 @@ function decodeValue(value: string): unknown {
   return value;
 }
 
-function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>): ConfigProblem[] {
+function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
+  const show = (p: readonly string[]) => showValue(p, input, secretKeys);
   const path = iss.path.map(String);
   if (iss.code === "unrecognized_keys") {
     return iss.keys.map((k) => {
@@ -500,7 +505,7 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>): C
       const known = knownKeys(path);
       return {
         key: fullKeyName(keyPath),
-        value: showValue(keyPath, input),
+        value: show(keyPath),
         message: `is not a known setting${closest(k, known)}. Fix: remove it or use one of: ${known.join(", ")}`,
       };
     });
@@ -517,7 +522,7 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>): C
   } else if (!message.includes("Fix:")) {
     message = `${message}. Fix: see README, "Configuration"`;
   }
-  return [{ key: fullKeyName(path), value: showValue(path, input), message }];
+  return [{ key: fullKeyName(path), value: show(path), message }];
 }
 
 function fullKeyName(path: readonly string[]): string {
@@ -535,8 +540,9 @@ function valueAt(path: readonly string[], input: unknown): unknown {
   return cur;
 }
 
-function showValue(path: readonly string[], input: Record<string, unknown>): string {
-  if (path.length > 0 && (SECRET_KEYS as readonly string[]).includes(path[0])) return "[secret]";
+/** The value at `path` for a message; "[secret]" under a credential key or any key Pulumi holds as a secret. */
+function showValue(path: readonly string[], input: Record<string, unknown>, secretKeys: ReadonlySet<string>): string {
+  if (path.length > 0 && ((SECRET_KEYS as readonly string[]).includes(path[0]) || secretKeys.has(`${PROJECT}:${path[0]}`))) return "[secret]";
   const v = valueAt(path, input);
   if (v === undefined) return "(unset)";
   const s = JSON.stringify(v);
@@ -592,4 +598,42 @@ function describeType(v: unknown): string {
   if (v === null) return "null";
   if (typeof v === "object") return "a map";
   return `${article(typeof v)}`;
+}
+
+/**
+ * Secrets outside the two credential keys. The Pulumi engine marks a whole
+ * top-level key secret when any leaf inside it is `secure:` and hands the
+ * program the decrypted JSON (pulumi/pulumi sdk/go/common/resource/config
+ * value.go `unmarshalValue`/`hasSecureValue`, map.go `SecureKeys`), so the
+ * program cannot tell which leaf was meant to be secret. No setting in a
+ * section is a credential: names, URLs, CA certificates and ExternalSecret
+ * templates end up in plain sight anyway (resource names, URNs, objects in the
+ * cluster). Keeping a whole section secret would hide every one of them, and
+ * treating it as plain would write the secret unmarked into resource inputs
+ * and state: refuse it, say where secrets belong.
+ */
+function misplacedSecrets(rawConfig: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
+  const known = new Set(knownKeys([]));
+  const out: ConfigProblem[] = [];
+  for (const fullKey of [...secretKeys].sort()) {
+    if (!fullKey.startsWith(`${PROJECT}:`) || !(fullKey in rawConfig)) continue;
+    const key = fullKey.slice(PROJECT.length + 1);
+    if ((SECRET_KEYS as readonly string[]).includes(key)) continue;
+    if (!known.has(key)) {
+      out.push({ key: fullKey, value: "[secret]", message: `is not a known setting. Fix: pulumi config rm ${fullKey}` });
+      continue;
+    }
+    const where =
+      key === "tenants"
+        ? "A value an ExternalSecret template needs is a secret for Vault, not for this config: a template is written in plain text into the ExternalSecret object in the cluster. Put it in Vault under the tenant's subtree and read it with data[].remoteRef"
+        : "Nothing under it is a credential (CA certificates are public)";
+    out.push({
+      key: fullKey,
+      value: "[secret]",
+      message:
+        `holds a secret value ("secure:" somewhere inside it), so Pulumi hands the program the whole section as one secret and it would land unmarked in resource inputs and state. ${where}. ` +
+        `Fix: set that value in plain text (pulumi config set --path '${fullKey}.<path>' <value>, without --secret); the program's only credentials are ${SECRET_KEYS.map((k) => `${PROJECT}:${k}`).join(" and ")} (pulumi config set --secret)`,
+    });
+  }
+  return out;
 }

@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { isIP } from "net";
 import { dnsLabel, dnsSubdomain } from "./schema-helpers";
-import { CERT_MANAGER_CHART } from "./cert-manager";
+import { CERT_MANAGER_CHART, CERT_MANAGER_MIN_CHART, compareChartVersions } from "./cert-manager";
 
 export const CA_DELIVERIES = ["caBundle", "configMap"] as const;
 export type CaDelivery = (typeof CA_DELIVERIES)[number];
@@ -109,6 +109,9 @@ export function checkTls(t: TlsConfig, c: TlsCheckContext, issue: (path: (string
   }
   if (url && url.protocol !== "https:") {
     issue(["vault", "serverForEso"], 'cert-manager issues Vault a TLS certificate, so ESO must use https. Fix: use "https://<one of tls.certManager.server.dnsNames>:8200"');
+  }
+  if (cm.install && (compareChartVersions(cm.chartVersion, CERT_MANAGER_MIN_CHART) ?? 0) < 0) {
+    issue(["tls", "certManager", "chartVersion"], `is older than ${CERT_MANAGER_MIN_CHART}, the first chart with crds.enabled/crds.keep, which the program uses to install cert-manager's CRDs. Fix: use ${CERT_MANAGER_MIN_CHART} or later (default ${CERT_MANAGER_CHART.version})`);
   }
   const { dnsNames, ipAddresses } = cm.server;
   if (dnsNames.length === 0 && ipAddresses.length === 0) {

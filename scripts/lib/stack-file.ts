@@ -32,17 +32,35 @@ export function readStackFile(stackOrPath: string, projectDir = process.cwd()): 
   return flattenConfig(doc.config ?? {});
 }
 
-/** Turns a stack file's `config:` map into Pulumi's runtime form. */
+/**
+ * Turns a stack file's `config:` map into Pulumi's runtime form. As the engine
+ * does (pulumi/pulumi sdk/go/common/resource/config value.go `hasSecureValue`,
+ * map.go `SecureKeys`), a key is secret as a whole when any leaf inside it is
+ * `secure:`; each such leaf becomes the placeholder instead of its plaintext.
+ */
 export function flattenConfig(cfg: Record<string, unknown>): StackFileConfig {
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(cfg)) {
-    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-      config[key] = `test-secret-for-${key}`;
-      secretKeys.push(key);
-    } else {
-      config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
+    const placeholder = `test-secret-for-${key}`;
+    let secure = false;
+    const strip = (v: unknown): unknown => {
+      if (isSecureLeaf(v)) {
+        secure = true;
+        return placeholder;
+      }
+      if (Array.isArray(v)) return v.map(strip);
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x)]));
+      return v;
+    };
+    const plain = strip(value);
+    config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    if (secure) secretKeys.push(key);
   }
   return { config, secretKeys };
+}
+
+/** `{secure: "<ciphertext>"}` and nothing else, as a stack file writes an encrypted value. */
+function isSecureLeaf(v: unknown): boolean {
+  return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
 }
