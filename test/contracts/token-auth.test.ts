@@ -21,6 +21,9 @@ import { destroy, liveOnlyInState, newWorld, Program, refresh, replace, rotate, 
 import { ttlSeconds } from "../../policies/guard/rules/vault";
 import { compileAcl } from "../../policies/vault/acl";
 import { parsePolicyHcl } from "../../policies/vault/hcl";
+import { classifyPreview, driftExitCode, driftReport } from "../../scripts/lib/drift";
+import { TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/lib/token-renewer";
+import { expectNoChangesFails, refreshedPreview } from "./models/refreshed-preview";
 
 let engine: MockEngine;
 beforeAll(async () => {
@@ -186,5 +189,49 @@ describe("hashicorp/terraform-provider-vault vault/resource_token.go tokenRead/t
     rotate(w3, before);
     w3.vault.tokens[0].status = "expired-unreaped";
     expect(replace(w3, before)).toHaveProperty("error");
+  });
+});
+
+describe("hashicorp/terraform-provider-vault vault/resource_token.go tokenRead + pulumi/pulumi pkg/backend/display/json.go previewDigest: the drift check (scripts/lib/drift.ts) on this program's refreshed preview", () => {
+  // The TokenRenewer's children sit under its component in real URNs (pulumi/pulumi resource/urn.go: parent type $ type).
+  const parentsOf = (r: Registered) => (r.name.startsWith(`${TOKEN_RENEWER_NAME}-`) ? [TOKEN_RENEWER_TYPE] : []);
+  /** After the first `up` (the bootstrap Job revoked the bootstrap token), a refresh: what it drops. */
+  const droppedAfterBootstrap = (): Set<string> => {
+    const job = engine.ofType("kubernetes:batch/v1:Job").find((j) => JSON.stringify(j.inputs.spec.template.metadata?.annotations ?? {}).includes(`${tokenRes().name}-id`));
+    const p: Program = { retainOnDelete: tokenRes().retainOnDelete === true, pulumiTokenMaxLife: 3600, roleMaxLife: roleOf().tokenExplicitMaxTtl, bootstrapJob: job !== undefined, secretIgnoresData: true };
+    const w = newWorld();
+    up(w, p);
+    refresh(w);
+    return new Set(w.token ? [] : [tokenRes().name]);
+  };
+
+  test("refresh drops the revoked bootstrap token, so a plain --expect-no-changes fails on every run: the lifecycle the check must not call drift", () => {
+    const dropped = droppedAfterBootstrap();
+    expect([...dropped]).toEqual([`${TOKEN_RENEWER_NAME}-token`]);
+    const steps = refreshedPreview("prod", engine.resources, dropped, parentsOf);
+    expect(expectNoChangesFails(steps)).toBe(true);
+    const changed = steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`);
+    // Exactly the token, the bootstrap Secret (its data) and the bootstrap Job (its pod template): the main Secret ignores data.
+    expect(changed.sort()).toEqual([`create ${TOKEN_RENEWER_NAME}-token`, `replace ${TOKEN_RENEWER_NAME}-bootstrap`, `update ${TOKEN_RENEWER_NAME}-bootstrap-secret`]);
+  });
+
+  test("the drift check accepts that lifecycle (no drift, exit 0) and names it in the report", () => {
+    const v = classifyPreview({ steps: refreshedPreview("prod", engine.resources, droppedAfterBootstrap(), parentsOf) });
+    expect(v.drift).toEqual([]);
+    expect(v.expected.map((c) => c.name).sort()).toEqual([`${TOKEN_RENEWER_NAME}-bootstrap`, `${TOKEN_RENEWER_NAME}-bootstrap-secret`, `${TOKEN_RENEWER_NAME}-token`]);
+    expect(driftExitCode(v, false)).toBe(0);
+    expect(driftReport("prod", v)).toMatch(/No drift in `prod`[^]*Expected by design/);
+  });
+
+  test("...but a hand-edited policy or a deleted role next to it is drift (exit 1), and so is a bootstrap Job change without a re-minted token", () => {
+    const steps = refreshedPreview("prod", engine.resources, droppedAfterBootstrap(), parentsOf);
+    const policy = engine.ofType("vault:index/policy:Policy")[0];
+    const edited = steps.map((s) => (s.urn.endsWith(`::${policy.name}`) ? { ...s, op: "update", diffReasons: ["policy"], detailedDiff: { policy: { kind: "update" } } } : s));
+    const v = classifyPreview({ steps: edited });
+    expect(v.drift.map((c) => `${c.op} ${c.name} ${c.properties.join(",")}`)).toEqual([`update ${policy.name} policy`]);
+    expect(driftExitCode(v, false)).toBe(1);
+    // Without the token create, the Job's replacement is not the lifecycle: someone changed it.
+    const noRemint = classifyPreview({ steps: refreshedPreview("prod", engine.resources, new Set(), parentsOf).map((s) => (s.urn.endsWith(`::${TOKEN_RENEWER_NAME}-bootstrap`) ? { ...s, op: "replace" } : s)) });
+    expect(noRemint.drift.map((c) => c.name)).toEqual([`${TOKEN_RENEWER_NAME}-bootstrap`]);
   });
 });
