@@ -43,6 +43,8 @@ export interface ClusterStoreArgs {
   readonly ca?: VaultCaTrust;
   /** Vault Enterprise namespace. */
   readonly vaultNamespace?: string;
+  /** The KV mount requires check-and-set (`kv.casRequired`): the store sends CAS on PushSecret writes. Default false. */
+  readonly checkAndSetRequired?: boolean;
   /** Namespaces allowed to use the store. Default: none given, i.e. every namespace (guarded by config). */
   readonly conditions?: StoreConditions;
 }
@@ -63,7 +65,7 @@ export class ClusterStore extends pulumi.ComponentResource {
     const spec = pulumi.output(args.mountPath).apply((mountPath) =>
       authInputs(auth).apply((resolved: VaultStoreAuth) =>
         clusterSecretStoreSpec(
-          { server: args.server, mountPath, auth: resolved, ca: args.ca, namespace: args.vaultNamespace },
+          { server: args.server, mountPath, auth: resolved, ca: args.ca, namespace: args.vaultNamespace, checkAndSetRequired: args.checkAndSetRequired },
           args.conditions,
         ),
       ),

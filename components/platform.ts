@@ -78,6 +78,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     {
       kvPath: config.kv.path,
       kvDescription: config.kv.description,
+      kvOptions: config.kv.options,
       kubernetesAuthDescription: config.kubernetesAuth.description,
       kubernetesAuthPath: config.kubernetesAuth.path,
       kubernetesHost: config.kubernetesAuth.host,
@@ -117,6 +118,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       server: config.vault.serverForEso,
       mountPath: backend.kvPath,
       vaultNamespace: config.vault.namespace,
+      checkAndSetRequired: config.kv.options?.casRequired === true,
       ca: trust.clusterCa,
       auth: tokenAuth?.storeAuth ?? {
         kind: "kubernetes",
@@ -209,6 +211,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           caConfigMap: trust.tenantCaConfigMap,
           push: t.push,
           vaultNamespace: config.vault.namespace,
+          checkAndSetRequired: config.kv.options?.casRequired === true,
           policy,
           tokenTtlSeconds: config.eso.tokenTtlSeconds,
           tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds,

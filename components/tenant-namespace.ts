@@ -38,6 +38,8 @@ export interface TenantNamespaceArgs {
   readonly ca?: VaultCaTrust;
   /** Vault Enterprise namespace. */
   readonly vaultNamespace?: string;
+  /** The KV mount requires check-and-set (`kv.casRequired`): the store sends CAS on PushSecret writes. Default false. */
+  readonly checkAndSetRequired?: boolean;
   /**
    * `perTenant`: this component writes the tenant's own policy.
    * `templated`: the role uses a shared identity-templated policy (created once by the caller).
@@ -213,6 +215,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           audiences: storeTokenAudiences(args.tokenReview, args.audience, args.apiAudiences),
           ca,
           vaultNamespace: args.vaultNamespace,
+          checkAndSetRequired: args.checkAndSetRequired,
         }),
       );
       const store = new k8s.apiextensions.CustomResource(

@@ -47,6 +47,12 @@ export interface VaultBackendArgs {
    * When the auth method is adopted (imported), it must be its existing description.
    */
   readonly kubernetesAuthDescription?: string;
+  /**
+   * The KV mount's settings (`max_versions`, `cas_required`, `delete_version_after` in seconds), written to
+   * `<mount>/config` by a `vault.kv.SecretBackendV2`. Default: none, and nothing is written (Vault's defaults:
+   * 10 versions, no CAS, versions kept forever). When given, an unset field is written as Vault's default.
+   */
+  readonly kvOptions?: { readonly maxVersions?: number; readonly casRequired?: boolean; readonly deleteVersionAfterSeconds?: number };
   /** Kubernetes auth mount path. Default `kubernetes`. */
   readonly kubernetesAuthPath?: string;
   /** The Kubernetes API URL as Vault reaches it. */
@@ -157,6 +163,21 @@ export class VaultBackend extends pulumi.ComponentResource {
       },
       { parent: this, ...USER_DATA_OPTIONS },
     );
+
+    if (args.kvOptions) {
+      // terraform-provider-vault resource_kv_secret_backend_v2.go: a write of <mount>/config (an upsert, also on an
+      // adopted mount); its Delete sends nothing, so dropping the options leaves the mount's settings as they are.
+      new vault.kv.SecretBackendV2(
+        `${name}-kv-config`,
+        {
+          mount: this.kvMount.path,
+          maxVersions: args.kvOptions.maxVersions,
+          casRequired: args.kvOptions.casRequired,
+          deleteVersionAfter: args.kvOptions.deleteVersionAfterSeconds,
+        },
+        { parent: this },
+      );
+    }
 
     this.authBackend = new vault.AuthBackend(
       `${name}-k8s-auth`,

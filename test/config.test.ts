@@ -156,3 +156,21 @@ describe("bad configuration is rejected with key, value and fix", () => {
     expect(err.problems.map((p) => p.key)).toEqual(expect.arrayContaining(["vault-eso:kv.path", "vault-eso:kv.scope", "vault-eso:eso.namespace"]));
   });
 });
+
+describe("kv.maxVersions / casRequired / deleteVersionAfter (hashicorp/vault-plugin-secrets-kv path_config.go pathConfigWrite)", () => {
+  test("valid settings resolve (durations to seconds); none set: nothing to write", () => {
+    expect(parse(withSection("kv", { maxVersions: 20, casRequired: true, deleteVersionAfter: "90d" })).config.kv.options).toEqual({ maxVersions: 20, casRequired: true, deleteVersionAfterSeconds: 7776000 });
+    expect(parse(withSection("kv", { deleteVersionAfter: "0s" })).config.kv.options).toEqual({ deleteVersionAfterSeconds: 0 });
+    expect(parse(withSection("kv", {})).config.kv.options).toBeUndefined();
+  });
+
+  test("what Vault would misread is refused, naming the key, the value and the fix", () => {
+    const msg = (patch: Record<string, unknown>) => problemsOf(withSection("kv", patch)).message;
+    expect(msg({ maxVersions: 0 })).toMatch(/vault-eso:kv\.maxVersions = 0: 0 does not mean unlimited[^]*Fix:/);
+    expect(msg({ maxVersions: -1 })).toMatch(/vault-eso:kv\.maxVersions = -1: must be between 1 and 4294967295[^]*wrap/);
+    expect(msg({ maxVersions: 2.5 })).toMatch(/vault-eso:kv\.maxVersions = 2\.5: must be a whole number/);
+    expect(msg({ deleteVersionAfter: "-1h" })).toMatch(/vault-eso:kv\.deleteVersionAfter = "-1h": a negative duration would disable[^]*Fix:/);
+    expect(msg({ deleteVersionAfter: 3600 })).toMatch(/vault-eso:kv\.deleteVersionAfter = 3600: must be a duration/);
+    expect(msg({ casRequired: "yes" })).toMatch(/vault-eso:kv\.casRequired = "yes": must be a boolean/);
+  });
+});

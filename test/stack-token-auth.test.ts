@@ -18,6 +18,7 @@ import { configuredVaultNames } from "./contracts/models/stack-names";
 import { freshServer } from "./contracts/models/vault-server";
 import { compileAcl } from "../policies/vault/acl";
 import { parsePolicy } from "../policies/vault/hcl";
+import { configWrite, dataWrite, defaultKvConfig, esoPushWrite, providerConfigWrite, versionsKept } from "./contracts/models/vault-kv";
 
 let engine: MockEngine;
 let program: Record<string, unknown>;
@@ -26,6 +27,8 @@ beforeAll(async () => {
   engine = installMocks("tokenauth");
   const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
   doc.config["vault-eso:tokenAuth"] = { enabled: true, period: "7d", explicitMaxTtl: "30d", rotateBefore: "7d", schedule: "0 */12 * * *" };
+  // The KV mount's settings (docs/operations.md): checked against Vault's and ESO's source below.
+  doc.config["vault-eso:kv"] = { ...(doc.config["vault-eso:kv"] as object), maxVersions: 20, casRequired: true, deleteVersionAfter: "90d" };
   const { config, secretKeys } = flattenConfig(doc.config);
   pulumi.runtime.setAllConfig(config, secretKeys);
   program = (await import("../index.js")) as Record<string, unknown>;
@@ -118,4 +121,27 @@ test("hashicorp/vault vault/policy.go parsePaths + vault/acl.go AllowOperation: 
   for (const path of ["auth/token/create", `${create}-other`, "auth/token/create-orphan", "auth/token/roles/x", "sys/policies/acl/x"]) {
     expect([path, acl.capabilities(path).size]).toEqual([path, 0]);
   }
+});
+
+describe("hashicorp/vault-plugin-secrets-kv path_config.go + path_data.go, terraform-provider-vault resource_kv_secret_backend_v2.go, external-secrets providers/v1/vault client_push.go: KV mount options", () => {
+  test("kv.maxVersions / casRequired / deleteVersionAfter reach <mount>/config as Vault stores them", () => {
+    const [cfg] = engine.ofType("vault:kv/secretBackendV2:SecretBackendV2");
+    expect(cfg.inputs).toMatchObject({ mount: "secret", maxVersions: 20, casRequired: true, deleteVersionAfter: 90 * 86400 });
+    const stored = configWrite(defaultKvConfig(), providerConfigWrite(cfg.inputs));
+    expect(stored).toEqual({ maxVersions: 20, casRequired: true, deleteVersionAfter: 90 * 86400 });
+    expect(versionsKept(stored)).toBe(20);
+  });
+
+  test("with cas_required every store sends check-and-set, so ESO's PushSecret writes are accepted (without it Vault refuses them)", () => {
+    const stored = configWrite(defaultKvConfig(), providerConfigWrite(engine.ofType("vault:kv/secretBackendV2:SecretBackendV2")[0].inputs));
+    const stores = [...engine.ofType("kubernetes:external-secrets.io/v1:ClusterSecretStore"), ...engine.ofType("kubernetes:external-secrets.io/v1:SecretStore")];
+    expect(stores.length).toBeGreaterThan(1);
+    for (const s of stores) {
+      const v = s.inputs.spec.provider.vault;
+      expect(`${s.name}: ${JSON.stringify(v.checkAndSet)}`).toBe(`${s.name}: {"required":true}`);
+      expect(dataWrite(stored, esoPushWrite(v, 0))).toEqual({ ok: true });
+      // The same store without checkAndSet: Vault's answer to ESO.
+      expect(dataWrite(stored, esoPushWrite({ ...v, checkAndSet: undefined }, 0))).toEqual({ error: "check-and-set parameter required for this call" });
+    }
+  });
 });

@@ -18,6 +18,7 @@ import { auditSchema, AuditDeviceConfig, checkAudit, effectiveAuditDevices } fro
 import { checkObservability, observabilitySchema, ObservabilityConfig } from "./observability-config";
 import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
+import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "./kv-options";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "./adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 import {
@@ -82,6 +83,12 @@ const kvSection = z.strictObject({
   }).default("eso"),
   /** The mount's description. Default: KV_MOUNT_DESCRIPTION. When adopting an existing mount, its current description. */
   description: z.string().optional(),
+  /** Versions kept per key (`max_versions`). Default: unset (Vault keeps 10). */
+  maxVersions: z.unknown().optional(),
+  /** Every write must carry check-and-set (`cas_required`). Default: unset (false). */
+  casRequired: z.boolean().optional(),
+  /** Age after which a version is deleted (`delete_version_after`), e.g. "90d"; "0s" keeps versions forever. Default: unset. */
+  deleteVersionAfter: z.unknown().optional(),
 });
 
 const kubernetesAuthSection = z.strictObject({
@@ -217,6 +224,7 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   if (conditions && c.store.allowAllNamespaces) {
     issue(["store", "allowAllNamespaces"], "allowAllNamespaces contradicts store.namespaces/namespaceSelector. Fix: remove one of them");
   }
+  for (const p of kvOptionProblems(c.kv)) issue(["kv", p.field], p.message);
   checkTokenAuth(c.tokenAuth, issue);
   const serverForEso = c.vault.serverForEso ?? c.vault.address;
   if (c.tokenAuth.enabled && scheme(serverForEso) === "https:" && !c.vault.caCert && !c.vault.caCertFile && c.tls.certManager.enabled) {
@@ -289,7 +297,8 @@ export interface PlatformConfig {
     readonly skipTlsVerify: boolean;
     readonly namespace?: string;
   };
-  readonly kv: { readonly path: string; readonly scope: string; readonly description: string };
+  /** `options`: the mount's KV config (`kv.maxVersions`, `kv.casRequired`, `kv.deleteVersionAfter`), undefined when none is set. */
+  readonly kv: { readonly path: string; readonly scope: string; readonly description: string; readonly options?: KvMountOptions };
   readonly kubernetesAuth: {
     readonly path: string;
     readonly description: string;
@@ -423,7 +432,7 @@ export function parseStackConfig(
       skipTlsVerify: raw.vault.skipTlsVerify,
       namespace: raw.vault.namespace,
     },
-    kv: { path: raw.kv.path, scope: raw.kv.scope, description: raw.kv.description ?? KV_MOUNT_DESCRIPTION },
+    kv: { path: raw.kv.path, scope: raw.kv.scope, description: raw.kv.description ?? KV_MOUNT_DESCRIPTION, options: resolveKvOptions(raw.kv) },
     kubernetesAuth: {
       path: raw.kubernetesAuth.path,
       description: raw.kubernetesAuth.description ?? KUBERNETES_AUTH_DESCRIPTION,

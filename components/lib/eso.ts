@@ -118,19 +118,26 @@ export interface VaultProviderArgs {
   readonly ca?: VaultCaTrust;
   /** Vault Enterprise namespace. */
   readonly namespace?: string;
+  /**
+   * The KV mount requires check-and-set (`kv.casRequired`): ESO then sends `options.cas` with every
+   * PushSecret write (external-secrets providers/v1/vault client_push.go: `CheckAndSet.Required` ->
+   * getCASVersion), which Vault demands (vault-plugin-secrets-kv path_data.go pathDataWrite). Default false.
+   */
+  readonly checkAndSetRequired?: boolean;
 }
 
-/** `spec.provider.vault` of a SecretStore or ClusterSecretStore. */
-export function vaultProviderSpec(a: VaultProviderArgs): { vault: IVaultProvider } {
+/** `spec.provider.vault` of a SecretStore or ClusterSecretStore. `checkAndSet` is ESO's (2.x), newer than the models package's types. */
+export function vaultProviderSpec(a: VaultProviderArgs): { vault: IVaultProvider & { checkAndSet?: { required: boolean } } } {
   if (a.mountPath.includes("/")) {
     throw new Error(`store mountPath "${a.mountPath}" must be the KV mount only (e.g. "secret"); ESO inserts "data/" itself`);
   }
-  const vault: IVaultProvider = {
+  const vault: IVaultProvider & { checkAndSet?: { required: boolean } } = {
     server: a.server,
     path: a.mountPath,
     version: "v2",
   };
   if (a.namespace) vault.namespace = a.namespace;
+  if (a.checkAndSetRequired) vault.checkAndSet = { required: true };
   if (a.ca?.kind === "bundle") {
     vault.caBundle = Buffer.from(a.ca.pem, "utf8").toString("base64");
   } else if (a.ca?.kind === "provider") {

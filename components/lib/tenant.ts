@@ -35,6 +35,8 @@ export interface TenantStoreArgs {
   /** CA trust; a `provider` CA must live in the tenant's namespace (no namespace on a SecretStore). */
   readonly ca?: VaultCaTrust;
   readonly vaultNamespace?: string;
+  /** The KV mount requires check-and-set: the store sends CAS on PushSecret writes. Default false. */
+  readonly checkAndSetRequired?: boolean;
 }
 
 /** The tenant's SecretStore: logs in as the tenant's own service account, so Vault enforces the boundary. */
@@ -48,6 +50,7 @@ export function tenantSecretStoreSpec(a: TenantStoreArgs): SecretStoreSpec {
       mountPath: a.kvPath,
       namespace: a.vaultNamespace,
       ca: a.ca,
+      checkAndSetRequired: a.checkAndSetRequired,
       // No namespace on the service account: a SecretStore may only use its own namespace's accounts.
       auth: { kind: "kubernetes", mountPath: a.authPath, role: a.role, serviceAccount: { name: a.serviceAccountName }, audiences: [...a.audiences] },
     }),

@@ -199,6 +199,19 @@ const MODELS: Record<string, Model> = {
     );
   },
 
+  // vault/resource_kv_secret_backend_v2.go: Create/Update -> Logical().Write(<mount>/config) (PUT; all three of
+  // max_versions, cas_required, delete_version_after, unset ones as 0/false), then Read -> Logical().Read (GET);
+  // Delete does nothing (no request: the mount keeps its config). ID `<mount>/config`, import passthrough.
+  // hashicorp/vault-plugin-secrets-kv path_config.go pathConfig "config$": no ExistenceCheck -> `update`.
+  "vault:kv/secretBackendV2:SecretBackendV2": (r) => {
+    const p = `${segment(r, "mount")}/config`;
+    const res = `${r.type} ${r.name}`;
+    const src = `${TF} vault/resource_kv_secret_backend_v2.go`;
+    const put = (phase: Phase): CallSpec => ({ phase, method: "PUT", path: p, capability: "update", source: `${src} kvSecretBackendV2CreateUpdate; hashicorp/vault-plugin-secrets-kv path_config.go pathConfigWrite` });
+    const get = (phase: Phase): CallSpec => ({ phase, method: "GET", path: p, capability: "read", source: `${src} kvSecretBackendV2Read; hashicorp/vault-plugin-secrets-kv path_config.go pathConfigRead` });
+    return retained(r, calls(res, [put("create"), get("create"), get("read"), put("update"), get("update")]));
+  },
+
   // vault/resource_kubernetes_auth_backend_config.go: Create/Update -> Logical().Write(auth/<backend>/config) (PUT),
   // then Read -> Logical().Read (GET); Exists -> Logical().Read; Delete only clears state (no request).
   // hashicorp/vault-plugin-auth-kubernetes path_config.go pathConfig "config$": no ExistenceCheck -> `update`.

@@ -60,7 +60,7 @@ export interface Probe {
 }
 
 /** Requests the deployer of a stack must never be able to make, derived from the names the stack uses. */
-export function forbiddenProbes(opts: { kvPath: string; authPath: string; deployerPolicy: string; managedPolicies: readonly string[]; readScope: string; retainedMounts: readonly string[] }): Probe[] {
+export function forbiddenProbes(opts: { kvPath: string; authPath: string; deployerPolicy: string; managedPolicies: readonly string[]; readScope: string; retainedMounts: readonly string[]; managesKvConfig?: boolean }): Probe[] {
   const { kvPath, authPath } = opts;
   return [
     { capability: "update", path: "sys/seal" },
@@ -91,7 +91,8 @@ export function forbiddenProbes(opts: { kvPath: string; authPath: string; deploy
     { capability: "create", path: `${kvPath}/data/${opts.readScope}/db` },
     { capability: "list", path: `${kvPath}/metadata/` },
     { capability: "delete", path: `${kvPath}/metadata/${opts.readScope}/db` },
-    { capability: "update", path: `${kvPath}/config` },
+    // The mount's settings: only when the stack manages them (kv.maxVersions/casRequired/deleteVersionAfter).
+    ...(opts.managesKvConfig ? [] : [{ capability: "update" as const, path: `${kvPath}/config` }]),
     { capability: "create", path: "auth/token/roles/other-role" },
     { capability: "update", path: "auth/token/create/other-role" },
     { capability: "sudo", path: "auth/token/create" },
@@ -135,7 +136,8 @@ export function checkStack(resources: readonly DeployedResource[], kvPath: strin
   const built = buildDeployerPolicy(resources);
   const managedPolicies = resources.filter((r) => r.type === "vault:index/policy:Policy").map((r) => String(r.inputs.name));
   const retainedMounts = resources.filter((r) => r.type === "vault:index/mount:Mount" && r.retainOnDelete).map((r) => String(r.inputs.path));
-  const probes = forbiddenProbes({ kvPath, authPath, deployerPolicy: built.policy.name, managedPolicies, readScope, retainedMounts });
+  const managesKvConfig = resources.some((r) => r.type === "vault:kv/secretBackendV2:SecretBackendV2");
+  const probes = forbiddenProbes({ kvPath, authPath, deployerPolicy: built.policy.name, managedPolicies, readScope, retainedMounts, managesKvConfig });
   const vaultResources = resources.filter((r) => r.type.startsWith("vault:"));
   return {
     built,

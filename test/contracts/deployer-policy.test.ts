@@ -37,6 +37,7 @@ const everyType: DeployedResource[] = [
   { type: "vault:tokenauth/authBackendRole:AuthBackendRole", name: "trole", inputs: { roleName: "external-secrets-token", tokenPeriod: 604800, orphan: true } },
   { type: "vault:index/token:Token", name: "tok", inputs: { roleName: "external-secrets-token", period: "168h", explicitMaxTtl: "720h", policies: ["a"] } },
   { type: "vault:index/audit:Audit", name: "audit", inputs: { type: "file", path: "file", options: { file_path: "stdout" } } },
+  { type: "vault:kv/secretBackendV2:SecretBackendV2", name: "kvcfg", inputs: { mount: "secret", maxVersions: 20, casRequired: true } },
 ];
 
 describe("hashicorp/terraform-provider-vault v5.8.0 resources -> Vault requests -> ACL (hashicorp/vault http/logical.go, request_handling.go CheckToken, logical_system.go PathsSpecial.Root)", () => {
@@ -174,4 +175,15 @@ describe("hashicorp/terraform-provider-vault meta.go createChildToken + hashicor
     expect(tokensDyingWithChildToken([provider, { ...role, inputs: { ...role.inputs, orphan: false } }, token])).toEqual(["tok"]);
     expect(tokensDyingWithChildToken([{ ...provider, inputs: { skipChildToken: "true" } }, { ...role, inputs: { ...role.inputs, orphan: false } }, token])).toEqual([]);
   });
+});
+
+test("terraform-provider-vault resource_kv_secret_backend_v2.go: <mount>/config is written (update: path_config.go has no ExistenceCheck) and read back; Delete sends nothing", () => {
+  const calls = deployerCalls([provider, everyType.find((r) => r.name === "kvcfg")!]).filter((c) => c.resource.startsWith("vault:kv/"));
+  expect(calls.map((c) => `${c.phase} ${c.method} ${c.path} ${c.capability}`)).toEqual([
+    "create PUT secret/config update",
+    "create GET secret/config read",
+    "read GET secret/config read",
+    "update PUT secret/config update",
+    "update GET secret/config read",
+  ]);
 });
