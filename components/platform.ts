@@ -91,7 +91,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       tokenReview:
         config.kubernetesAuth.tokenReview === "clientJwt"
           ? { mode: "clientJwt" }
-          : { mode: "reviewerServiceAccount", namespace: config.kubernetesAuth.reviewerNamespace, jwt: secrets.reviewerJwt },
+          : { mode: "reviewerServiceAccount", namespace: config.kubernetesAuth.reviewerNamespace, jwt: secrets.reviewerJwt, tokenGeneration: config.kubernetesAuth.reviewerTokenGeneration },
       eso: {
         namespace: config.eso.namespace,
         serviceAccountName: config.eso.serviceAccountName,

@@ -5,7 +5,7 @@ import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy } from "../policies/vault/builders";
 import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "./lib/options";
-import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
+import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation, REVIEWER_NAME, reviewerTokenSecretName } from "./lib/kubernetes-auth";
 import { KUBERNETES_AUTH_DESCRIPTION, KV_MOUNT_DESCRIPTION } from "./lib/config";
 
 /** How Vault validates the service-account JWTs that clients log in with. */
@@ -32,6 +32,11 @@ export type TokenReviewArgs =
       readonly namespace?: string;
       /** Bring your own reviewer JWT (a Pulumi secret) instead of creating the service account. */
       readonly jwt?: pulumi.Input<string>;
+      /**
+       * Rotation generation of the reviewer's token Secret. Raise it by one to rotate: the Secret is
+       * replaced (create the new token, update Vault's auth config, delete the old Secret). Default 1.
+       */
+      readonly tokenGeneration?: number;
     };
 
 export interface VaultBackendArgs {
@@ -250,7 +255,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-reviewer`,
       // The reviewer never runs a pod: no token is mounted anywhere.
-      { metadata: { name: "vault-token-reviewer", namespace: ns.metadata.name, labels }, automountServiceAccountToken: false },
+      { metadata: { name: REVIEWER_NAME, namespace: ns.metadata.name, labels }, automountServiceAccountToken: false },
       { parent: this },
     );
     new k8s.rbac.v1.ClusterRoleBinding(
@@ -258,11 +263,14 @@ export class VaultBackend extends pulumi.ComponentResource {
       authDelegatorBinding(`vault-token-reviewer-${namespace}`, { name: sa.metadata.name, namespace: sa.metadata.namespace }, labels),
       { parent: this },
     );
+    const secretName = reviewerTokenSecretName(review.tokenGeneration ?? 1);
+    // One logical resource whatever the generation: a new name makes Pulumi replace it create-before-delete
+    // (pulumi-kubernetes diff.go forceNewProperties: metadata.name), so Vault never holds a deleted token.
     const tokenSecret = new k8s.core.v1.Secret(
       `${name}-reviewer-token`,
       {
         metadata: {
-          name: "vault-token-reviewer",
+          name: secretName,
           namespace: sa.metadata.namespace,
           labels,
           annotations: { "kubernetes.io/service-account.name": sa.metadata.name },
@@ -275,7 +283,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     return pulumi.secret(
       tokenSecret.data.apply((d) => {
         const token = d?.["token"];
-        if (!token) throw new Error(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
+        if (!token) throw new Error(`Secret ${namespace}/${secretName} has no token yet: the service-account token controller did not populate it`);
         return Buffer.from(token, "base64").toString("utf8");
       }),
     );

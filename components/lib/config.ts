@@ -114,6 +114,11 @@ const kubernetesAuthSection = z.strictObject({
   /** The API server's audiences (`--api-audiences`, default its issuer); stores add them to their tokens in `clientJwt` mode. */
   apiAudiences: z.array(z.string().min(1)).min(1).default([...DEFAULT_API_AUDIENCES]),
   reviewerNamespace: dnsLabel("the token reviewer namespace").default("vault-auth"),
+  /**
+   * Rotation generation of the reviewer's token Secret (reviewerServiceAccount mode). Raise it by one to rotate:
+   * the next `up` creates a new token Secret, points Vault at it, then deletes the old one. Default 1.
+   */
+  reviewerTokenGeneration: z.number().int().min(1).max(100000).optional(),
   /** The audience every Kubernetes auth role requires and every store requests. */
   audience: z.string().min(1).default("vault"),
 });
@@ -205,6 +210,12 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   }
   if (scheme(c.kubernetesAuth.host) === "http:") {
     issue(["kubernetesAuth", "host"], 'the Kubernetes API is always served over https. Fix: use the "server:" URL from your kubeconfig');
+  }
+  const generation = c.kubernetesAuth.reviewerTokenGeneration;
+  if (generation !== undefined && c.kubernetesAuth.tokenReview !== "reviewerServiceAccount") {
+    issue(["kubernetesAuth", "reviewerTokenGeneration"], 'only the reviewer service account\'s token is rotated this way (kubernetesAuth.tokenReview "reviewerServiceAccount"); with "clientJwt" there is no long-lived token. Fix: remove it');
+  } else if (generation !== undefined && c.reviewerJwt !== undefined) {
+    issue(["kubernetesAuth", "reviewerTokenGeneration"], "a reviewer JWT you bring (vault-eso:reviewerJwt) is not a token this stack creates. Fix: remove reviewerTokenGeneration and rotate with pulumi config set --secret vault-eso:reviewerJwt <new JWT>, then pulumi up (docs/operations.md)");
   }
   if (c.reviewerJwt !== undefined && c.kubernetesAuth.tokenReview !== "reviewerServiceAccount") {
     issue(["reviewerJwt"], 'a reviewer JWT is only used with kubernetesAuth.tokenReview "reviewerServiceAccount". Fix: pulumi config rm vault-eso:reviewerJwt, or set tokenReview to "reviewerServiceAccount"');
@@ -316,6 +327,8 @@ export interface PlatformConfig {
     readonly tokenReview: TokenReviewMode;
     readonly apiAudiences: readonly string[];
     readonly reviewerNamespace: string;
+    /** Rotation generation of the reviewer's token Secret (1 unless raised). */
+    readonly reviewerTokenGeneration: number;
     readonly audience: string;
   };
   readonly eso: {
@@ -447,6 +460,7 @@ export function parseStackConfig(
       tokenReview: raw.kubernetesAuth.tokenReview,
       apiAudiences: raw.kubernetesAuth.apiAudiences,
       reviewerNamespace: raw.kubernetesAuth.reviewerNamespace,
+      reviewerTokenGeneration: raw.kubernetesAuth.reviewerTokenGeneration ?? 1,
       audience: raw.kubernetesAuth.audience,
     },
     eso: {

@@ -127,6 +127,25 @@ export function kubernetesAuthWarnings(a: KubernetesAuthShape): string[] {
  * account only the role's audience is requested (the token is not valid
  * against the API server).
  */
+/** The reviewer service account's name (and its token Secret's, at generation 1). */
+export const REVIEWER_NAME = "vault-token-reviewer";
+
+/**
+ * The reviewer token Secret's name for a rotation generation. Generation 1
+ * keeps the original name (stacks deployed before rotation existed see no
+ * diff); each later generation is a new name, which makes Pulumi replace the
+ * Secret: create the new one (a new token), point Vault's auth config at it,
+ * then delete the old Secret, which invalidates the old token
+ * (kubernetes/kubernetes pkg/serviceaccount/legacy.go Validate: a legacy token
+ * names its Secret and is refused once that Secret is gone).
+ */
+export function reviewerTokenSecretName(generation: number): string {
+  if (!Number.isInteger(generation) || generation < 1) {
+    throw new Error(`reviewer token generation must be a whole number >= 1, not ${generation}`);
+  }
+  return generation === 1 ? REVIEWER_NAME : `${REVIEWER_NAME}-${generation}`;
+}
+
 export function storeTokenAudiences(mode: TokenReviewMode, roleAudience: string, apiAudiences: readonly string[] = DEFAULT_API_AUDIENCES): string[] {
   const list = mode === "clientJwt" ? [roleAudience, ...apiAudiences] : [roleAudience];
   return [...new Set(list)];
