@@ -502,7 +502,7 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
   if (iss.code === "unrecognized_keys") {
     return iss.keys.map((k) => {
       const keyPath = [...path, k];
-      const known = knownKeys(path);
+      const known = knownKeys(path, input);
       return {
         key: fullKeyName(keyPath),
         value: show(keyPath),
@@ -510,19 +510,67 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
       };
     });
   }
+  if (iss.code === "invalid_union" && iss.errors.length > 0) {
+    const union = unionProblems(iss, path, input, show);
+    if (union && "problems" in union) return union.problems;
+    if (union) return union.issues.flatMap((sub) => describeIssue(sub, input, secretKeys));
+  }
   let message = iss.message;
   if (iss.code === "invalid_type") {
     const got = valueAt(path, input);
     message =
       got === undefined
-        ? `is required (${iss.expected}). Fix: set it in Pulumi.<stack>.yaml (see README, "Configuration")`
+        ? `is required (${iss.expected}). Fix: set it in Pulumi.<stack>.yaml (see ${CONFIG_REFERENCE})`
         : `must be ${article(iss.expected)}, not ${describeType(got)}. Fix: set it as a YAML ${iss.expected} in Pulumi.<stack>.yaml`;
   } else if (iss.code === "invalid_value" && !message.includes("Fix:")) {
     message = `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(", ")}. Fix: pick one of them`;
   } else if (!message.includes("Fix:")) {
-    message = `${message}. Fix: see README, "Configuration"`;
+    message = `${message}. Fix: see ${CONFIG_REFERENCE}`;
   }
   return [{ key: fullKeyName(path), value: show(path), message }];
+}
+
+/** Where the generated configuration reference lives (npm run docs:config). */
+export const CONFIG_REFERENCE = "docs/configuration.md";
+
+/**
+ * A value matching no branch of a union (e.g. `dataFrom[]`: `{extract}` or `{find}`): zod says only
+ * "Invalid input". The branch the value was meant for (by discriminator, else by the keys it shares with
+ * the value) reports its own issues, paths made absolute; with no such branch, each key is judged against
+ * every branch's keys (with the "did you mean" hint), or the value is told to give exactly one of them.
+ */
+function unionProblems(iss: z.core.$ZodIssueInvalidUnion, path: readonly string[], input: Record<string, unknown>, show: (p: readonly string[]) => string): { issues: z.core.$ZodIssue[] } | { problems: ConfigProblem[] } | undefined {
+  const schema = schemaAt(path, input);
+  const options = schema ? unionOptions(schema) : undefined;
+  if (!options || options.length !== iss.errors.length) return undefined;
+  const value = valueAt(path, input);
+  const pick = pickBranch(schema!, value);
+  if (pick !== undefined) {
+    return { issues: iss.errors[pick].map((sub) => ({ ...sub, path: [...iss.path, ...sub.path] }) as z.core.$ZodIssue) };
+  }
+  const branchKeys = options.map((o) => Object.keys(objectShape(o) ?? {}));
+  const all = [...new Set(branchKeys.flat())];
+  if (all.length === 0) return undefined;
+  const key = fullKeyName(path);
+  const one = branchKeys.map((ks) => ks.join("+")).join(" or ");
+  if (!isPlainObject(value)) {
+    return { problems: [{ key, value: show(path), message: `must be a map with ${one}. Fix: e.g. ${branchKeys[0][0]}: {...}` }] };
+  }
+  const present = Object.keys(value).filter((k) => all.includes(k));
+  if (present.length > 1) {
+    return { problems: [{ key, value: show(path), message: `gives ${present.join(" and ")}: an entry takes exactly one of ${one}. Fix: split it into one entry per ${present.join("/")}` }] };
+  }
+  const unknown = Object.keys(value).filter((k) => !all.includes(k));
+  if (unknown.length === 0) {
+    return { problems: [{ key, value: show(path), message: `needs ${one}. Fix: add one of: ${all.join(", ")}` }] };
+  }
+  return {
+    problems: unknown.map((k) => ({
+      key: fullKeyName([...path, k]),
+      value: show([...path, k]),
+      message: `is not a known setting${closest(k, all)}. Fix: remove it or use one of: ${all.join(", ")}`,
+    })),
+  };
 }
 
 function fullKeyName(path: readonly string[]): string {
@@ -549,27 +597,99 @@ function showValue(path: readonly string[], input: Record<string, unknown>, secr
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-function knownKeys(path: readonly string[]): string[] {
-  let schema: z.ZodType = rawSchema;
-  for (const p of path) {
-    const shape = objectShape(schema);
-    if (!shape || !(p in shape)) return [];
-    schema = shape[p];
+/** The keys a map at `path` accepts: the schema is walked along the path, through lists and unions (the branch the input value picks). */
+function knownKeys(path: readonly string[], input: Record<string, unknown>): string[] {
+  const schema = schemaAt(path, input);
+  if (!schema) return [];
+  const resolved = resolveBranch(schema, valueAt(path, input));
+  const shape = objectShape(resolved);
+  if (shape) return Object.keys(shape);
+  const options = unionOptions(resolved);
+  return options ? [...new Set(options.flatMap((o) => Object.keys(objectShape(o) ?? {})))] : [];
+}
+
+interface WalkDef {
+  readonly type: string;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly options?: readonly z.ZodType[];
+  readonly discriminator?: string;
+  readonly valueType?: z.ZodType;
+  readonly values?: readonly unknown[];
+}
+
+function defOf(schema: z.ZodType): WalkDef {
+  return (schema as unknown as { _zod: { def: WalkDef } })._zod.def;
+}
+
+/** Without default/prefault/optional/nullable/readonly/catch wrappers and pipes. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (let i = 0; i < 10; i++) {
+    const d = defOf(s);
+    const next = d.innerType ?? (d.type === "pipe" ? d.in : undefined);
+    if (!next) return s;
+    s = next;
   }
-  const shape = objectShape(schema);
-  return shape ? Object.keys(shape) : [];
+  return s;
+}
+
+/** The schema of the value at `path` of the input, or undefined when the path leaves the schema. */
+function schemaAt(path: readonly string[], input: unknown): z.ZodType | undefined {
+  let schema: z.ZodType = rawSchema;
+  let value: unknown = input;
+  for (const seg of path) {
+    const s = resolveBranch(schema, value);
+    const d = defOf(s);
+    if (d.type === "array" && d.element && /^\d+$/.test(seg)) schema = d.element;
+    else if (d.type === "object" && d.shape && seg in d.shape) schema = d.shape[seg];
+    else if (d.type === "record" && d.valueType) schema = d.valueType;
+    else return undefined;
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[seg] : undefined;
+  }
+  return schema;
+}
+
+/** Unwrapped; for a union, the branch `value` was meant for when one can be told. */
+function resolveBranch(schema: z.ZodType, value: unknown): z.ZodType {
+  const s = unwrap(schema);
+  const options = unionOptions(s);
+  if (!options) return s;
+  const pick = pickBranch(s, value);
+  return pick === undefined ? s : unwrap(options[pick]);
+}
+
+function unionOptions(schema: z.ZodType): readonly z.ZodType[] | undefined {
+  const d = defOf(unwrap(schema));
+  return d.type === "union" ? d.options : undefined;
+}
+
+/** The union branch a map value belongs to: by discriminator value, else the one branch sharing most keys with it. */
+function pickBranch(union: z.ZodType, value: unknown): number | undefined {
+  const options = unionOptions(union) ?? [];
+  if (!isPlainObject(value)) return undefined;
+  const disc = defOf(unwrap(union)).discriminator;
+  if (disc !== undefined) {
+    const i = options.findIndex((o) => {
+      const field = objectShape(o)?.[disc];
+      return field !== undefined && (defOf(unwrap(field)).values ?? []).includes(value[disc]);
+    });
+    return i >= 0 ? i : undefined;
+  }
+  const scores = options.map((o) => Object.keys(value).filter((k) => k in (objectShape(o) ?? {})).length);
+  const best = Math.max(...scores);
+  return best > 0 && scores.filter((x) => x === best).length === 1 ? scores.indexOf(best) : undefined;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  let s: z.ZodType = schema;
-  // unwrap default/prefault/optional wrappers
-  for (let i = 0; i < 5; i++) {
-    if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;
-    const inner = (s as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
-    if (!inner) return undefined;
-    s = inner;
-  }
-  return undefined;
+  const d = defOf(unwrap(schema));
+  return d.type === "object" ? d.shape : undefined;
 }
 
 function closest(k: string, known: readonly string[]): string {
@@ -613,7 +733,7 @@ function describeType(v: unknown): string {
  * and state: refuse it, say where secrets belong.
  */
 function misplacedSecrets(rawConfig: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
-  const known = new Set(knownKeys([]));
+  const known = new Set(knownKeys([], {}));
   const out: ConfigProblem[] = [];
   for (const fullKey of [...secretKeys].sort()) {
     if (!fullKey.startsWith(`${PROJECT}:`) || !(fullKey in rawConfig)) continue;
