@@ -1,4 +1,5 @@
 /**
+ * `npm run bench -- --help` prints the options (BENCH_USAGE).
  * `npm run bench [-- --sizes 10,100,1000] [--base dev] [--repeat N] [--no-floor] [--plain-stacks] [--typed-floor] [--node-arg FLAG]... [--json]`
  *
  * For each size: a generated stack (the base stack file with that many
@@ -19,6 +20,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { BENCH_USAGE, parseBenchArgs } from "./lib/bench-args";
+import { existingStackFile as stackFilePath } from "./lib/stack-file";
 
 export interface Measurement {
   mode: "program" | "floor" | "floor-typed";
@@ -47,19 +50,22 @@ function child(args: string[], plainStacks: boolean, nodeArgs: string[]): Measur
 }
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const sizes = (opt("--sizes") ?? "10,100,1000").split(",").map(Number);
-  const base = opt("--base") ?? "dev";
-  const floor = !argv.includes("--no-floor");
-  const json = argv.includes("--json");
-  const plain = argv.includes("--plain-stacks");
-  const typedFloor = argv.includes("--typed-floor");
-  const repeat = Number(opt("--repeat") ?? "1");
-  const nodeArgs = argv.flatMap((a, i) => (a === "--node-arg" ? [argv[i + 1]] : []));
+  const parsed = parseBenchArgs(process.argv.slice(2));
+  if (parsed === "help") {
+    process.stdout.write(BENCH_USAGE);
+    return;
+  }
+  if ("problem" in parsed) {
+    process.stderr.write(`bench: ${parsed.problem}\n${BENCH_USAGE}`);
+    process.exit(2);
+  }
+  const { sizes, base, floor, json, plain, typedFloor, repeat, nodeArgs } = parsed;
+  try {
+    stackFilePath(base); // an unknown base stack fails here, before the first run, listing the stack files that exist
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const fastest = (a: Measurement | undefined, b: Measurement) => (a === undefined || b.cpuMs < a.cpuMs ? b : a);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-bench-"));
   const rows: Row[] = [];

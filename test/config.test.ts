@@ -174,3 +174,71 @@ describe("kv.maxVersions / casRequired / deleteVersionAfter (hashicorp/vault-plu
     expect(msg({ casRequired: "yes" })).toMatch(/vault-eso:kv\.casRequired = "yes": must be a boolean/);
   });
 });
+
+/** Issue 15: a typo below the top level gets the same "did you mean" hint, through lists and unions. */
+describe("nested unknown keys and union entries name the key and the alternatives", () => {
+  const tenantWith = (es: Record<string, unknown>): RawSections => ({
+    ...validSections(),
+    tenants: [{ name: "team-a", externalSecrets: [{ name: "db", ...es }] }],
+  });
+  const only = (err: ConfigError, key: string) => {
+    const p = err.problems.find((x) => x.key === key);
+    expect(p).toBeDefined();
+    return p!;
+  };
+
+  test("tenants[].externalSecrets[].data[].remoteRef.kye: did you mean key, and the keys it takes", () => {
+    const err = problemsOf(tenantWith({ data: [{ secretKey: "password", remoteRef: { kye: "db" } }] }));
+    const p = only(err, "vault-eso:tenants[0].externalSecrets[0].data[0].remoteRef.kye");
+    expect(p.message).toContain('did you mean "key"');
+    expect(p.message).toContain("use one of: key, property, version");
+  });
+
+  test("a typo in dataFrom names the entry's key, not just \"Invalid input\"", () => {
+    const err = problemsOf(tenantWith({ dataFrom: [{ extrct: { key: "db" } }] }));
+    const p = only(err, "vault-eso:tenants[0].externalSecrets[0].dataFrom[0].extrct");
+    expect(p.message).toContain('did you mean "extract"');
+    expect(p.message).toContain("extract, find");
+    expect(err.message).not.toContain("Invalid input");
+  });
+
+  test("a typo inside the chosen dataFrom branch is reported on that branch's keys", () => {
+    const err = problemsOf(tenantWith({ dataFrom: [{ find: { nme: { regexp: "^db" } } }] }));
+    const p = only(err, "vault-eso:tenants[0].externalSecrets[0].dataFrom[0].find.nme");
+    expect(p.message).toContain('did you mean "name"');
+    expect(p.message).toContain("path, name, tags");
+  });
+
+  test("a bad value inside a dataFrom branch keeps its own message", () => {
+    const err = problemsOf(tenantWith({ dataFrom: [{ extract: { key: "../team-b/db" } }] }));
+    const p = only(err, "vault-eso:tenants[0].externalSecrets[0].dataFrom[0].extract.key");
+    expect(p.message).toContain("relative to the tenant's subtree");
+  });
+
+  test("a dataFrom entry with both extract and find is told to take one", () => {
+    const err = problemsOf(tenantWith({ dataFrom: [{ extract: { key: "db" }, find: { path: "x" } }] }));
+    const p = only(err, "vault-eso:tenants[0].externalSecrets[0].dataFrom[0]");
+    expect(p.message).toMatch(/exactly one of extract or find/);
+    expect(p.message).toMatch(/Fix: /);
+  });
+
+  test("an audit device's typo is judged against its own type's keys", () => {
+    const err = problemsOf({ ...validSections(), audit: { devices: [{ type: "file", filepath: "stdout" }] } });
+    const p = only(err, "vault-eso:audit.devices[0].filepath");
+    expect(p.message).toContain('did you mean "filePath"');
+    expect(p.message).not.toContain("socketType"); // a socket device's key is not offered for a file device
+  });
+
+  test("a PushSecret data typo lists the PushSecret data keys", () => {
+    const err = problemsOf({ ...validSections(), tenants: [{ name: "team-a", push: { secrets: [{ name: "p", secretName: "s", data: [{ secretKey: "a", remoteKey: "b", propety: "x" }] }] } }] });
+    const p = only(err, "vault-eso:tenants[0].push.secrets[0].data[0].propety");
+    expect(p.message).toContain('did you mean "property"');
+    expect(p.message).toContain("secretKey, remoteKey, property");
+  });
+
+  test("fixes point at the generated configuration reference, not the README", () => {
+    const err = problemsOf({ ...validSections(), tenants: [{ name: "team-a", externalSecrets: [{ name: "db", data: [{ secretKey: "k", remoteRef: {} }] }] }] });
+    expect(err.message).toContain("docs/configuration.md");
+    expect(err.message).not.toContain("README");
+  });
+});

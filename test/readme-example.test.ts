@@ -1,5 +1,5 @@
 /**
- * README's "Use the components in your own stack" example is real code:
+ * The "Use the components in your own stack" example (docs/components.md, linked from the README) is real code:
  * the block equals test/fixtures/own-stack.ts (import path aside), tsc
  * type-checks that file, and here it runs under the mock engine.
  */
@@ -10,9 +10,11 @@ import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 
 const engine = installMocks("own-stack");
 
-test("the README block is the fixture, word for word", () => {
-  const readme = fs.readFileSync("README.md", "utf8");
-  const section = readme.slice(readme.indexOf("## Use the components in your own stack"));
+test("the docs/components.md block is the fixture, word for word", () => {
+  const doc = fs.readFileSync("docs/components.md", "utf8");
+  const at = doc.indexOf("## Use the components in your own stack");
+  expect(at).toBeGreaterThanOrEqual(0);
+  const section = doc.slice(at);
   const block = /```ts\n([\s\S]*?)```/.exec(section)![1];
   const fixture = fs.readFileSync("test/fixtures/own-stack.ts", "utf8");
   expect(block).toBe(fixture.replace('"../../components"', '"../vault-eso/components"'));

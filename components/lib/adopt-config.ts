@@ -17,18 +17,15 @@ import { vaultName } from "./schema-helpers";
 import { tenantPushPolicyName } from "./push-config";
 import { tenantVaultName } from "./tenant";
 
-export const adoptSchema = z.strictObject({
-  /** Import the existing KV v2 mount at `kv.path` (e.g. `vault server -dev`'s `secret/`). Needs `kv.description`. */
-  kvMount: z.boolean().default(false),
-  /** Import the existing Kubernetes auth method at `kubernetesAuth.path`. Needs `kubernetesAuth.description`. */
-  kubernetesAuthMount: z.boolean().default(false),
-  /** Names of Vault ACL policies the program manages to import instead of overwrite. */
-  policies: z.array(vaultName("an adopted policy name")).default([]),
-  /** Names of Kubernetes auth roles (at `kubernetesAuth.path`) the program manages to import. */
-  roles: z.array(vaultName("an adopted role name")).default([]),
-  /** Mount paths of the audit devices in `audit.devices` to import. Each needs an explicit `description`. */
-  auditDevices: z.array(vaultName("an adopted audit device path")).default([]),
-});
+export const adoptSchema = z
+  .strictObject({
+    kvMount: z.boolean().default(false).describe("Import the existing KV v2 mount at `kv.path` (e.g. `vault server -dev`'s `secret/`) instead of creating it. Needs `kv.description`."),
+    kubernetesAuthMount: z.boolean().default(false).describe("Import the existing Kubernetes auth method at `kubernetesAuth.path`. Needs `kubernetesAuth.description`."),
+    policies: z.array(vaultName("an adopted policy name")).default([]).describe("Vault policies the stack manages, to import instead of overwrite."),
+    roles: z.array(vaultName("an adopted role name")).default([]).describe("Kubernetes auth roles (at `kubernetesAuth.path`) the stack manages, to import."),
+    auditDevices: z.array(vaultName("an adopted audit device path")).default([]).describe("Mount paths of devices in `audit.devices` to import; each needs its `description`."),
+  })
+  .describe("Existing Vault objects to import instead of create (a hand-made setup); remove after the first successful `up`. See docs/adopting.md.");
 
 export type AdoptConfig = z.infer<typeof adoptSchema>;
 

@@ -14,53 +14,60 @@ export const AUDIT_TYPES = ["file", "socket", "syslog"] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
 const common = {
-  /** Mount path of the device (`sys/audit/<path>`); default: the type. */
-  path: vaultName("the audit device path").optional(),
-  description: z.string().optional(),
-  /** Log secrets and tokens in clear text instead of HMAC-SHA256. Refused outside dev. */
-  logRaw: z.boolean().default(false),
-  /** HMAC token accessors too (Vault's default: true). */
-  hmacAccessor: z.boolean().default(true),
-  format: z.enum(["json", "jsonx"]).default("json"),
-  /** Prefix written before each entry. */
-  prefix: z.string().optional(),
-  /** Do not replicate to performance secondaries (Enterprise). */
-  local: z.boolean().default(false),
+  path: vaultName("the audit device path").optional().meta({ description: "Mount path of the device (`sys/audit/<path>`).", defaultText: "the type" }),
+  description: z.string().optional().describe("The device's description (required when adopting it: `adopt.auditDevices`)."),
+  logRaw: z.boolean().default(false).describe("Log secrets and tokens in clear text instead of HMAC-SHA256. dev only."),
+  hmacAccessor: z.boolean().default(true).describe("HMAC token accessors too."),
+  format: z.enum(["json", "jsonx"]).default("json").describe("Entry format."),
+  prefix: z.string().optional().describe("Prefix written before each entry."),
+  local: z.boolean().default(false).describe("Do not replicate to performance secondaries (Enterprise)."),
 };
 
 const fileDevice = z.strictObject({
-  type: z.literal("file"),
+  type: z.literal("file").describe("The device type; the rows below say which type each option belongs to."),
   ...common,
-  /** Absolute path on the Vault server, or "stdout"/"discard". */
-  filePath: z.string().optional(),
-  /** File mode, octal ("0600"); "0000" leaves the mode alone. */
-  mode: z.string().regex(/^0[0-7]{3}$/, { error: 'the audit file mode must be octal like "0600". Fix: e.g. "0600"' }).optional(),
+  filePath: z.string().optional().describe("`file`: absolute path on the Vault server, or `stdout`/`discard`."),
+  mode: z
+    .string()
+    .regex(/^0[0-7]{3}$/, { error: 'the audit file mode must be octal like "0600". Fix: e.g. "0600"' })
+    .optional()
+    .describe("`file`: file mode, octal (`0600`); `0000` leaves the mode alone."),
 });
 
 const socketDevice = z.strictObject({
-  type: z.literal("socket"),
+  type: z.literal("socket").describe("The device type."),
   ...common,
-  /** host:port (tcp/udp) or a socket path (unix). */
-  address: z.string().optional(),
-  socketType: z.enum(["tcp", "udp", "unix"]).default("tcp"),
-  writeTimeout: z.string().regex(/^\d+(ms|s|m)$/, { error: 'writeTimeout must be a duration like "2s". Fix: e.g. "2s"' }).optional(),
+  address: z.string().optional().describe("`socket`: `host:port` (tcp/udp) or a socket path (unix)."),
+  socketType: z.enum(["tcp", "udp", "unix"]).default("tcp").describe("`socket`: the protocol."),
+  writeTimeout: z
+    .string()
+    .regex(/^\d+(ms|s|m)$/, { error: 'writeTimeout must be a duration like "2s". Fix: e.g. "2s"' })
+    .optional()
+    .describe("`socket`: write timeout, e.g. `2s`."),
 });
 
 const syslogDevice = z.strictObject({
-  type: z.literal("syslog"),
+  type: z.literal("syslog").describe("The device type."),
   ...common,
-  facility: z.string().min(1).default("AUTH"),
-  tag: z.string().min(1).default("vault"),
+  facility: z.string().min(1).default("AUTH").describe("`syslog`: the facility."),
+  tag: z.string().min(1).default("vault").describe("`syslog`: the tag."),
 });
 
 export const auditDeviceSchema = z.discriminatedUnion("type", [fileDevice, socketDevice, syslogDevice], {
   error: 'an audit device needs a type: "file", "socket" or "syslog". Fix: e.g. { type: file, filePath: /vault/audit/audit.log }',
 });
 
-export const auditSchema = z.strictObject({
-  /** Audit devices; default none in dev, one `file` device writing to Vault's stdout in prod. */
-  devices: z.array(auditDeviceSchema).optional(),
-});
+export const auditSchema = z
+  .strictObject({
+    devices: z
+      .array(auditDeviceSchema)
+      .optional()
+      .meta({
+        description: "Vault audit devices. prod needs at least one and is warned below two (once a device is on, Vault refuses requests no device can record).",
+        defaultText: "none (dev); one `file` device to `stdout` (prod)",
+      }),
+  })
+  .describe("Vault audit devices; see docs/operations.md#audit.");
 
 export type AuditDeviceConfig = z.infer<typeof auditDeviceSchema>;
 export type AuditConfig = z.infer<typeof auditSchema>;

@@ -20,7 +20,7 @@ import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
 import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "./kv-options";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "./adopt-config";
-import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
+import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
 import {
   DEFAULT_API_AUDIENCES,
   effectiveDisableLocalCaJwt,
@@ -48,124 +48,156 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 
 // ---------------------------------------------------------------- schema
 
-const resources = z.strictObject({
-  requests: z.strictObject({ cpu: z.string().min(1), memory: z.string().min(1) }),
-  limits: z.strictObject({ cpu: z.string().min(1).optional(), memory: z.string().min(1) }),
-});
-
 const DEFAULT_ESO_RESOURCES = {
   requests: { cpu: "50m", memory: "128Mi" },
   limits: { memory: "256Mi" },
 };
 
-const vaultSection = z.strictObject({
-  /** URL the Pulumi Vault provider uses. */
-  address: url("the Vault address"),
-  /** URL ESO uses from inside the cluster; defaults to `address`. */
-  serverForEso: url("the Vault URL for ESO").optional(),
-  /** PEM CA bundle that signs Vault's certificate. */
-  caCert: pem("the Vault CA certificate").optional(),
-  /** Path (relative to the project) of a PEM CA bundle; also handed to the Pulumi Vault provider. */
-  caCertFile: z.string().min(1).optional(),
-  skipTlsVerify: z.boolean().default(false),
-  /** Vault Enterprise namespace. */
-  namespace: z.string().min(1).optional(),
-});
+const vaultSection = z
+  .strictObject({
+    address: url("the Vault address").describe("Where Pulumi (the Vault provider) reaches Vault, e.g. `https://vault.example.com:8200`; https in prod."),
+    serverForEso: url("the Vault URL for ESO")
+      .optional()
+      .meta({ description: "Where ESO, inside the cluster, reaches Vault (dev: the kind network's gateway, e.g. `http://172.18.0.1:8200`); https in prod.", defaultText: "`vault.address`" }),
+    caCert: pem("the Vault CA certificate")
+      .optional()
+      .describe("PEM CA bundle that signs Vault's certificate; checked to parse; sent to every store as base64 `caBundle` (or a ConfigMap: `tls.caDelivery`). Not with `caCertFile`."),
+    caCertFile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ typeName: "path", description: "The same CA from a file relative to the project; also handed to the Pulumi Vault provider. Not with `caCert`." }),
+    skipTlsVerify: z.boolean().default(false).describe("Skip verifying Vault's certificate. dev only."),
+    namespace: z.string().min(1).optional().describe("Vault Enterprise namespace."),
+  })
+  .describe("Where Vault is and how it is trusted.");
 
-const kvSection = z.strictObject({
-  path: checked((v) => {
-    const p = mountProblem(v);
-    return p ? `the KV v2 mount path ${p}. Fix: e.g. "secret"` : undefined;
-  }).default("secret"),
-  scope: checked((v) => {
-    const p = subtreeProblem(v);
-    return p ? `the ESO read scope ${p}. Fix: e.g. "eso" or "acme/prod/clusters/c1/shared"` : undefined;
-  }).default("eso"),
-  /** The mount's description. Default: KV_MOUNT_DESCRIPTION. When adopting an existing mount, its current description. */
-  description: z.string().optional(),
-  /** Versions kept per key (`max_versions`). Default: unset (Vault keeps 10). */
-  maxVersions: z.unknown().optional(),
-  /** Every write must carry check-and-set (`cas_required`). Default: unset (false). */
-  casRequired: z.boolean().optional(),
-  /** Age after which a version is deleted (`delete_version_after`), e.g. "90d"; "0s" keeps versions forever. Default: unset. */
-  deleteVersionAfter: z.unknown().optional(),
-});
+const kvSection = z
+  .strictObject({
+    path: checked((v) => {
+      const p = mountProblem(v);
+      return p ? `the KV v2 mount path ${p}. Fix: e.g. "secret"` : undefined;
+    })
+      .meta({ typeName: "mount name" })
+      .default("secret")
+      .describe("The KV v2 mount: one segment, no `/` (ESO adds `data/` itself), not `data`, `metadata`, `sys`, `auth`, ... Protected and retained on delete."),
+    scope: checked((v) => {
+      const p = subtreeProblem(v);
+      return p ? `the ESO read scope ${p}. Fix: e.g. "eso" or "acme/prod/clusters/c1/shared"` : undefined;
+    })
+      .meta({ typeName: "path" })
+      .default("eso")
+      .describe("The subtree the cluster-wide ESO identity may read: `read` on `<path>/data/<scope>/*`, `read`,`list` on `<path>/metadata/<scope>/*`. No `*`, `+`, `..`, leading or trailing `/`; must not contain or sit under a tenant's subtree."),
+    description: z
+      .string()
+      .optional()
+      .meta({ description: "The mount's description. When adopting an existing mount (`adopt.kvMount`): its current description (required then).", defaultText: "`KV v2 for External Secrets Operator (managed by vault-eso)`" }),
+    // Checked in kv-options.ts against what Vault's path_config.go would misread (whole numbers, ranges, durations).
+    maxVersions: z.unknown().optional().meta({ typeName: "integer", description: "Versions kept per key (Vault's `max_versions`, written to `<path>/config`). 0 is refused: Vault reads it as its default, not unlimited.", defaultText: "unset (Vault keeps 10)" }),
+    casRequired: z.boolean().optional().meta({ description: "Every write must carry check-and-set (`cas_required`); every store then sends `checkAndSet: {required: true}` so ESO's PushSecrets comply.", defaultText: "unset (false)" }),
+    deleteVersionAfter: z.unknown().optional().meta({ typeName: "duration", description: "Age after which a version is deleted (`delete_version_after`), e.g. `90d`; `0s` keeps versions forever; negative is refused.", defaultText: "unset" }),
+  })
+  .describe("The KV v2 mount ESO reads from.");
 
-const kubernetesAuthSection = z.strictObject({
-  path: vaultName("the Kubernetes auth mount path").default("kubernetes"),
-  /** The auth method's description. Default: KUBERNETES_AUTH_DESCRIPTION. When adopting, its current description. */
-  description: z.string().optional(),
-  /** The Kubernetes API URL as Vault reaches it (Vault calls TokenReview there). */
-  host: url("the Kubernetes API URL"),
-  /**
-   * Where Vault runs: `external` (not in a pod of this cluster: `vault server -dev`
-   * on a workstation, a VM, another cluster) or `cluster` (a pod of this cluster).
-   * Decides whether Vault can fall back to its pod's CA and token.
-   */
-  vaultRunsIn: z.enum(VAULT_LOCATIONS).default("external"),
-  caCert: pem("the Kubernetes API CA certificate").optional(),
-  /** Path (relative to the project) of the API server's CA PEM. Not with `caCert`. */
-  caCertFile: z.string().min(1).optional(),
-  issuer: z.string().min(1).optional(),
-  disableIssValidation: z.boolean().optional(),
-  /** Default: true with `vaultRunsIn: cluster` and `tokenReview: clientJwt`, else false. */
-  disableLocalCaJwt: z.boolean().optional(),
-  tokenReview: z.enum(TOKEN_REVIEW_MODES).default("clientJwt"),
-  /** The API server's audiences (`--api-audiences`, default its issuer); stores add them to their tokens in `clientJwt` mode. */
-  apiAudiences: z.array(z.string().min(1)).min(1).default([...DEFAULT_API_AUDIENCES]),
-  reviewerNamespace: dnsLabel("the token reviewer namespace").default("vault-auth"),
-  /**
-   * Rotation generation of the reviewer's token Secret (reviewerServiceAccount mode). Raise it by one to rotate:
-   * the next `up` creates a new token Secret, points Vault at it, then deletes the old one. Default 1.
-   */
-  reviewerTokenGeneration: z.number().int().min(1).max(100000).optional(),
-  /** The audience every Kubernetes auth role requires and every store requests. */
-  audience: z.string().min(1).default("vault"),
-});
+const kubernetesAuthSection = z
+  .strictObject({
+    path: vaultName("the Kubernetes auth mount path").default("kubernetes").describe("The Kubernetes auth mount path (not `token`)."),
+    description: z
+      .string()
+      .optional()
+      .meta({ description: "The auth method's description. When adopting (`adopt.kubernetesAuthMount`): its current description (required then).", defaultText: "`Kubernetes service-account login (managed by vault-eso)`" }),
+    host: url("the Kubernetes API URL").describe("The Kubernetes API as Vault reaches it (Vault calls TokenReview there); https. kind: the `server:` of `kind get kubeconfig`."),
+    vaultRunsIn: z
+      .enum(VAULT_LOCATIONS)
+      .default("external")
+      .describe("Where Vault runs: `external` (not in a pod of this cluster: `vault server -dev` on a workstation, a VM, another cluster) or `cluster`. Outside the cluster Vault has no pod CA to fall back on and refuses the config write without `caCert`/`caCertFile`."),
+    caCert: pem("the Kubernetes API CA certificate")
+      .optional()
+      .describe("The API server's CA. Required with `vaultRunsIn: external` (or `disableLocalCaJwt: true`)."),
+    caCertFile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ typeName: "path", description: "The same CA from a file relative to the project (dev: `kind-ca.pem`, extracted from kind's kubeconfig). Not with `caCert`." }),
+    issuer: z.string().min(1).optional().describe("JWT issuer, when Vault validates it."),
+    disableIssValidation: z.boolean().optional().meta({ description: "Skip the JWT issuer check.", defaultText: "Vault's (`true`)" }),
+    disableLocalCaJwt: z.boolean().optional().meta({
+      description: "Do not let Vault use its own pod's CA and token. `false` is refused with `vaultRunsIn: cluster` + `clientJwt` (Vault would review with its own token); `true` without a CA means the system roots (warned).",
+      defaultText: "`true` with `vaultRunsIn: cluster` + `clientJwt`, else `false`",
+    }),
+    tokenReview: z
+      .enum(TOKEN_REVIEW_MODES)
+      .default("clientJwt")
+      .describe("Whose token Vault's TokenReview call carries: the caller's own (`clientJwt`: no long-lived token) or a dedicated reviewer service account's (`reviewerServiceAccount`, in `reviewerNamespace`, bound to `system:auth-delegator`). See docs/design.md."),
+    apiAudiences: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...DEFAULT_API_AUDIENCES])
+      .describe("The API server's audiences (its issuer unless `--api-audiences` says otherwise; EKS/GKE/AKS differ: `kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`). In `clientJwt` mode every store's token requests them besides `audience`."),
+    reviewerNamespace: dnsLabel("the token reviewer namespace").default("vault-auth").describe("Namespace of the reviewer service account (`reviewerServiceAccount` mode)."),
+    reviewerTokenGeneration: z
+      .number()
+      .int()
+      .min(1)
+      .max(100000)
+      .optional()
+      .meta({ description: "Rotation generation of the reviewer's token Secret (`reviewerServiceAccount` mode, not with `reviewerJwt`). Raise it by one to rotate: the next `up` creates a new token, points Vault at it, then deletes the old Secret (docs/operations.md).", defaultText: "1" }),
+    audience: z.string().min(1).default("vault").describe("The audience every Kubernetes auth role requires and every store requests."),
+  })
+  .describe("Vault's Kubernetes auth method: how Vault checks the service-account tokens ESO and the tenants log in with.");
 
-const esoSection = z.strictObject({
-  namespace: dnsLabel("the ESO namespace").default("external-secrets"),
-  serviceAccountName: dnsSubdomain("the ESO service account name").default("external-secrets"),
-  /** Controller replicas; default 1 in dev, 2 in prod (with leader election). */
-  replicas: z.number().int().min(1).max(10).optional(),
-  role: vaultName("the ESO Vault role").default("external-secrets"),
-  policy: vaultPolicyName("the ESO Vault policy").default("external-secrets-read"),
-  tokenTtl: duration("the ESO token TTL", 24 * 3600).default("15m"),
-  tokenMaxTtl: duration("the ESO token max TTL", 24 * 3600).default("1h"),
-  resources: resources.default(DEFAULT_ESO_RESOURCES),
-  concurrent: z.number().int().min(1).max(64).optional(),
-});
+const esoSection = z
+  .strictObject({
+    namespace: dnsLabel("the ESO namespace").default("external-secrets").describe("ESO's namespace (Pod Security `restricted`)."),
+    serviceAccountName: dnsSubdomain("the ESO service account name").default("external-secrets").describe("ESO's service account: the identity Vault's ESO role binds."),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .optional()
+      .meta({ description: "Controller replicas; at least 2 in prod. Leader election turns on above 1.", defaultText: "1 (dev), 2 (prod)" }),
+    role: vaultName("the ESO Vault role").default("external-secrets").describe("The Kubernetes auth role ESO logs in with."),
+    policy: vaultPolicyName("the ESO Vault policy").default("external-secrets-read").describe("ESO's read policy (lower-case: Vault stores policy names lower-cased; not `root`/`default`)."),
+    tokenTtl: duration("the ESO token TTL", 24 * 3600).default("15m").describe("TTL of ESO's Vault token; at most `tokenMaxTtl`."),
+    tokenMaxTtl: duration("the ESO token max TTL", 24 * 3600).default("1h").describe("Max TTL of ESO's Vault token."),
+    resources: resourcesSchema("ESO's controller, webhook and cert controller").default(DEFAULT_ESO_RESOURCES),
+    concurrent: z.number().int().min(1).max(64).optional().meta({ description: "Concurrent reconciles of the controller.", defaultText: "the chart's (1)" }),
+  })
+  .describe("The External Secrets Operator Helm release and its Vault identity.");
 
-const storeSection = z.strictObject({
-  name: dnsSubdomain("the ClusterSecretStore name").default("vault-backend"),
-  /** Exact namespace names that may use the store. */
-  namespaces: z.array(dnsLabel("a store namespace")).min(1).optional(),
-  /** Labels a namespace must carry to use the store. */
-  namespaceSelector: z.record(z.string(), z.string()).optional(),
-  /** Explicitly allow every namespace (no `conditions`). */
-  allowAllNamespaces: z.boolean().default(false),
-});
+const storeSection = z
+  .strictObject({
+    name: dnsSubdomain("the ClusterSecretStore name").default("vault-backend").describe("The ClusterSecretStore's name."),
+    namespaces: z.array(dnsLabel("a store namespace")).min(1).optional().describe("Exact namespace names that may use the store."),
+    namespaceSelector: z.record(z.string(), z.string()).optional().describe("Labels a namespace must carry to use the store (at least one)."),
+    allowAllNamespaces: z.boolean().default(false).describe("Leave the store open to every namespace (no `conditions`). Required when neither `namespaces` nor `namespaceSelector` is set; contradicts them."),
+  })
+  .describe("The cluster-wide ClusterSecretStore. It must list the namespaces (or labels) allowed to use it unless `allowAllNamespaces` says otherwise.");
 
-const rawSchema = z.strictObject({
-  environment: z.enum(["dev", "prod"], { error: 'must be "dev" or "prod". Fix: pulumi config set vault-eso:environment prod' }),
+/** The whole `vault-eso:` config schema. Every key carries its description (`.describe()`/`.meta()`): docs/configuration.md is generated from it (npm run docs:config). */
+export const configSchema = z.strictObject({
+  environment: z
+    .enum(["dev", "prod"], { error: 'must be "dev" or "prod". Fix: pulumi config set vault-eso:environment prod' })
+    .describe("`prod` turns on the https, TLS, replica and audit rules."),
   vault: vaultSection,
   kv: kvSection.prefault({}),
   kubernetesAuth: kubernetesAuthSection,
   eso: esoSection.prefault({}),
   store: storeSection.prefault({}),
   tenancy: tenancySchema.prefault({}),
-  tenants: z.array(tenantSchema).default([]),
+  tenants: z.array(tenantSchema).default([]).describe("One entry per team; see docs/operations.md#tenants. Each becomes a `TenantNamespace`."),
   tokenAuth: tokenAuthSchema.prefault({}),
   tls: tlsSchema.prefault({}),
   observability: observabilitySchema.prefault({}),
   audit: auditSchema.prefault({}),
   networkPolicies: networkSchema.prefault({}),
   adopt: adoptSchema.prefault({}),
-  vaultToken: z.string().min(1).optional(),
-  reviewerJwt: z.string().min(1).optional(),
+  vaultToken: z.string().min(1).optional().describe("**Secret.** Vault token for Pulumi (`pulumi config set --secret`); without it the provider uses `VAULT_TOKEN`. See docs/deployer-policy.md for the least privilege it needs."),
+  reviewerJwt: z.string().min(1).optional().describe("**Secret.** Bring-your-own reviewer JWT (`reviewerServiceAccount` mode only; no reviewer service account is created then)."),
 });
 
-type Raw = z.infer<typeof rawSchema>;
+type Raw = z.infer<typeof configSchema>;
 
 /** Cross-key rules: each names the key to change. */
 function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
@@ -423,7 +455,7 @@ export function parseStackConfig(
   const misplaced = misplacedSecrets(rawConfig, options.secretKeys);
   if (misplaced.length > 0) throw new ConfigError([...problems, ...misplaced]);
 
-  const parsed = rawSchema.superRefine(crossChecks).safeParse(input);
+  const parsed = configSchema.superRefine(crossChecks).safeParse(input);
   if (!parsed.success) {
     for (const iss of parsed.error.issues) problems.push(...describeIssue(iss, input, options.secretKeys));
   }
@@ -525,7 +557,7 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
   if (iss.code === "unrecognized_keys") {
     return iss.keys.map((k) => {
       const keyPath = [...path, k];
-      const known = knownKeys(path);
+      const known = knownKeys(path, input);
       return {
         key: fullKeyName(keyPath),
         value: show(keyPath),
@@ -533,19 +565,67 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
       };
     });
   }
+  if (iss.code === "invalid_union" && iss.errors.length > 0) {
+    const union = unionProblems(iss, path, input, show);
+    if (union && "problems" in union) return union.problems;
+    if (union) return union.issues.flatMap((sub) => describeIssue(sub, input, secretKeys));
+  }
   let message = iss.message;
   if (iss.code === "invalid_type") {
     const got = valueAt(path, input);
     message =
       got === undefined
-        ? `is required (${iss.expected}). Fix: set it in Pulumi.<stack>.yaml (see README, "Configuration")`
+        ? `is required (${iss.expected}). Fix: set it in Pulumi.<stack>.yaml (see ${CONFIG_REFERENCE})`
         : `must be ${article(iss.expected)}, not ${describeType(got)}. Fix: set it as a YAML ${iss.expected} in Pulumi.<stack>.yaml`;
   } else if (iss.code === "invalid_value" && !message.includes("Fix:")) {
     message = `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(", ")}. Fix: pick one of them`;
   } else if (!message.includes("Fix:")) {
-    message = `${message}. Fix: see README, "Configuration"`;
+    message = `${message}. Fix: see ${CONFIG_REFERENCE}`;
   }
   return [{ key: fullKeyName(path), value: show(path), message }];
+}
+
+/** Where the generated configuration reference lives (npm run docs:config). */
+export const CONFIG_REFERENCE = "docs/configuration.md";
+
+/**
+ * A value matching no branch of a union (e.g. `dataFrom[]`: `{extract}` or `{find}`): zod says only
+ * "Invalid input". The branch the value was meant for (by discriminator, else by the keys it shares with
+ * the value) reports its own issues, paths made absolute; with no such branch, each key is judged against
+ * every branch's keys (with the "did you mean" hint), or the value is told to give exactly one of them.
+ */
+function unionProblems(iss: z.core.$ZodIssueInvalidUnion, path: readonly string[], input: Record<string, unknown>, show: (p: readonly string[]) => string): { issues: z.core.$ZodIssue[] } | { problems: ConfigProblem[] } | undefined {
+  const schema = schemaAt(path, input);
+  const options = schema ? unionOptions(schema) : undefined;
+  if (!options || options.length !== iss.errors.length) return undefined;
+  const value = valueAt(path, input);
+  const pick = pickBranch(schema!, value);
+  if (pick !== undefined) {
+    return { issues: iss.errors[pick].map((sub) => ({ ...sub, path: [...iss.path, ...sub.path] }) as z.core.$ZodIssue) };
+  }
+  const branchKeys = options.map((o) => Object.keys(objectShape(o) ?? {}));
+  const all = [...new Set(branchKeys.flat())];
+  if (all.length === 0) return undefined;
+  const key = fullKeyName(path);
+  const one = branchKeys.map((ks) => ks.join("+")).join(" or ");
+  if (!isPlainObject(value)) {
+    return { problems: [{ key, value: show(path), message: `must be a map with ${one}. Fix: e.g. ${branchKeys[0][0]}: {...}` }] };
+  }
+  const present = Object.keys(value).filter((k) => all.includes(k));
+  if (present.length > 1) {
+    return { problems: [{ key, value: show(path), message: `gives ${present.join(" and ")}: an entry takes exactly one of ${one}. Fix: split it into one entry per ${present.join("/")}` }] };
+  }
+  const unknown = Object.keys(value).filter((k) => !all.includes(k));
+  if (unknown.length === 0) {
+    return { problems: [{ key, value: show(path), message: `needs ${one}. Fix: add one of: ${all.join(", ")}` }] };
+  }
+  return {
+    problems: unknown.map((k) => ({
+      key: fullKeyName([...path, k]),
+      value: show([...path, k]),
+      message: `is not a known setting${closest(k, all)}. Fix: remove it or use one of: ${all.join(", ")}`,
+    })),
+  };
 }
 
 function fullKeyName(path: readonly string[]): string {
@@ -572,27 +652,99 @@ function showValue(path: readonly string[], input: Record<string, unknown>, secr
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-function knownKeys(path: readonly string[]): string[] {
-  let schema: z.ZodType = rawSchema;
-  for (const p of path) {
-    const shape = objectShape(schema);
-    if (!shape || !(p in shape)) return [];
-    schema = shape[p];
+/** The keys a map at `path` accepts: the schema is walked along the path, through lists and unions (the branch the input value picks). */
+function knownKeys(path: readonly string[], input: Record<string, unknown>): string[] {
+  const schema = schemaAt(path, input);
+  if (!schema) return [];
+  const resolved = resolveBranch(schema, valueAt(path, input));
+  const shape = objectShape(resolved);
+  if (shape) return Object.keys(shape);
+  const options = unionOptions(resolved);
+  return options ? [...new Set(options.flatMap((o) => Object.keys(objectShape(o) ?? {})))] : [];
+}
+
+interface WalkDef {
+  readonly type: string;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly options?: readonly z.ZodType[];
+  readonly discriminator?: string;
+  readonly valueType?: z.ZodType;
+  readonly values?: readonly unknown[];
+}
+
+function defOf(schema: z.ZodType): WalkDef {
+  return (schema as unknown as { _zod: { def: WalkDef } })._zod.def;
+}
+
+/** Without default/prefault/optional/nullable/readonly/catch wrappers and pipes. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (let i = 0; i < 10; i++) {
+    const d = defOf(s);
+    const next = d.innerType ?? (d.type === "pipe" ? d.in : undefined);
+    if (!next) return s;
+    s = next;
   }
-  const shape = objectShape(schema);
-  return shape ? Object.keys(shape) : [];
+  return s;
+}
+
+/** The schema of the value at `path` of the input, or undefined when the path leaves the schema. */
+function schemaAt(path: readonly string[], input: unknown): z.ZodType | undefined {
+  let schema: z.ZodType = configSchema;
+  let value: unknown = input;
+  for (const seg of path) {
+    const s = resolveBranch(schema, value);
+    const d = defOf(s);
+    if (d.type === "array" && d.element && /^\d+$/.test(seg)) schema = d.element;
+    else if (d.type === "object" && d.shape && seg in d.shape) schema = d.shape[seg];
+    else if (d.type === "record" && d.valueType) schema = d.valueType;
+    else return undefined;
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[seg] : undefined;
+  }
+  return schema;
+}
+
+/** Unwrapped; for a union, the branch `value` was meant for when one can be told. */
+function resolveBranch(schema: z.ZodType, value: unknown): z.ZodType {
+  const s = unwrap(schema);
+  const options = unionOptions(s);
+  if (!options) return s;
+  const pick = pickBranch(s, value);
+  return pick === undefined ? s : unwrap(options[pick]);
+}
+
+function unionOptions(schema: z.ZodType): readonly z.ZodType[] | undefined {
+  const d = defOf(unwrap(schema));
+  return d.type === "union" ? d.options : undefined;
+}
+
+/** The union branch a map value belongs to: by discriminator value, else the one branch sharing most keys with it. */
+function pickBranch(union: z.ZodType, value: unknown): number | undefined {
+  const options = unionOptions(union) ?? [];
+  if (!isPlainObject(value)) return undefined;
+  const disc = defOf(unwrap(union)).discriminator;
+  if (disc !== undefined) {
+    const i = options.findIndex((o) => {
+      const field = objectShape(o)?.[disc];
+      return field !== undefined && (defOf(unwrap(field)).values ?? []).includes(value[disc]);
+    });
+    return i >= 0 ? i : undefined;
+  }
+  const scores = options.map((o) => Object.keys(value).filter((k) => k in (objectShape(o) ?? {})).length);
+  const best = Math.max(...scores);
+  return best > 0 && scores.filter((x) => x === best).length === 1 ? scores.indexOf(best) : undefined;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  let s: z.ZodType = schema;
-  // unwrap default/prefault/optional wrappers
-  for (let i = 0; i < 5; i++) {
-    if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;
-    const inner = (s as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
-    if (!inner) return undefined;
-    s = inner;
-  }
-  return undefined;
+  const d = defOf(unwrap(schema));
+  return d.type === "object" ? d.shape : undefined;
 }
 
 function closest(k: string, known: readonly string[]): string {
@@ -636,7 +788,7 @@ function describeType(v: unknown): string {
  * and state: refuse it, say where secrets belong.
  */
 function misplacedSecrets(rawConfig: Readonly<Record<string, string>>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
-  const known = new Set(knownKeys([]));
+  const known = new Set(knownKeys([], {}));
   const out: ConfigProblem[] = [];
   for (const fullKey of [...secretKeys].sort()) {
     if (!fullKey.startsWith(`${PROJECT}:`) || !(fullKey in rawConfig)) continue;

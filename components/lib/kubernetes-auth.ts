@@ -105,7 +105,7 @@ export function exampleCaWarning(pem: string | undefined, key: string): string |
       continue; // the config contract reports unparsable certificates
     }
     if (/replace me/i.test(subject)) {
-      return `${key} is the repository's EXAMPLE CA (${subject.replace(/\n/g, ", ")}): Vault will not verify your API server with it and every login will fail. Replace it with your cluster's CA (README, "Run it for real").`;
+      return `${key} is the repository's EXAMPLE CA (${subject.replace(/\n/g, ", ")}): Vault will not verify your API server with it and every login will fail. Replace it with your cluster's CA (README, "Run it: dev", step 3).`;
     }
   }
   return undefined;

@@ -8,21 +8,24 @@ import { dnsLabel } from "./schema-helpers";
 
 const port = z.number().int().min(1).max(65535);
 
-export const networkSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  /** Where the Kubernetes API is (post-DNAT: the control-plane addresses). Default: any address, on `apiServerPorts`. */
-  apiServerCidrs: z.array(z.string()).default([]),
-  apiServerPorts: z.array(port).min(1).default([443, 6443]),
-  /** Where Vault is, when its URL names a host rather than an IP. Default: any address, on Vault's port. */
-  vaultCidrs: z.array(z.string()).default([]),
-  /** The cluster DNS pods. */
-  dns: z
-    .strictObject({
-      namespace: dnsLabel("networkPolicies.dns.namespace").default("kube-system"),
-      podLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }),
-    })
-    .prefault({}),
-});
+export const networkSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("Egress NetworkPolicies for ESO's pods (needs a CNI that enforces them)."),
+    apiServerCidrs: z
+      .array(z.string())
+      .default([])
+      .describe("Where the Kubernetes API is after Service DNAT (the endpoints of `kubectl get endpoints kubernetes`). Empty: any address on `apiServerPorts` (warned)."),
+    apiServerPorts: z.array(port).min(1).default([443, 6443]).describe("The API server's ports."),
+    vaultCidrs: z.array(z.string()).default([]).describe("Where Vault is, when its URL names a host rather than an IP. Empty: any address on Vault's port."),
+    dns: z
+      .strictObject({
+        namespace: dnsLabel("networkPolicies.dns.namespace").default("kube-system").describe("Namespace of the cluster DNS pods."),
+        podLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }).describe("Labels of the cluster DNS pods (UDP/TCP 53)."),
+      })
+      .prefault({})
+      .describe("The cluster DNS pods."),
+  })
+  .describe("Egress-only NetworkPolicies in ESO's namespace; see docs/operations.md#networkpolicies.");
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
 

@@ -7,36 +7,42 @@
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, vaultName, vaultPolicyName } from "./schema-helpers";
 
-export const observabilitySchema = z.strictObject({
-  /** The cluster runs the Prometheus operator (monitoring.coreos.com CRDs): ServiceMonitor, dashboard and PrometheusRule are created. */
-  prometheusOperator: z.boolean().default(false),
-  /** Labels your Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kube-prometheus-stack`). */
-  selectorLabels: z.record(z.string(), z.string()).default({}),
-  /** ESO's Grafana dashboard ConfigMap (for the Grafana sidecar). Default: on with the Prometheus operator. */
-  grafanaDashboard: z.boolean().optional(),
-  /** The PrometheusRule with ESO alerts. Default: on with the Prometheus operator. */
-  alerts: z
-    .strictObject({
-      enabled: z.boolean().optional(),
-      /** Vault logins per minute, summed over ESO, above which "login churn" fires. */
-      maxLoginsPerMinute: z.number().positive().default(60),
-    })
-    .prefault({}),
-  /** Prometheus reading Vault's `sys/metrics`. */
-  vaultMetrics: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      policy: vaultPolicyName("observability.vaultMetrics.policy").default("prometheus-metrics"),
-      role: vaultName("observability.vaultMetrics.role").default("prometheus"),
-      /** Prometheus' namespace and service account. */
-      namespace: dnsLabel("observability.vaultMetrics.namespace").default("monitoring"),
-      serviceAccountName: dnsSubdomain("observability.vaultMetrics.serviceAccountName").default("prometheus-k8s"),
-      /** JWT audience the role requires. Default: kubernetesAuth.audience. */
-      audience: z.string().min(1).optional(),
-      tokenTtl: duration("observability.vaultMetrics.tokenTtl", 3600).default("15m"),
-    })
-    .prefault({}),
-});
+export const observabilitySchema = z
+  .strictObject({
+    prometheusOperator: z
+      .boolean()
+      .default(false)
+      .describe("The cluster runs the Prometheus operator (monitoring.coreos.com CRDs): ESO's ServiceMonitor and Grafana dashboard (chart values) and the PrometheusRule are created."),
+    selectorLabels: z.record(z.string(), z.string()).default({}).describe("Labels your Prometheus selects ServiceMonitors and PrometheusRules by, e.g. `release: kube-prometheus-stack`."),
+    grafanaDashboard: z.boolean().optional().meta({ description: "ESO's Grafana dashboard ConfigMap (for Grafana's sidecar).", defaultText: "on with the operator" }),
+    alerts: z
+      .strictObject({
+        enabled: z.boolean().optional().meta({ description: "The PrometheusRule with the ESO alerts; needs the operator.", defaultText: "on with the operator" }),
+        maxLoginsPerMinute: z.number().positive().default(60).describe("Vault logins per minute, summed over ESO, above which `VaultLoginChurn` fires."),
+      })
+      .prefault({})
+      .describe("The PrometheusRule `vault-eso-alerts`."),
+    vaultMetrics: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("A Vault policy and Kubernetes auth role for Prometheus to read `sys/metrics`."),
+        policy: vaultPolicyName("observability.vaultMetrics.policy").default("prometheus-metrics").describe("The policy (`read`, `list` on `sys/metrics`)."),
+        role: vaultName("observability.vaultMetrics.role").default("prometheus").describe("The Kubernetes auth role Prometheus logs in with."),
+        namespace: dnsLabel("observability.vaultMetrics.namespace").default("monitoring").describe("Prometheus' namespace."),
+        serviceAccountName: dnsSubdomain("observability.vaultMetrics.serviceAccountName").default("prometheus-k8s").describe("Prometheus' service account."),
+        audience: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({
+            description: "The one audience of Prometheus' projected token, required by the role; with `clientJwt` it must be one of the API audiences.",
+            defaultText: "`kubernetesAuth.audience`; with `clientJwt` the first of `apiAudiences`",
+          }),
+        tokenTtl: duration("observability.vaultMetrics.tokenTtl", 3600).default("15m").describe("TTL (and max TTL) of Prometheus' Vault token."),
+      })
+      .prefault({})
+      .describe("Prometheus reading Vault's `sys/metrics`."),
+  })
+  .describe("Metrics, dashboards and alerts; see docs/operations.md#observability.");
 
 export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 

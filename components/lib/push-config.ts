@@ -17,35 +17,37 @@ const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
 const remoteKey = checked((v) => {
   const p = subtreeProblem(v);
   return p ? `remoteKey ${p}. Fix: give the path relative to the tenant's subtree, e.g. "db/generated"` : undefined;
-});
+}).meta({ typeName: "relative path" });
 
 const pushSecret = z.strictObject({
-  name: dnsSubdomain("the PushSecret name"),
-  /** The Kubernetes Secret (in the tenant's namespace) whose keys are pushed. */
-  secretName: dnsSubdomain("the source Secret name"),
-  refreshInterval: z.string().regex(GO_DURATION, { error: 'refreshInterval must be a Go duration like "1h" or "10m". Fix: e.g. "1h"' }).default("1h"),
-  /** Replace: overwrite what ESO wrote before; IfNotExists: write once, never overwrite. */
-  updatePolicy: z.enum(["Replace", "IfNotExists"]).default("Replace"),
-  /** Delete: remove the Vault secret when the PushSecret (or an entry) goes; None: leave it. Delete needs push.allowDelete. */
-  deletionPolicy: z.enum(["Delete", "None"]).default("None"),
+  name: dnsSubdomain("the PushSecret name").describe("The PushSecret's name, unique in the tenant."),
+  secretName: dnsSubdomain("the source Secret name").describe("The Kubernetes Secret (in the tenant's namespace) whose keys are pushed."),
+  refreshInterval: z
+    .string()
+    .regex(GO_DURATION, { error: 'refreshInterval must be a Go duration like "1h" or "10m". Fix: e.g. "1h"' })
+    .meta({ typeName: "Go duration" })
+    .default("1h")
+    .describe("How often ESO pushes again."),
+  updatePolicy: z.enum(["Replace", "IfNotExists"]).default("Replace").describe("`Replace`: overwrite what is in Vault; `IfNotExists`: write once, never overwrite."),
+  deletionPolicy: z
+    .enum(["Delete", "None"])
+    .default("None")
+    .describe("`Delete`: remove the Vault secret when the PushSecret (or an entry) goes (needs `push.allowDelete`); `None`: leave it."),
   data: z
     .array(
       z.strictObject({
-        /** Key of the source Secret. */
-        secretKey: z.string().min(1),
-        /** Vault path, relative to the tenant's subtree. */
-        remoteKey,
-        /** Property inside the Vault secret; default: ESO writes the key's value under the Secret key name. */
-        property: z.string().min(1).optional(),
+        secretKey: z.string().min(1).describe("Key of the source Secret."),
+        remoteKey: remoteKey.describe("Vault path, relative to the tenant's subtree; no two PushSecrets may write the same key and property."),
+        property: z.string().min(1).optional().meta({ description: "Property inside the Vault secret.", defaultText: "the Secret key's name" }),
       }),
     )
-    .min(1, { error: "a PushSecret needs at least one data entry. Fix: list { secretKey, remoteKey }" }),
+    .min(1, { error: "a PushSecret needs at least one data entry. Fix: list { secretKey, remoteKey }" })
+    .describe("What to push, one entry per key."),
 });
 
 export const pushSchema = z.strictObject({
-  /** Grant `delete` too (needed by PushSecrets with deletionPolicy: Delete). Default false. */
-  allowDelete: z.boolean().default(false),
-  secrets: z.array(pushSecret).default([]),
+  allowDelete: z.boolean().default(false).describe("Also grant `delete` on the subtree (needed by `deletionPolicy: Delete`)."),
+  secrets: z.array(pushSecret).default([]).describe("The tenant's PushSecrets (`external-secrets.io/v1alpha1`)."),
 });
 
 export type PushConfig = z.infer<typeof pushSchema>;

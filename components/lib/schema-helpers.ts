@@ -18,19 +18,22 @@ export function checked(problem: Problem) {
   });
 }
 
+/** Metadata for the generated reference (docs/configuration.md): how a key's type is shown. */
+export const typeName = (name: string) => ({ typeName: name });
+
 export const dnsLabel = (what: string) =>
   checked((v) =>
     isDns1123Label(v)
       ? undefined
       : `${what} must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters). Fix: use e.g. "${suggestLabel(v)}"`,
-  );
+  ).meta(typeName("DNS label"));
 
 export const dnsSubdomain = (what: string) =>
   checked((v) =>
     isDns1123Subdomain(v)
       ? undefined
       : `${what} must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters). Fix: use e.g. "${suggestLabel(v)}"`,
-  );
+  ).meta(typeName("DNS subdomain"));
 
 export const vaultName = (what: string) =>
   checked((v) => {
@@ -38,7 +41,7 @@ export const vaultName = (what: string) =>
       return `${what} must be non-empty and use only letters, digits, '-', '_' and '.' (no '/'). Fix: use e.g. "${suggestLabel(v) || "external-secrets"}"`;
     }
     return undefined;
-  });
+  }).meta(typeName("Vault name"));
 
 export const vaultPolicyName = (what: string) =>
   vaultName(what).superRefine((v, ctx) => {
@@ -51,7 +54,7 @@ export const vaultPolicyName = (what: string) =>
     if (RESERVED_VAULT_POLICIES.includes(v)) {
       ctx.addIssue({ code: "custom", message: `${what} "${v}" is a built-in Vault policy and cannot be managed. Fix: choose another name, e.g. "eso-read"` });
     }
-  });
+  }).meta(typeName("Vault policy name"));
 
 export function suggestLabel(v: string): string {
   return v
@@ -69,7 +72,7 @@ export const duration = (what: string, maxSeconds: number) =>
     if (s === 0) return `${what} must be longer than 0s. Fix: e.g. "15m"`;
     if (s > maxSeconds) return `${what} must be at most ${maxSeconds / 3600}h. Fix: shorten it; short-lived login tokens limit what a leaked token is worth`;
     return undefined;
-  });
+  }).meta(typeName(`duration ≤ ${maxSeconds / 3600}h`));
 
 export const url = (what: string) =>
   checked((v) => {
@@ -87,13 +90,13 @@ export const url = (what: string) =>
     }
     if (v.endsWith("/")) return `${what} must not end with "/". Fix: "${u.protocol}//${u.host}"`;
     return undefined;
-  });
+  }).meta(typeName("URL"));
 
 export const pem = (what: string) =>
   checked((v) => {
     const problem = pemProblem(v);
     return problem ? `${what} ${problem}` : undefined;
-  });
+  }).meta(typeName("PEM"));
 
 /** Why `text` is not a PEM certificate bundle Node can parse, or `undefined`. */
 export function pemProblem(text: string): string | undefined {
@@ -109,3 +112,21 @@ export function pemProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** Kubernetes resource requests and limits of a pod's containers. */
+export const resourcesSchema = (what: string) =>
+  z
+    .strictObject({
+      requests: z
+        .strictObject({
+          cpu: z.string().min(1).describe("CPU request, e.g. `50m`."),
+          memory: z.string().min(1).describe("Memory request, e.g. `128Mi`."),
+        })
+        .describe("What the scheduler reserves."),
+      limits: z
+        .strictObject({
+          cpu: z.string().min(1).optional().describe("CPU limit; none by default (throttling a controller slows every sync)."),
+          memory: z.string().min(1).describe("Memory limit, e.g. `256Mi`."),
+        })
+        .describe("Hard limits."),
+    })
+    .describe(`Requests and limits of ${what}.`);

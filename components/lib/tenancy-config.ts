@@ -17,57 +17,74 @@ const relativeKey = (what: string) =>
   checked((v) => {
     const p = subtreeProblem(v);
     return p ? `${what} ${p}. Fix: give the path relative to the tenant's subtree, e.g. "db/credentials"` : undefined;
-  });
+  }).meta({ typeName: "relative path" });
 
 const labelValue = (what: string) =>
   checked((v) =>
     v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)
       ? undefined
       : `${what} must be a valid label value (letters, digits, '-', '_', '.', at most 63). Fix: e.g. "team-a"`,
-  );
+  ).meta({ typeName: "label value" });
 
-const remoteRef = z.strictObject({
-  key: relativeKey("remoteRef.key"),
-  property: z.string().min(1).optional(),
-  version: z.string().regex(/^\d+$/, { error: "remoteRef.version must be a KV v2 version number. Fix: e.g. \"3\"" }).optional(),
-});
+const remoteRef = z
+  .strictObject({
+    key: relativeKey("remoteRef.key").describe("The Vault secret, relative to the tenant's subtree (no `..`, `*`, `+`, leading `/`)."),
+    property: z.string().min(1).optional().describe("One field of that secret; default: the whole secret as JSON."),
+    version: z.string().regex(/^\d+$/, { error: "remoteRef.version must be a KV v2 version number. Fix: e.g. \"3\"" }).optional().describe("A KV v2 version number; default: the latest."),
+  })
+  .describe("Where the value comes from.");
 
 const dataFromEntry = z.union([
-  z.strictObject({ extract: z.strictObject({ key: relativeKey("extract.key"), property: z.string().min(1).optional() }) }),
   z.strictObject({
-    find: z.strictObject({
-      /** Folder to search, relative to the subtree; default: the whole subtree. */
-      path: relativeKey("find.path").optional(),
-      name: z.strictObject({ regexp: z.string().min(1) }).optional(),
-      tags: z.record(z.string(), z.string()).optional(),
-    }),
+    extract: z
+      .strictObject({
+        key: relativeKey("extract.key").describe("The Vault secret, relative to the tenant's subtree."),
+        property: z.string().min(1).optional().describe("A field holding a JSON map to extract instead of the whole secret."),
+      })
+      .describe("Every field of one Vault secret becomes a key of the Secret."),
+  }),
+  z.strictObject({
+    find: z
+      .strictObject({
+        path: relativeKey("find.path").optional().meta({ description: "Folder to search, relative to the tenant's subtree.", defaultText: "the whole subtree" }),
+        name: z.strictObject({ regexp: z.string().min(1).describe("Regular expression on the secret's name.") }).optional().describe("Select secrets by name."),
+        tags: z.record(z.string(), z.string()).optional().describe("Select secrets by custom metadata."),
+      })
+      .describe("Every Vault secret found under the subtree (by name and/or tags) becomes keys of the Secret."),
   }),
 ]);
 
 const externalSecret = z
   .strictObject({
-    name: dnsSubdomain("the ExternalSecret name"),
-    /** Name of the Kubernetes Secret ESO writes; default: the ExternalSecret's name. */
-    targetName: dnsSubdomain("the target Secret name").optional(),
+    name: dnsSubdomain("the ExternalSecret name").describe("The ExternalSecret's name, unique in the tenant."),
+    targetName: dnsSubdomain("the target Secret name").optional().meta({ description: "Name of the Kubernetes Secret ESO writes.", defaultText: "`name`" }),
     refreshInterval: z
       .string()
       .regex(GO_DURATION, { error: 'refreshInterval must be a Go duration like "1h", "15m" or "0". Fix: e.g. "1h"' })
-      .default("1h"),
-    refreshPolicy: z.enum(["CreatedOnce", "Periodic", "OnChange"]).optional(),
-    deletionPolicy: z.enum(["Retain", "Delete", "Merge"]).optional(),
+      .meta({ typeName: "Go duration" })
+      .default("1h")
+      .describe("How often ESO re-reads Vault (`0`: never)."),
+    refreshPolicy: z.enum(["CreatedOnce", "Periodic", "OnChange"]).optional().meta({ description: "ESO's refresh policy.", defaultText: "ESO's (`Periodic`)" }),
+    deletionPolicy: z.enum(["Retain", "Delete", "Merge"]).optional().meta({ description: "What ESO does to the Secret when the Vault secret is gone.", defaultText: "ESO's (`Retain`)" }),
     data: z
-      .array(z.strictObject({ secretKey: z.string().min(1), remoteRef }))
-      .optional(),
-    dataFrom: z.array(dataFromEntry).optional(),
+      .array(z.strictObject({ secretKey: z.string().min(1).describe("Key in the Kubernetes Secret."), remoteRef }))
+      .optional()
+      .describe("One Secret key per entry. `data` or `dataFrom` (or both) must list something."),
+    dataFrom: z.array(dataFromEntry).optional().describe("Whole Vault secrets; each entry has exactly one of `extract` or `find`."),
     template: z
       .strictObject({
-        type: z.string().min(1).optional(),
-        data: z.record(z.string(), z.string()).optional(),
+        type: z.string().min(1).optional().describe("The Secret's type, e.g. `kubernetes.io/dockerconfigjson`."),
+        data: z.record(z.string(), z.string()).optional().describe("Secret keys rendered from templates over the fetched values (written in plain text into the ExternalSecret: no secrets here)."),
         metadata: z
-          .strictObject({ labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() })
-          .optional(),
+          .strictObject({
+            labels: z.record(z.string(), z.string()).optional().describe("Labels of the Secret."),
+            annotations: z.record(z.string(), z.string()).optional().describe("Annotations of the Secret."),
+          })
+          .optional()
+          .describe("Labels and annotations of the Secret."),
       })
-      .optional(),
+      .optional()
+      .describe("ESO's target template."),
   })
   .superRefine((es, ctx) => {
     if (!es.data?.length && !es.dataFrom?.length) {
@@ -76,51 +93,55 @@ const externalSecret = z
   });
 
 export const tenantSchema = z.strictObject({
-  /** The tenant's name: its namespace, its Vault role and policy suffix, its `{tenant}` path segment. */
-  name: dnsLabel("the tenant name"),
-  /** Override the path template for this tenant (legacy layouts); not allowed with the templated policy. */
+  name: dnsLabel("the tenant name").describe(
+    "The team: its namespace, Vault role and policy `tenant-<name>`, the `{tenant}` segment of its subtree. Unique; not `default`, `kube-*` or a platform namespace.",
+  ),
   path: checked((v) => {
     const p = subtreeProblem(v);
     return p ? `the tenant path ${p}. Fix: e.g. "legacy/apps/team-a"` : undefined;
-  }).optional(),
-  /** Owner label value (team, cost centre). */
-  owner: labelValue("the owner label").optional(),
-  /** Who gets the `namespace-developer` role in the tenant's namespace. */
+  })
+    .meta({ typeName: "path" })
+    .optional()
+    .meta({ description: "Own subtree for a legacy layout (`perTenant` policy only). Tenants' subtrees may not overlap.", defaultText: "from `tenancy.pathTemplate`" }),
+  owner: labelValue("the owner label").optional().describe("`vault-eso.io/owner` label value (team, cost centre)."),
   developers: z
     .strictObject({
-      users: z.array(z.string().min(1)).default([]),
-      groups: z.array(z.string().min(1)).default([]),
+      users: z.array(z.string().min(1)).default([]).describe("User names."),
+      groups: z.array(z.string().min(1)).default([]).describe("Group names."),
     })
-    .prefault({}),
-  externalSecrets: z.array(externalSecret).default([]),
-  /** Grant PushSecret (write to the tenant's own subtree) and declare its PushSecrets. Default: none. */
-  push: pushSchema.optional(),
+    .prefault({})
+    .describe("Who gets the `namespace-developer` ClusterRole in the tenant's namespace (read Secrets and ESO objects, manage workloads; never write ESO objects)."),
+  externalSecrets: z.array(externalSecret).default([]).describe("The tenant's ExternalSecrets; every Vault key is relative to the tenant's subtree."),
+  push: pushSchema.optional().describe("Let the tenant write into its own subtree with PushSecrets (`isolated` tenancy only); see docs/operations.md#pushsecret."),
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;
 export const TENANT_POLICY_MODES = ["perTenant", "templated"] as const;
 
-export const tenancySchema = z.strictObject({
-  /** isolated: a SecretStore per tenant that logs in as the tenant; shared: tenants use the ClusterSecretStore (weaker). */
-  mode: z.enum(TENANCY_MODES).default("isolated"),
-  /** perTenant: one Vault policy per tenant; templated: one identity-templated policy for all. */
-  policy: z.enum(TENANT_POLICY_MODES).default("perTenant"),
-  /** Where a tenant's secrets live under the KV mount (seed 002's convention). */
-  pathTemplate: checked((v) => {
-    const p = pathTemplateProblem(v);
-    return p ? `the tenant path template ${p}. Fix: e.g. "{org}/{env}/clusters/{cluster}/apps/{tenant}"` : undefined;
-  }).default("{org}/{env}/clusters/{cluster}/apps/{tenant}"),
-  org: dnsLabel("tenancy.org").default("org"),
-  cluster: dnsLabel("tenancy.cluster").default("cluster"),
-  /** Service account in each tenant namespace that ESO logs in to Vault as. */
-  serviceAccountName: dnsSubdomain("the tenant service account name").default("vault-secrets"),
-  /** Name of each tenant's SecretStore. */
-  storeName: dnsSubdomain("the tenant SecretStore name").default("vault"),
-  /** The shared developer ClusterRole. */
-  developerClusterRole: dnsSubdomain("the developer ClusterRole name").default("namespace-developer"),
-  /** Pod Security Admission level enforced on tenant namespaces. */
-  podSecurity: z.enum(["restricted", "baseline", "privileged"]).default("restricted"),
-});
+export const tenancySchema = z
+  .strictObject({
+    mode: z
+      .enum(TENANCY_MODES)
+      .default("isolated")
+      .describe("`isolated`: a SecretStore per tenant that logs in to Vault as the tenant; `shared`: tenants use the ClusterSecretStore (much weaker: one Vault identity for all)."),
+    policy: z.enum(TENANT_POLICY_MODES).default("perTenant").describe("`perTenant`: one Vault policy per tenant; `templated`: one identity-templated policy (`vault-eso-tenants`) for all."),
+    pathTemplate: checked((v) => {
+      const p = pathTemplateProblem(v);
+      return p ? `the tenant path template ${p}. Fix: e.g. "{org}/{env}/clusters/{cluster}/apps/{tenant}"` : undefined;
+    })
+      .default("{org}/{env}/clusters/{cluster}/apps/{tenant}")
+      .describe("Where a tenant's secrets live under the KV mount (the multi-tenant tutorial's convention). Placeholders `{org}`, `{env}`, `{cluster}`, `{tenant}`; `{tenant}` exactly once, as a whole segment."),
+    org: dnsLabel("tenancy.org").default("org").describe("Value of `{org}`."),
+    cluster: dnsLabel("tenancy.cluster").default("cluster").describe("Value of `{cluster}`."),
+    serviceAccountName: dnsSubdomain("the tenant service account name").default("vault-secrets").describe("The service account in each tenant namespace that ESO logs in to Vault as."),
+    storeName: dnsSubdomain("the tenant SecretStore name").default("vault").describe("Name of each tenant's SecretStore."),
+    developerClusterRole: dnsSubdomain("the developer ClusterRole name").default("namespace-developer").describe("The shared developer ClusterRole."),
+    podSecurity: z
+      .enum(["restricted", "baseline", "privileged"])
+      .default("restricted")
+      .describe("Pod Security level enforced on tenant namespaces (warn and audit stay `restricted`)."),
+  })
+  .describe("How tenants are isolated from each other and where their secrets live. See docs/operations.md#tenants.");
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type TenancyConfig = z.infer<typeof tenancySchema>;

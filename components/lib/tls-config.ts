@@ -26,7 +26,7 @@ const certDuration = (what: string) =>
     if (v === "" || !CERT_DURATION.test(v)) {
       ctx.addIssue({ code: "custom", message: `${what} must be a Go duration in hours/minutes/seconds like "2160h" (cert-manager has no "d" unit). Fix: e.g. "2160h" for 90 days` });
     }
-  });
+  }).meta({ typeName: "Go duration (h/m/s)" });
 
 /** Hours in a cert-manager duration (for the renewBefore < duration check). */
 export function certDurationSeconds(v: string): number | undefined {
@@ -36,36 +36,45 @@ export function certDurationSeconds(v: string): number | undefined {
   return n(m[1], "h") * 3600 + n(m[2], "m") * 60 + n(m[3], "s");
 }
 
-const certManagerSection = z.strictObject({
-  enabled: z.boolean().default(false),
-  /** Install cert-manager (Helm chart via @pulumi/kubernetes-cert-manager). Set false when the cluster already runs it. */
-  install: z.boolean().default(true),
-  /** Namespace cert-manager runs in; ClusterIssuer CA secrets live here (cert-manager's cluster resource namespace). */
-  namespace: dnsLabel("tls.certManager.namespace").default("cert-manager"),
-  /** cert-manager chart version (pinned; the component installs the latest when unset). */
-  chartVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: 'tls.certManager.chartVersion must be an exact chart version like "v1.21.1". Fix: pin one' }).default(CERT_MANAGER_CHART.version),
-  /** Base name of the self-signed issuer, the CA Certificate/Secret and the CA ClusterIssuer. */
-  caName: dnsSubdomain("tls.certManager.caName").default("vault-eso-ca"),
-  caDuration: certDuration("tls.certManager.caDuration").default("87600h"),
-  /** Vault's serving certificate. */
-  server: z.strictObject({
-    /** Namespace Vault runs in: the serving Secret is created there for Vault to mount. */
-    namespace: dnsLabel("tls.certManager.server.namespace").default("vault"),
-    secretName: dnsSubdomain("tls.certManager.server.secretName").default("vault-server-tls"),
-    dnsNames: z.array(z.string()).default([]),
-    ipAddresses: z.array(z.string()).default([]),
-    duration: certDuration("tls.certManager.server.duration").default("2160h"),
-    renewBefore: certDuration("tls.certManager.server.renewBefore").default("360h"),
-  }).prefault({}),
-});
+const certManagerSection = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("In-cluster trust issued by cert-manager (for a Vault running in the cluster); ESO's URL must be https and covered by the server names."),
+    install: z.boolean().default(true).describe("Install cert-manager (`@pulumi/kubernetes-cert-manager`); `false` when the cluster already runs it."),
+    namespace: dnsLabel("tls.certManager.namespace").default("cert-manager").describe("cert-manager's namespace (its cluster resource namespace): the CA Secret lives here."),
+    chartVersion: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+$/, { error: 'tls.certManager.chartVersion must be an exact chart version like "v1.21.1". Fix: pin one' })
+      .meta({ typeName: "`vX.Y.Z`" })
+      .default(CERT_MANAGER_CHART.version)
+      .describe("The pinned cert-manager chart; at least `v1.15.0` (CRDs through `crds.enabled`/`crds.keep`, kept on uninstall)."),
+    caName: dnsSubdomain("tls.certManager.caName")
+      .default("vault-eso-ca")
+      .describe("Name of the CA Certificate, its Secret and the CA ClusterIssuer (`<caName>-selfsigned` for the root issuer)."),
+    caDuration: certDuration("tls.certManager.caDuration").default("87600h").describe("Lifetime of the CA; at least the server certificate's."),
+    server: z
+      .strictObject({
+        namespace: dnsLabel("tls.certManager.server.namespace").default("vault").describe("Where Vault runs (must exist): its serving Secret is created there for Vault to mount."),
+        secretName: dnsSubdomain("tls.certManager.server.secretName").default("vault-server-tls").describe("The serving Secret (`tls.crt`, `tls.key`, `ca.crt`) for Vault's listener."),
+        dnsNames: z.array(z.string()).default([]).describe("DNS names of the certificate; with `ipAddresses`, at least one name, covering the host of `vault.serverForEso`."),
+        ipAddresses: z.array(z.string()).default([]).describe("IP addresses of the certificate."),
+        duration: certDuration("tls.certManager.server.duration").default("2160h").describe("Lifetime of the server certificate."),
+        renewBefore: certDuration("tls.certManager.server.renewBefore").default("360h").describe("Renew this long before expiry; less than `duration`."),
+      })
+      .prefault({})
+      .describe("Vault's serving certificate."),
+  })
+  .describe("A cert-manager CA chain that issues Vault's certificate and that every store trusts.");
 
-export const tlsSchema = z.strictObject({
-  /** How `vault.caCert`/`caCertFile` reaches the stores: inline `caBundle` or a ConfigMap per namespace (`caProvider`). */
-  caDelivery: z.enum(CA_DELIVERIES).default("caBundle"),
-  /** Name of the ConfigMap (key `ca.crt`) holding Vault's CA in ESO's and each tenant's namespace. */
-  caConfigMapName: dnsSubdomain("tls.caConfigMapName").default("vault-ca"),
-  certManager: certManagerSection.prefault({}),
-});
+export const tlsSchema = z
+  .strictObject({
+    caDelivery: z
+      .enum(CA_DELIVERIES)
+      .default("caBundle")
+      .describe("How `vault.caCert`/`caCertFile` reaches the stores: inline `caBundle`, or a ConfigMap per namespace (`caProvider`; needs a CA)."),
+    caConfigMapName: dnsSubdomain("tls.caConfigMapName").default("vault-ca").describe("The ConfigMap (key `ca.crt`) holding Vault's CA in ESO's and each tenant's namespace."),
+    certManager: certManagerSection.prefault({}),
+  })
+  .describe("How ESO trusts Vault's certificate; see docs/operations.md#tls.");
 
 export type TlsConfig = z.infer<typeof tlsSchema>;
 

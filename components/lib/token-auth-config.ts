@@ -23,7 +23,7 @@
 import { z } from "zod";
 import { CronParseError, maxGapSeconds, parseCron } from "./cron";
 import { formatDuration, parseDuration } from "./duration";
-import { checked, dnsLabel, dnsSubdomain, vaultName, vaultPolicyName } from "./schema-helpers";
+import { checked, dnsLabel, dnsSubdomain, resourcesSchema, vaultName, vaultPolicyName } from "./schema-helpers";
 
 /** The CronJob's timing; the config rules below count these deadlines in. */
 export const RENEWER_JOB_TIMING = Object.freeze({
@@ -54,7 +54,7 @@ const lifetime = (what: string) =>
     if (s === undefined) return `${what} must be a duration like "12h", "7d" or "30d" (units s, m, h, d). Fix: e.g. "7d"`;
     if (s === 0) return `${what} must be longer than 0s. Fix: e.g. "7d"`;
     return undefined;
-  });
+  }).meta({ typeName: "duration" });
 
 /** Why `schedule` is not a usable CronJob schedule, or `undefined`. */
 export function scheduleProblem(schedule: string): string | undefined {
@@ -80,36 +80,44 @@ export function imageProblem(image: string): string | undefined {
   return undefined;
 }
 
-export const tokenAuthSchema = z.strictObject({
-  /** Use a Vault token in a Secret (renewed and rotated by a CronJob) instead of Kubernetes auth for the ClusterSecretStore. */
-  enabled: z.boolean().default(false),
-  /** Namespace that holds the token Secret and runs the renewer (seed 000's). */
-  namespace: dnsLabel("the credentials namespace").default("external-secrets-credentials"),
-  secretName: dnsSubdomain("the token Secret name").default("vault-token"),
-  secretKey: checked((v) => (/^[-._a-zA-Z0-9]{1,253}$/.test(v) ? undefined : 'the Secret key may only use letters, digits, "-", "_" and ".". Fix: e.g. "token"')).default("token"),
-  /** Vault token role (auth/token/roles/<role>) every token is created through. */
-  role: vaultName("the Vault token role").default("external-secrets-token"),
-  /** Vault policy that lets the token renew, rotate and revoke itself. */
-  policy: vaultPolicyName("the renewer Vault policy").default("external-secrets-token-renewer"),
-  period: lifetime("the token period").default("7d"),
-  explicitMaxTtl: lifetime("the token explicit max TTL").default("30d"),
-  /** Rotate when less than this is left before the explicit max TTL. */
-  rotateBefore: lifetime("the rotation threshold").default("7d"),
-  schedule: checked((v) => {
-    const p = scheduleProblem(v);
-    return p ? `the renewal schedule ${p}` : undefined;
-  }).default("0 */12 * * *"),
-  image: checked((v) => {
-    const p = imageProblem(v);
-    return p ? `the renewer image ${p}` : undefined;
-  }).default(DEFAULT_RENEWER_IMAGE),
-  resources: z
-    .strictObject({
-      requests: z.strictObject({ cpu: z.string().min(1), memory: z.string().min(1) }),
-      limits: z.strictObject({ cpu: z.string().min(1).optional(), memory: z.string().min(1) }),
+export const tokenAuthSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("The ClusterSecretStore uses a Vault token in a Secret, renewed and rotated by a CronJob (`TokenRenewer`), instead of Kubernetes auth."),
+    namespace: dnsLabel("the credentials namespace")
+      .default("external-secrets-credentials")
+      .describe("Namespace that holds the token Secret and runs the renewer; created with Pod Security `restricted`; no tenant may take it."),
+    secretName: dnsSubdomain("the token Secret name").default("vault-token").describe("The Secret ESO reads (`auth.tokenSecretRef`)."),
+    secretKey: checked((v) => (/^[-._a-zA-Z0-9]{1,253}$/.test(v) ? undefined : 'the Secret key may only use letters, digits, "-", "_" and ".". Fix: e.g. "token"'))
+      .default("token")
+      .describe("Key of the token in that Secret."),
+    role: vaultName("the Vault token role")
+      .default("external-secrets-token")
+      .describe("Token role `auth/token/roles/<role>` every token is created through: orphan, renewable, periodic, explicit max TTL."),
+    policy: vaultPolicyName("the renewer Vault policy")
+      .default("external-secrets-token-renewer")
+      .describe("The renewer policy: lookup, renew and revoke itself, create successors through the role."),
+    period: lifetime("the token period").default("7d").describe("Each renewal extends the token by this. Less than `explicitMaxTtl`; must outlast two schedule gaps plus 35 minutes."),
+    explicitMaxTtl: lifetime("the token explicit max TTL").default("30d").describe("Hard end of each token value; rotation happens before it."),
+    rotateBefore: lifetime("the rotation threshold")
+      .default("7d")
+      .describe("Rotate when less than this is left before the explicit max TTL. At most `period`, at least two schedule gaps plus 35 minutes."),
+    schedule: checked((v) => {
+      const p = scheduleProblem(v);
+      return p ? `the renewal schedule ${p}` : undefined;
     })
-    .default(DEFAULT_RENEWER_RESOURCES),
-});
+      .meta({ typeName: "cron (5 fields, UTC)" })
+      .default("0 */12 * * *")
+      .describe("The CronJob's schedule: numbers, names, `*`, `?`, ranges, steps, lists, `@daily`-style macros; no `@every`, no `TZ=`."),
+    image: checked((v) => {
+      const p = imageProblem(v);
+      return p ? `the renewer image ${p}` : undefined;
+    })
+      .meta({ typeName: "image reference" })
+      .default(DEFAULT_RENEWER_IMAGE)
+      .describe("The renewer's image (Node >= 20); a tag or digest is required, `latest` and untagged are refused."),
+    resources: resourcesSchema("the renewer pod").default(DEFAULT_RENEWER_RESOURCES),
+  })
+  .describe("Token auth for the ClusterSecretStore, for clusters where Vault cannot reach the API server; see docs/token-auth.md and docs/operations.md#token-auth.");
 
 export type RawTokenAuth = z.infer<typeof tokenAuthSchema>;
 

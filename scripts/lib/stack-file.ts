@@ -26,8 +26,31 @@ export function stackName(stackOrPath: string): string {
   return base.startsWith("Pulumi.") ? base.slice("Pulumi.".length) : base;
 }
 
-export function readStackFile(stackOrPath: string, projectDir = process.cwd()): StackFileConfig {
+/** The stack names with a `Pulumi.<stack>.yaml` in `projectDir`, sorted. */
+export function listStacks(projectDir = process.cwd()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(projectDir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => /^Pulumi\.(.+)\.ya?ml$/.exec(n)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .sort();
+}
+
+/** `stackFilePath`, or an error naming the stack files that exist when there is no such file. */
+export function existingStackFile(stackOrPath: string, projectDir = process.cwd()): string {
   const file = stackFilePath(stackOrPath, projectDir);
+  if (fs.existsSync(file)) return file;
+  const stacks = listStacks(projectDir);
+  const known = stacks.length > 0 ? `the stack files here are ${stacks.map((s) => `Pulumi.${s}.yaml`).join(", ")}: use ${stacks.join(", ")}` : `there is no Pulumi.<stack>.yaml in ${projectDir}`;
+  throw new Error(`no stack file ${path.relative(projectDir, file) || file} for "${stackOrPath}": ${known}, or give a path to a Pulumi.<stack>.yaml`);
+}
+
+export function readStackFile(stackOrPath: string, projectDir = process.cwd()): StackFileConfig {
+  const file = existingStackFile(stackOrPath, projectDir);
   const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
   return flattenConfig(doc.config ?? {});
 }
