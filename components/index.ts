@@ -1,7 +1,9 @@
 /**
  * The public API: import these into your own stack.
  *
- *   import { VaultBackend, EsoInstall, ClusterStore } from "<path to vault-eso>/components";
+ *   import { VaultBackend, EsoInstall, ClusterStore } from "vault-eso";
+ *
+ * Importing this module registers nothing: it only defines classes and pure functions.
  */
 export { VaultBackend } from "./vault-backend";
 export type { VaultBackendArgs, TokenReviewArgs } from "./vault-backend";
