@@ -73,6 +73,7 @@ export interface ClusterStoreArgs {
   readonly server: string;
   /** KV v2 mount path (mount only: ESO inserts `data/`). */
   readonly mountPath: pulumi.Input<string>;
+  /** How the store logs in to Vault. */
   readonly auth: ClusterStoreAuth;
   /** TLS trust for Vault's certificate. Default: the system roots of ESO's image. */
   readonly ca?: VaultCaTrustArgs;
@@ -91,6 +92,7 @@ export interface ClusterStoreArgs {
 const STORES = new WeakMap<ClusterStore, k8s.apiextensions.CustomResource>();
 
 export class ClusterStore extends pulumi.ComponentResource {
+  /** The ClusterSecretStore's name (what ExternalSecrets reference). */
   public readonly storeName: pulumi.Output<string>;
   /**
    * The ClusterSecretStore resource (for `dependsOn`). A getter, not a field: the component schema only carries

@@ -54,8 +54,11 @@ export interface EsoInstallArgs {
  * make up for part of that.
  */
 export class EsoInstall extends pulumi.ComponentResource {
+  /** ESO's namespace. */
   public readonly namespace: pulumi.Output<string>;
+  /** ESO's controller service account (the identity Vault roles bind). */
   public readonly serviceAccountName: string;
+  /** The Helm release (pass the component itself as `dependsOn` to wait for CRDs and webhook). */
   public readonly release: k8s.helm.v3.Release;
   /** The exact values handed to the chart. */
   public readonly values: Record<string, any>;

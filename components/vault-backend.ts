@@ -112,12 +112,15 @@ export class VaultBackend extends pulumi.ComponentResource {
   public readonly authPath: pulumi.Output<string>;
   /** Kubernetes auth mount accessor (for identity-templated policies). */
   public readonly authAccessor: pulumi.Output<string>;
+  /** Name of the ESO read policy. */
   public readonly esoPolicyName: pulumi.Output<string>;
+  /** Name of the ESO Kubernetes auth role. */
   public readonly esoRoleName: pulumi.Output<string>;
   /** The HCL written to Vault for the ESO policy. */
   public readonly esoPolicyHcl: string;
   /** The mount resource, for `dependsOn` by tenant policies. */
   public readonly kvMount: vault.Mount;
+  /** The Kubernetes auth mount. */
   public readonly authBackend: vault.AuthBackend;
   /** The Kubernetes auth config: stores wait for it so their first validation (a Vault login) can succeed. */
   public readonly authConfig: vault.kubernetes.AuthBackendConfig;
