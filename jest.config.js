@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // out/package is the staged package (npm run build): not part of the sources jest sees.
+  modulePathIgnorePatterns: ["<rootDir>/out/"],
   transform: {
     "^.+\\.ts$": [
       "ts-jest",

@@ -1,8 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceRequirements } from "./lib/config";
 import { ESO_CHART, esoChartValues, mergeValues } from "./lib/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
+
+/** CPU and memory quantities (Kubernetes quantity strings, e.g. `50m`, `128Mi`). */
+export interface ResourceQuantities {
+  /** CPU, e.g. `50m`. Required in `requests`; default none in `limits` (no CPU limit). */
+  readonly cpu?: string;
+  /** Memory, e.g. `128Mi`. */
+  readonly memory: string;
+}
+
+/** Container requests and limits, applied to ESO's controller, webhook and cert controller. */
+export interface ContainerResources {
+  /** Requests (scheduling); both `cpu` and `memory`. */
+  readonly requests: ResourceQuantities;
+  /** Limits; `memory` required, `cpu` optional. */
+  readonly limits: ResourceQuantities;
+}
 
 export interface EsoInstallArgs {
   /** Namespace to create for ESO. Default `external-secrets`. */
@@ -14,7 +29,7 @@ export interface EsoInstallArgs {
   /** Leader election between replicas. Default: on when replicas > 1. */
   readonly leaderElect?: boolean;
   /** Container resources for controller, webhook and cert controller. Default 50m/128Mi requests, 256Mi limit. */
-  readonly resources?: ResourceRequirements;
+  readonly resources?: ContainerResources;
   /** Bind ESO's service account to `system:auth-delegator` (token review mode "clientJwt"). Default false. */
   readonly systemAuthDelegator?: boolean;
   /** Concurrent ExternalSecret reconciles. Default: the chart's (1). */
@@ -22,7 +37,8 @@ export interface EsoInstallArgs {
   /** Chart version. Default: the pinned `ESO_CHART.version`. */
   readonly chartVersion?: string;
   /** More chart values (e.g. monitoring), deep-merged over the hardened ones. Default: none. */
-  readonly extraValues?: Record<string, unknown>;
+  // `any`, not `unknown`: the schema inference (provider/experimental/analyzer.js) maps `any` to pulumi.json#/Any.
+  readonly extraValues?: Record<string, any>;
 }
 
 /**
@@ -38,21 +54,26 @@ export interface EsoInstallArgs {
  * make up for part of that.
  */
 export class EsoInstall extends pulumi.ComponentResource {
+  /** ESO's namespace. */
   public readonly namespace: pulumi.Output<string>;
+  /** ESO's controller service account (the identity Vault roles bind). */
   public readonly serviceAccountName: string;
+  /** The Helm release (pass the component itself as `dependsOn` to wait for CRDs and webhook). */
   public readonly release: k8s.helm.v3.Release;
   /** The exact values handed to the chart. */
-  public readonly values: Record<string, unknown>;
+  public readonly values: Record<string, any>;
 
   constructor(name: string, args: EsoInstallArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:EsoInstall", name, {}, opts);
+    const resources = args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
+    if (resources.requests.cpu === undefined) throw new Error(`EsoInstall ${name}: resources.requests.cpu is required (a quantity such as "50m")`);
     const replicas = args.replicas ?? 1;
     this.serviceAccountName = args.serviceAccountName ?? "external-secrets";
     this.values = mergeValues(esoChartValues({
       serviceAccountName: this.serviceAccountName,
       replicas,
       leaderElect: args.leaderElect ?? replicas > 1,
-      resources: args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      resources: { requests: { cpu: resources.requests.cpu, memory: resources.requests.memory }, limits: resources.limits },
       systemAuthDelegator: args.systemAuthDelegator ?? false,
       concurrent: args.concurrent,
     }), args.extraValues ?? {});

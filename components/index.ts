@@ -1,25 +1,26 @@
 /**
  * The public API: import these into your own stack.
  *
- *   import { VaultBackend, EsoInstall, ClusterStore } from "<path to vault-eso>/components";
+ *   import { VaultBackend, EsoInstall, ClusterStore } from "vault-eso";
+ *
+ * Importing this module registers nothing: it only defines classes and pure functions.
  */
 export { VaultBackend } from "./vault-backend";
-export type { VaultBackendArgs, TokenReviewArgs } from "./vault-backend";
+export type { VaultBackendArgs, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend";
 export { EsoInstall } from "./eso-install";
-export type { EsoInstallArgs } from "./eso-install";
-export { ClusterStore } from "./cluster-store";
-export type { ClusterStoreArgs, ClusterStoreAuth } from "./cluster-store";
+export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso-install";
+export { ClusterStore, ClusterStoreAuthKind } from "./cluster-store";
+export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, ServiceAccountRef, TokenSecretRef } from "./cluster-store";
 export { TenantNamespace } from "./tenant-namespace";
 export type { TenantNamespaceArgs } from "./tenant-namespace";
 export { TokenRenewer } from "./token-renewer";
 export type { TokenRenewerArgs } from "./token-renewer";
 export { buildPlatform } from "./platform";
 export type { Platform } from "./platform";
-export { ESO_CHART, ESO_API } from "./lib/eso";
-export type { VaultCaTrust, StoreConditions } from "./lib/eso";
+export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./lib/eso";
+export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./lib/eso";
 export { parseStackConfig, ConfigError } from "./lib/config";
-export { DEFAULT_API_AUDIENCES, storeTokenAudiences } from "./lib/kubernetes-auth";
-export type { TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
+export { DEFAULT_API_AUDIENCES, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
 export type { PlatformConfig } from "./lib/config";
 export { loadStackConfig } from "./lib/stack-config";
 export { VaultTrust } from "./vault-trust";

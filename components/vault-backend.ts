@@ -7,37 +7,54 @@ import { esoReadPolicy } from "../policies/vault/builders";
 import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "./lib/options";
 import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation, REVIEWER_NAME, reviewerTokenSecretName } from "./lib/kubernetes-auth";
 import { KUBERNETES_AUTH_DESCRIPTION, KV_MOUNT_DESCRIPTION } from "./lib/config";
+import type { KvMountOptions } from "./lib/kv-options";
 
-/** How Vault validates the service-account JWTs that clients log in with. */
-export type TokenReviewArgs =
-  | {
-      /**
-       * Vault calls TokenReview with the client's own JWT; no long-lived token
-       * exists anywhere. Every client service account (ESO's) must be bound to
-       * `system:auth-delegator` (EsoInstall's `systemAuthDelegator`), and every
-       * client token must carry the API server's audience besides the role's
-       * (`storeAudiences`). Needs Vault outside a pod, or `disable_local_ca_jwt`
-       * (set by default with `vaultRunsIn: "cluster"`).
-       */
-      readonly mode: "clientJwt";
-    }
-  | {
-      /**
-       * A dedicated reviewer service account, bound to `system:auth-delegator`,
-       * whose long-lived token (a `kubernetes.io/service-account-token` Secret)
-       * Vault uses for every TokenReview.
-       */
-      readonly mode: "reviewerServiceAccount";
-      /** Namespace created for the reviewer service account. Default `vault-auth`. */
-      readonly namespace?: string;
-      /** Bring your own reviewer JWT (a Pulumi secret) instead of creating the service account. */
-      readonly jwt?: pulumi.Input<string>;
-      /**
-       * Rotation generation of the reviewer's token Secret. Raise it by one to rotate: the Secret is
-       * replaced (create the new token, update Vault's auth config, delete the old Secret). Default 1.
-       */
-      readonly tokenGeneration?: number;
-    };
+/**
+ * How Vault validates the service-account JWTs that clients log in with. `mode` picks the reviewer;
+ * `namespace` and `jwt` belong to `reviewerServiceAccount` only (refused with `clientJwt`).
+ */
+export interface TokenReviewArgs {
+  /**
+   * `clientJwt`: Vault calls TokenReview with the client's own JWT; no long-lived token exists anywhere. Every
+   * client service account (ESO's) must be bound to `system:auth-delegator` (EsoInstall's `systemAuthDelegator`),
+   * and every client token must carry the API server's audience besides the role's (`storeAudiences`). Needs Vault
+   * outside a pod, or `disableLocalCaJwt` (set by default with `vaultRunsIn: "cluster"`).
+   * `reviewerServiceAccount`: a dedicated reviewer service account, bound to `system:auth-delegator`, whose
+   * long-lived token (a `kubernetes.io/service-account-token` Secret) Vault uses for every TokenReview.
+   */
+  readonly mode: TokenReviewMode;
+  /** `reviewerServiceAccount` only: namespace created for the reviewer service account. Default `vault-auth`. */
+  readonly namespace?: string;
+  /** `reviewerServiceAccount` only: bring your own reviewer JWT (a Pulumi secret) instead of creating the service account. Default: none. */
+  readonly jwt?: pulumi.Input<string>;
+  /**
+   * `reviewerServiceAccount` only: rotation generation of the reviewer's token Secret. Raise it by one to rotate:
+   * the Secret is replaced (create the new token, update Vault's auth config, delete the old Secret). Default 1.
+   */
+  readonly tokenGeneration?: number;
+}
+
+/** The ESO identity in Vault: who may log in, and what it may read. */
+export interface EsoIdentityArgs {
+  /** ESO's namespace. */
+  readonly namespace: string;
+  /** ESO's service account. */
+  readonly serviceAccountName: string;
+  /** Vault role name. */
+  readonly role: string;
+  /** Vault policy name. */
+  readonly policy: string;
+  /** Subtree of the KV mount ESO may read (`<mount>/data/<scope>/*`). */
+  readonly scope: string;
+  /** More subtrees ESO itself may read (tenants in shared mode). Default: none. */
+  readonly extraReadSubtrees?: string[];
+  /** JWT audience the role requires. */
+  readonly audience: string;
+  /** Token TTL in seconds. */
+  readonly tokenTtlSeconds: number;
+  /** Token max TTL in seconds. */
+  readonly tokenMaxTtlSeconds: number;
+}
 
 export interface VaultBackendArgs {
   /** KV v2 mount path (the mount only, no slash). Default `secret`. */
@@ -57,7 +74,7 @@ export interface VaultBackendArgs {
    * `<mount>/config` by a `vault.kv.SecretBackendV2`. Default: none, and nothing is written (Vault's defaults:
    * 10 versions, no CAS, versions kept forever). When given, an unset field is written as Vault's default.
    */
-  readonly kvOptions?: { readonly maxVersions?: number; readonly casRequired?: boolean; readonly deleteVersionAfterSeconds?: number };
+  readonly kvOptions?: KvMountOptions;
   /** Kubernetes auth mount path. Default `kubernetes`. */
   readonly kubernetesAuthPath?: string;
   /** The Kubernetes API URL as Vault reaches it. */
@@ -88,30 +105,11 @@ export interface VaultBackendArgs {
    * `storeAudiences` in `clientJwt` mode. Default `["https://kubernetes.default.svc.cluster.local"]`
    * (kind, kubeadm); read yours with `kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`.
    */
-  readonly apiAudiences?: readonly string[];
+  readonly apiAudiences?: string[];
   /** Token review mode. */
   readonly tokenReview: TokenReviewArgs;
   /** The ESO identity: who may log in, and what it may read. */
-  readonly eso: {
-    /** ESO's namespace. */
-    readonly namespace: string;
-    /** ESO's service account. */
-    readonly serviceAccountName: string;
-    /** Vault role name. */
-    readonly role: string;
-    /** Vault policy name. */
-    readonly policy: string;
-    /** Subtree of the KV mount ESO may read (`<mount>/data/<scope>/*`). */
-    readonly scope: string;
-    /** More subtrees ESO itself may read (tenants in shared mode). Default: none. */
-    readonly extraReadSubtrees?: readonly string[];
-    /** JWT audience the role requires. */
-    readonly audience: string;
-    /** Token TTL in seconds. */
-    readonly tokenTtlSeconds: number;
-    /** Token max TTL in seconds. */
-    readonly tokenMaxTtlSeconds: number;
-  };
+  readonly eso: EsoIdentityArgs;
 }
 
 /**
@@ -126,12 +124,15 @@ export class VaultBackend extends pulumi.ComponentResource {
   public readonly authPath: pulumi.Output<string>;
   /** Kubernetes auth mount accessor (for identity-templated policies). */
   public readonly authAccessor: pulumi.Output<string>;
+  /** Name of the ESO read policy. */
   public readonly esoPolicyName: pulumi.Output<string>;
+  /** Name of the ESO Kubernetes auth role. */
   public readonly esoRoleName: pulumi.Output<string>;
   /** The HCL written to Vault for the ESO policy. */
   public readonly esoPolicyHcl: string;
   /** The mount resource, for `dependsOn` by tenant policies. */
   public readonly kvMount: vault.Mount;
+  /** The Kubernetes auth mount. */
   public readonly authBackend: vault.AuthBackend;
   /** The Kubernetes auth config: stores wait for it so their first validation (a Vault login) can succeed. */
   public readonly authConfig: vault.kubernetes.AuthBackendConfig;
@@ -148,9 +149,10 @@ export class VaultBackend extends pulumi.ComponentResource {
       hasCaCert: args.kubernetesCaCert !== undefined,
       disableLocalCaJwt: args.disableLocalCaJwt,
     };
-    const problems = kubernetesAuthProblems(shape);
+    const problems = kubernetesAuthProblems(shape).map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${p.message}`);
+    problems.push(...tokenReviewProblems(args.tokenReview));
     if (problems.length > 0) {
-      throw new Error(`VaultBackend ${name}: ${problems.map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${p.message}`).join("; ")}`);
+      throw new Error(`VaultBackend ${name}: ${problems.join("; ")}`);
     }
     super("vault-eso:index:VaultBackend", name, {}, opts);
     const kvPath = args.kvPath ?? "secret";
@@ -244,9 +246,9 @@ export class VaultBackend extends pulumi.ComponentResource {
     });
   }
 
-  /** Returns the reviewer JWT (a secret) for mode (b), `undefined` for mode (a). */
+  /** Returns the reviewer JWT (a secret) with `reviewerServiceAccount`, `undefined` with `clientJwt`. */
   private tokenReviewer(name: string, review: TokenReviewArgs): pulumi.Output<string> | undefined {
-    if (review.mode === "clientJwt") return undefined;
+    if (review.mode !== "reviewerServiceAccount") return undefined;
     if (review.jwt !== undefined) return pulumi.secret(review.jwt);
 
     const namespace = review.namespace ?? "vault-auth";
@@ -288,4 +290,18 @@ export class VaultBackend extends pulumi.ComponentResource {
       }),
     );
   }
+}
+
+/** What is wrong with a `tokenReview` (the fields of one mode given with the other, an unknown mode). */
+export function tokenReviewProblems(review: TokenReviewArgs): string[] {
+  if (review.mode === "reviewerServiceAccount") {
+    const g = review.tokenGeneration;
+    if (g !== undefined && (!Number.isInteger(g) || g < 1)) return [`tokenReview.tokenGeneration: ${g} is not a whole number >= 1; raise it by one from the current generation (default 1) to rotate`];
+    if (g !== undefined && review.jwt !== undefined) return ["tokenReview.tokenGeneration: a reviewer JWT you bring (tokenReview.jwt) is not created here; drop tokenGeneration and pass the new JWT to rotate it"];
+    return [];
+  }
+  if (review.mode !== "clientJwt") return [`tokenReview.mode: "${String(review.mode)}" is not a token review mode; use "clientJwt" or "reviewerServiceAccount"`];
+  return (["namespace", "jwt", "tokenGeneration"] as const)
+    .filter((k) => review[k] !== undefined)
+    .map((k) => `tokenReview.${k}: only used with mode "reviewerServiceAccount" (the reviewer service account), not with "clientJwt"; drop it or switch the mode`);
 }

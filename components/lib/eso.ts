@@ -109,6 +109,68 @@ export type VaultCaTrust =
       readonly namespace?: string;
     };
 
+/** How a store trusts Vault's certificate. */
+export const VaultCaKind = {
+  /** A PEM bundle inline in the store (`caBundle`). */
+  bundle: "bundle",
+  /** A key of a Secret or ConfigMap (`caProvider`). */
+  provider: "provider",
+} as const;
+export type VaultCaKind = (typeof VaultCaKind)[keyof typeof VaultCaKind];
+
+/** The kind of object a `caProvider` reads. */
+export const CaProviderType = {
+  Secret: "Secret",
+  ConfigMap: "ConfigMap",
+} as const;
+export type CaProviderType = (typeof CaProviderType)[keyof typeof CaProviderType];
+
+/**
+ * TLS trust for Vault's certificate, one interface for both kinds (schema-friendly: no union). With
+ * `kind: "bundle"`: `pem`; with `kind: "provider"`: `type`, `name`, `key` and (ClusterSecretStores only) `namespace`.
+ * Every `VaultCaTrust` is one.
+ */
+export interface VaultCaTrustArgs {
+  /** `bundle` (inline PEM) or `provider` (a Secret or ConfigMap key). */
+  readonly kind: VaultCaKind;
+  /** `bundle`: the PEM CA bundle. */
+  readonly pem?: string;
+  /** `provider`: `Secret` or `ConfigMap`. */
+  readonly type?: CaProviderType;
+  /** `provider`: object name. */
+  readonly name?: string;
+  /** `provider`: key holding the PEM. */
+  readonly key?: string;
+  /** `provider`: the object's namespace (ClusterSecretStores only). Default: none. */
+  readonly namespace?: string;
+}
+
+/** What is wrong with a `VaultCaTrustArgs` at `field`: fields of the other kind, missing ones, unknown kinds. */
+export function vaultCaTrustProblems(field: string, ca: VaultCaTrustArgs | undefined): string[] {
+  if (ca === undefined) return [];
+  const present = (k: keyof VaultCaTrustArgs) => ca[k] !== undefined;
+  if (ca.kind === "bundle") {
+    return [
+      ...(present("pem") ? [] : [`${field}.pem: required with ${field}.kind "bundle"`]),
+      ...(["type", "name", "key", "namespace"] as const).filter(present).map((k) => `${field}.${k}: only used with ${field}.kind "provider"; drop it`),
+    ];
+  }
+  if (ca.kind === "provider") {
+    const problems = (["type", "name", "key"] as const).filter((k) => !present(k)).map((k) => `${field}.${k}: required with ${field}.kind "provider"`);
+    if (present("pem")) problems.push(`${field}.pem: only used with ${field}.kind "bundle"; drop it`);
+    if (present("type") && ca.type !== "Secret" && ca.type !== "ConfigMap") problems.push(`${field}.type: "${String(ca.type)}" is not "Secret" or "ConfigMap"`);
+    return problems;
+  }
+  return [`${field}.kind: "${String(ca.kind)}" is not a CA kind; use "bundle" or "provider"`];
+}
+
+/** The `VaultCaTrust` a checked `VaultCaTrustArgs` stands for (see vaultCaTrustProblems). */
+export function toVaultCaTrust(ca: VaultCaTrustArgs | undefined): VaultCaTrust | undefined {
+  if (ca === undefined) return undefined;
+  if (ca.kind === "bundle") return { kind: "bundle", pem: ca.pem! };
+  return { kind: "provider", type: ca.type!, name: ca.name!, key: ca.key!, ...(ca.namespace !== undefined ? { namespace: ca.namespace } : {}) };
+}
+
 export interface VaultProviderArgs {
   /** Full URL ESO uses, e.g. `https://vault.example.com:8200`. */
   readonly server: string;

@@ -19,12 +19,28 @@
 
 import { X509Certificate } from "crypto";
 
-/** Where Vault runs relative to the cluster it authenticates. */
-export const VAULT_LOCATIONS = ["external", "cluster"] as const;
-export type VaultLocation = (typeof VAULT_LOCATIONS)[number];
+/**
+ * Where Vault runs relative to the cluster it authenticates. A named `as const` object and its value type: the
+ * component schema inference (@pulumi/pulumi provider/experimental/analyzer.js) turns it into an enum.
+ */
+export const VaultLocation = {
+  /** Not in a pod of this cluster (no local CA or token to fall back on). */
+  external: "external",
+  /** In a pod of this cluster. */
+  cluster: "cluster",
+} as const;
+export type VaultLocation = (typeof VaultLocation)[keyof typeof VaultLocation];
+export const VAULT_LOCATIONS = [VaultLocation.external, VaultLocation.cluster] as const;
 
-export const TOKEN_REVIEW_MODES = ["clientJwt", "reviewerServiceAccount"] as const;
-export type TokenReviewMode = (typeof TOKEN_REVIEW_MODES)[number];
+/** Who reviews the service-account JWTs clients log in with. */
+export const TokenReviewMode = {
+  /** Vault calls TokenReview with the client's own JWT; each client is bound to system:auth-delegator. */
+  clientJwt: "clientJwt",
+  /** A dedicated reviewer service account's long-lived token reviews every login. */
+  reviewerServiceAccount: "reviewerServiceAccount",
+} as const;
+export type TokenReviewMode = (typeof TokenReviewMode)[keyof typeof TokenReviewMode];
+export const TOKEN_REVIEW_MODES = [TokenReviewMode.clientJwt, TokenReviewMode.reviewerServiceAccount] as const;
 
 /**
  * The API server's audiences when `--api-audiences` is not set: its

@@ -10,10 +10,13 @@
  */
 import { parseDuration } from "./duration";
 
+/** The KV v2 mount's settings (`<mount>/config`, vault-plugin-secrets-kv path_config.go). */
 export interface KvMountOptions {
+  /** Versions kept per key (`max_versions`, at least 1). Default: Vault's (10). */
   readonly maxVersions?: number;
+  /** Every write must carry check-and-set (`cas_required`). Default: false. */
   readonly casRequired?: boolean;
-  /** Seconds; 0 keeps versions forever. */
+  /** Seconds after which a version is deleted (`delete_version_after`); 0 keeps versions forever. Default: 0. */
   readonly deleteVersionAfterSeconds?: number;
 }
 

@@ -7,7 +7,7 @@
  * pkg/serviceaccount/legacy.go Validate.
  */
 import { Captured, startRecording } from "../../scripts/lib/capture";
-import { VaultBackend, VaultBackendArgs } from "../../components/vault-backend";
+import { tokenReviewProblems, VaultBackend, VaultBackendArgs } from "../../components/vault-backend";
 import { ConfigError, parseStackConfig } from "../../components/lib/config";
 import { reviewerTokenSecretName } from "../../components/lib/kubernetes-auth";
 import { clusterCaPem, flat, validSections } from "../helpers/fixtures";
@@ -86,5 +86,14 @@ describe("kubernetesAuth.reviewerTokenGeneration in config", () => {
       /reviewerTokenGeneration = 2: .*Fix: remove reviewerTokenGeneration and rotate with pulumi config set --secret vault-eso:reviewerJwt/,
     );
     expect(problem(() => parse({ tokenReview: "reviewerServiceAccount", reviewerTokenGeneration: 0 }))).toMatch(/reviewerTokenGeneration = 0/);
+  });
+});
+
+describe("VaultBackend refuses a generation it cannot rotate (tokenReviewProblems)", () => {
+  test("with clientJwt, with a JWT the user brings, and below 1", () => {
+    expect(tokenReviewProblems({ mode: "clientJwt", tokenGeneration: 2 })).toEqual([expect.stringMatching(/tokenReview\.tokenGeneration: only used with mode "reviewerServiceAccount"/)]);
+    expect(tokenReviewProblems({ mode: "reviewerServiceAccount", jwt: "eyJ.x.y", tokenGeneration: 2 })).toEqual([expect.stringMatching(/reviewer JWT you bring/)]);
+    expect(tokenReviewProblems({ mode: "reviewerServiceAccount", tokenGeneration: 0 })).toEqual([expect.stringMatching(/not a whole number >= 1/)]);
+    expect(tokenReviewProblems({ mode: "reviewerServiceAccount", tokenGeneration: 3 })).toEqual([]);
   });
 });

@@ -1,0 +1,156 @@
+/**
+ * The components as a package (docs/package.md).
+ * - The TypeScript entry (package.json `exports["."]`) is the library: importing it registers nothing.
+ * - The component package for other languages: @pulumi/pulumi 3.270 provider/experimental/provider.js
+ *   ComponentProvider.getSchema (analyzer.js Analyzer.analyze, schema.js generateSchema) infers a schema with
+ *   every component of the plugin entry (package.json `main`, what cmd/run-plugin/run.js requires and scans with
+ *   getPulumiComponents), every input and output typed and described; ComponentProvider.construct registers what
+ *   the class itself registers; the YAML example (examples/yaml) matches that schema.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { installMocks } from "./helpers/mocks";
+
+const engine = installMocks("package");
+const root = process.cwd();
+const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+/** A manifest path as the analyzer reads it (findProgramEntryPoint): `.js` swapped for `.ts`. */
+const source = (p: string) => path.join(root, p.replace(/\.js$/, ".ts"));
+const tsEntry: string = manifest.exports?.["."]?.default ?? manifest.main;
+
+describe("package.json exports['.'] (the TypeScript library entry)", () => {
+  test("is not the stack program, and importing it registers nothing", async () => {
+    expect(source(tsEntry)).not.toBe(path.join(root, "index.ts"));
+    const lib = await import(source(tsEntry));
+    await engine.settle();
+    expect(engine.resources).toEqual([]);
+    for (const c of ["VaultBackend", "EsoInstall", "ClusterStore", "TenantNamespace", "TokenRenewer"]) expect(typeof lib[c]).toBe("function");
+  });
+});
+
+type Prop = { type?: string; $ref?: string; description?: string; items?: Prop; additionalProperties?: Prop; plain?: boolean };
+type Schema = {
+  resources: Record<string, { inputProperties: Record<string, Prop>; requiredInputs: string[]; properties: Record<string, Prop>; isComponent: boolean }>;
+  types: Record<string, { type: string; properties?: Record<string, Prop>; required?: string[]; enum?: { name: string; value: unknown }[] }>;
+};
+
+describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, construct) on the plugin entry", () => {
+  let schema: Schema;
+  let provider: any;
+  let components: Function[];
+  beforeAll(async () => {
+    const { ComponentProvider, getPulumiComponents } = await import("@pulumi/pulumi/provider/experimental/provider.js" as string);
+    components = getPulumiComponents(await import(source(manifest.main)));
+    provider = new ComponentProvider({ name: manifest.name, dirname: root, components });
+    schema = JSON.parse(await provider.getSchema());
+  }, 60000);
+
+  test("every component of the plugin entry is in the schema, every input and output typed and described", () => {
+    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "VaultBackend"]);
+    expect(Object.keys(schema.resources).sort()).toEqual(components.map((c) => `vault-eso:index:${c.name}`).sort());
+    const check = (where: string, p: Prop) => {
+      const t = p.type ?? p.$ref;
+      if (t === undefined) throw new Error(`${where}: no type`);
+      if (p.$ref?.startsWith("#/types/")) expect(schema.types[p.$ref.slice("#/types/".length)]).toBeDefined();
+      if (p.items) check(`${where}[]`, p.items);
+    };
+    const undescribed: string[] = [];
+    for (const [token, r] of Object.entries(schema.resources)) {
+      expect(r.isComponent).toBe(true);
+      for (const [k, p] of [...Object.entries(r.inputProperties), ...Object.entries(r.properties)]) {
+        check(`${token}.${k}`, p);
+        if (!p.description) undescribed.push(`${token}.${k}`);
+      }
+    }
+    for (const [token, t] of Object.entries(schema.types)) {
+      for (const [k, p] of Object.entries(t.properties ?? {})) {
+        check(`${token}.${k}`, p);
+        if (!p.description) undescribed.push(`${token}.${k}`);
+      }
+    }
+    expect(undescribed).toEqual([]);
+    // The mode enums, not free strings.
+    expect(schema.types["vault-eso:index:TokenReviewMode"].enum!.map((e) => e.value)).toEqual(["clientJwt", "reviewerServiceAccount"]);
+    expect(schema.types["vault-eso:index:ClusterStoreAuthKind"].enum!.map((e) => e.value)).toEqual(["kubernetes", "token"]);
+  });
+
+  test("examples/yaml uses every component, with known properties, the required ones, and values of the schema's types", () => {
+    const program = parse(fs.readFileSync(path.join(root, "examples/yaml/Pulumi.yaml"), "utf8"));
+    const used = new Set<string>();
+    const problems: string[] = [];
+    const interpolated = (v: unknown) => typeof v === "string" && /^\$\{[^}]+\}$/.test(v);
+    const checkValue = (where: string, p: Prop, v: unknown): void => {
+      if (interpolated(v)) return; // an output of another resource or config: typed by the engine
+      if (p.$ref?.startsWith("#/types/")) {
+        const t = schema.types[p.$ref.slice("#/types/".length)];
+        if (t.enum) {
+          if (!t.enum.some((e) => e.value === v)) problems.push(`${where}: ${JSON.stringify(v)} is not one of ${t.enum.map((e) => e.value).join(", ")}`);
+          return;
+        }
+        checkObject(where, t.properties ?? {}, t.required ?? [], v);
+        return;
+      }
+      if (p.$ref === "pulumi.json#/Any") return;
+      if (p.type === "array") {
+        if (!Array.isArray(v)) problems.push(`${where}: not an array`);
+        else v.forEach((e, i) => checkValue(`${where}[${i}]`, p.items!, e));
+        return;
+      }
+      if (p.type === "object") {
+        if (typeof v !== "object" || v === null) problems.push(`${where}: not an object`);
+        else for (const [k, e] of Object.entries(v)) checkValue(`${where}.${k}`, p.additionalProperties!, e);
+        return;
+      }
+      if (typeof v !== p.type) problems.push(`${where}: ${JSON.stringify(v)} is not a ${p.type}`);
+    };
+    const checkObject = (where: string, props: Record<string, Prop>, required: string[], v: unknown) => {
+      if (typeof v !== "object" || v === null) return void problems.push(`${where}: not an object`);
+      for (const r of required) if (!(r in v)) problems.push(`${where}.${r}: required, missing`);
+      for (const [k, e] of Object.entries(v)) {
+        if (!(k in props)) problems.push(`${where}.${k}: not a property`);
+        else checkValue(`${where}.${k}`, props[k], e);
+      }
+    };
+    for (const [name, res] of Object.entries<any>(program.resources)) {
+      const r = schema.resources[res.type];
+      if (!r) { problems.push(`${name}: unknown type ${res.type}`); continue; }
+      used.add(res.type);
+      checkObject(name, r.inputProperties, r.requiredInputs, res.properties ?? {});
+    }
+    for (const [k, v] of Object.entries<string>(program.outputs ?? {})) {
+      const m = /^\$\{(\w+)\.(\w+)\}$/.exec(v);
+      const r = m && schema.resources[program.resources[m[1]]?.type];
+      if (!r || !(m![2] in r.properties)) problems.push(`output ${k}: ${v} is not an output of the schema`);
+    }
+    expect(problems).toEqual([]);
+    expect([...used].sort()).toEqual(Object.keys(schema.resources).sort());
+  });
+
+  test("construct() registers the same resources as the class itself", async () => {
+    const inputs: Record<string, Record<string, unknown>> = {
+      EsoInstall: { replicas: 2, systemAuthDelegator: true },
+      VaultBackend: {
+        kubernetesHost: "https://api.my-cluster:6443", kubernetesCaCert: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n",
+        tokenReview: { mode: "reviewerServiceAccount", namespace: "vault-auth" },
+        eso: { namespace: "external-secrets", serviceAccountName: "external-secrets", role: "eso", policy: "eso-read", scope: "platform/shared", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600 },
+      },
+      ClusterStore: {
+        server: "https://vault.example.com:8200", mountPath: "secret",
+        auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audience: "vault", tokenReview: "clientJwt" },
+      },
+    };
+    const children = (prefix: string) =>
+      engine.resources.filter((r) => r.name.startsWith(`${prefix}-`) || r.name === prefix).map((r) => ({ type: r.type, name: r.name.slice(prefix.length), inputs: r.inputs }));
+    for (const c of components) {
+      const before = engine.resources.length;
+      await provider.construct(`via-construct-${c.name}`, `vault-eso:index:${c.name}`, inputs[c.name], {});
+      new (c as any)(`via-class-${c.name}`, inputs[c.name]);
+      await engine.settle();
+      expect(engine.resources.length).toBeGreaterThan(before);
+      const viaConstruct = children(`via-construct-${c.name}`);
+      expect(viaConstruct.length).toBeGreaterThan(1);
+      expect(JSON.parse(JSON.stringify(viaConstruct).replaceAll("via-construct-", "via-class-"))).toEqual(JSON.parse(JSON.stringify(children(`via-class-${c.name}`))));
+    }
+  });
+});
