@@ -8,6 +8,9 @@ module.exports = {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // The engine-level tests (the real runtime under a stand-in gRPC engine) take minutes of CPU:
+  // `npm run test:engine` (jest.engine.config.js) runs them; .ci/run runs both.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/engine/"],
   transform: {
     "^.+\\.ts$": [
       "ts-jest",

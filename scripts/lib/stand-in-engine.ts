@@ -38,11 +38,8 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { computedOutputs, readState } from "./provider-outputs";
+import { isSecretValue as isSecret, SECRET_SIG, SIG_KEY, UNKNOWN } from "./wire";
 
-/** Pulumi's wire sentinels (sdk/nodejs/runtime/rpc.ts: specialSigKey, specialSecretSig, unknownValue). */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Pulumi.yaml's `runtime.options` as the Node.js language host reads them (`parseOptions`). */
 export interface RuntimeOptions {
@@ -181,7 +178,6 @@ export interface EngineRunOptions {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const secret = (v: unknown) => ({ [SIG_KEY]: SECRET_SIG, value: v });
-const isSecret = (v: unknown) => !!v && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 
 function qualifiedType(urn: string): string {
   // urn:pulumi:<stack>::<project>::<qualified type>::<name>
