@@ -18,6 +18,7 @@ export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API } from "./lib/eso";
 export type { VaultCaTrust, StoreConditions } from "./lib/eso";
 export { parseStackConfig, ConfigError } from "./lib/config";
+export { InputError } from "./lib/errors";
 export type { PlatformConfig } from "./lib/config";
 export { loadStackConfig } from "./lib/stack-config";
 export { VaultTrust } from "./vault-trust";

@@ -5,6 +5,7 @@ import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy } from "../policies/vault/builders";
 import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "./lib/options";
+import { InputError } from "./lib/errors";
 
 /** How Vault validates the service-account JWTs that clients log in with. */
 export type TokenReviewArgs =
@@ -203,7 +204,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     return pulumi.secret(
       tokenSecret.data.apply((d) => {
         const token = d?.["token"];
-        if (!token) throw new Error(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
+        if (!token) throw new InputError(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
         return Buffer.from(token, "base64").toString("utf8");
       }),
     );

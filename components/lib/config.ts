@@ -19,6 +19,7 @@ import { checkObservability, observabilitySchema, ObservabilityConfig } from "./
 import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
+import { InputError } from "./errors";
 
 export const PROJECT = "vault-eso";
 
@@ -281,7 +282,8 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-export class ConfigError extends Error {
+/** Every problem of a stack config at once; a RunError (see errors.ts): `pulumi preview` prints only the message. */
+export class ConfigError extends InputError {
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
       `Invalid stack configuration: ${problems.length} problem(s); nothing was deployed.\n` +

@@ -36,76 +36,10 @@ import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { parse } from "yaml";
+import { languageHostConfig, makeUrn, pwdMain, readProjectFile, RuntimeOptions, splitArgs } from "./language-host";
 import { computedOutputs, readState } from "./provider-outputs";
 import { isSecretValue as isSecret, SECRET_SIG, SIG_KEY, UNKNOWN } from "./wire";
 
-
-/** Pulumi.yaml's `runtime.options` as the Node.js language host reads them (`parseOptions`). */
-export interface RuntimeOptions {
-  readonly typescript: boolean;
-  readonly tsconfig?: string;
-  readonly nodeargs?: string;
-}
-
-export interface ProjectFile {
-  readonly name: string;
-  readonly main?: string;
-  readonly options: RuntimeOptions;
-}
-
-export function readProjectFile(projectDir: string): ProjectFile {
-  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
-    name: string;
-    main?: string;
-    runtime: string | { name: string; options?: Record<string, unknown> };
-  };
-  const raw = typeof doc.runtime === "object" ? (doc.runtime.options ?? {}) : {};
-  const opt = <T>(key: string, type: string): T | undefined => {
-    if (!(key in raw)) return undefined;
-    if (typeof raw[key] !== type) throw new Error(`Pulumi.yaml runtime.options.${key} must be a ${type} (the language host rejects it otherwise)`);
-    return raw[key] as T;
-  };
-  return {
-    name: doc.name,
-    main: doc.main,
-    options: { typescript: opt<boolean>("typescript", "boolean") ?? true, tsconfig: opt<string>("tsconfig", "string"), nodeargs: opt<string>("nodeargs", "string") },
-  };
-}
-
-/** `shlex.Split` for the simple cases `nodeargs` holds (whitespace, single and double quotes). */
-export function splitArgs(s: string | undefined): string[] {
-  if (!s) return [];
-  const out: string[] = [];
-  let cur: string | undefined;
-  let quote: string | undefined;
-  for (const ch of s) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else cur = (cur ?? "") + ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      cur = cur ?? "";
-    } else if (/\s/.test(ch)) {
-      if (cur !== undefined) out.push(cur);
-      cur = undefined;
-    } else cur = (cur ?? "") + ch;
-  }
-  if (quote) throw new Error(`nodeargs: unterminated ${quote}`);
-  if (cur !== undefined) out.push(cur);
-  return out;
-}
-
-/** `constructConfig`: `<ns>:<name>` -> `<ns>:config:<name>` (config.ParseKey: the namespace ends at the first colon). */
-export function languageHostConfig(config: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) {
-    const i = k.indexOf(":");
-    if (i <= 0) throw new Error(`config key ${k} has no namespace`);
-    out[`${k.slice(0, i)}:config:${k.slice(i + 1)}`] = v;
-  }
-  return out;
-}
 
 export interface WireRegistration {
   readonly urn: string;
@@ -178,18 +112,6 @@ export interface EngineRunOptions {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const secret = (v: unknown) => ({ [SIG_KEY]: SECRET_SIG, value: v });
-
-function qualifiedType(urn: string): string {
-  // urn:pulumi:<stack>::<project>::<qualified type>::<name>
-  return urn.split("::")[2];
-}
-
-/** `resource.NewURN`: the parent's qualified type joins with `$`, except the root stack's. */
-export function makeUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
-  const parentType = parentUrn ? qualifiedType(parentUrn) : "";
-  const qt = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
-  return `urn:pulumi:${stack}::${project}::${qt}::${name}`;
-}
 
 /** The first `name` on PATH, as Go's exec.LookPath finds it. */
 export function lookPath(name: string, envPath = process.env.PATH ?? ""): string {
@@ -364,12 +286,8 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
   const syncDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-nodejs-sync-"));
 
   try {
-    // getPwdMain
     const root = path.resolve(o.projectDir);
-    const mainPath = path.resolve(root, o.main ?? projectFile.main ?? ".");
-    const isDir = fs.statSync(mainPath).isDirectory();
-    const pwd = isDir ? mainPath : path.dirname(mainPath);
-    const entryPoint = isDir ? "." : path.basename(mainPath);
+    const { pwd, entryPoint } = pwdMain(root, o.main ?? projectFile.main);
     const node = lookPath("node");
     const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [pwd] });
     const argv = [
