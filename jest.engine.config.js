@@ -7,6 +7,6 @@ module.exports = {
   ...base,
   testMatch: ["<rootDir>/test/engine/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/"],
-  testTimeout: 600000,
+  testTimeout: 1200000,
   maxWorkers: 1,
 };

@@ -329,7 +329,7 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
     const before = selfTimes();
     let rss: number | undefined;
     const sampler = setInterval(() => (rss = peakRss(child.pid!) ?? rss), 25);
-    const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 480_000);
     const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
     clearInterval(sampler);
     clearTimeout(timer);

@@ -80,7 +80,7 @@ beforeAll(async () => {
   ]);
   runs = r;
   Object.keys(STACKS).forEach((s, i) => (mocks[s] = captures[i]));
-}, 600_000);
+}, 1_200_000);
 
 afterAll(() => fs.rmSync(FIXTURES, { recursive: true, force: true }));
 
@@ -106,7 +106,7 @@ describe("pulumi-language-nodejs main.go execRuntime: the program is launched as
 describe.each(Object.keys(STACKS))("%s: preview and update under cmd/run (stand-in gRPC engine)", (stack) => {
   test.each(["preview", "update"])("%s exits 0 with no error, registers the stack and every resource, signals shutdown", (mode) => {
     const r = runs[`${stack}-${mode}`];
-    expect({ exit: r.exitCode, errors: r.logs.filter((l) => l.severity === "ERROR"), stderr: r.stderr }).toEqual({ exit: 0, errors: [], stderr: "" });
+    expect({ exit: r.exitCode, signal: r.signal, errors: r.logs.filter((l) => l.severity === "ERROR"), stderr: r.stderr }).toEqual({ exit: 0, signal: null, errors: [], stderr: "" });
     expect(r.unsupported).toEqual([]);
     expect(r.rootUrn).toBe(`urn:pulumi:${stack}::vault-eso::pulumi:pulumi:Stack::vault-eso-${stack}`);
     expect(r.shutdownSignalled).toBe(true);
