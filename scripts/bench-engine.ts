@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --engine [--sizes 10,100] [--repeat N] [--base dev] [--variants checked,transpile-only] [--json]`
+ * `npm run bench -- --engine [--sizes 10,100] [--repeat N] [--base dev] [--variants pulumi-yaml,checked,transpile-only] [--typed-floor] [--node-arg FLAG]... [--json]`
  *
  * The program as `pulumi preview` runs it: index.ts under the real runtime (cmd/run launched with
  * Pulumi.yaml's runtime options, scripts/lib/stand-in-engine.ts) with a generated stack of N
@@ -13,6 +13,7 @@
  * PULUMI_NODEJS_TRANSPILE_ONLY=true: no type checking), optionally with `--node-arg FLAG` added to
  * nodeargs. CPU time (user + system of the program process, all threads) is the measure; wall time
  * is reported but the machine is shared. `--repeat N`: the run with least CPU of N is kept.
+ * `--typed-floor`: the floor made with the program's typed SDK classes (scripts/lib/floor.ts).
  * Also reports the largest generated stack PULUMI_CONFIG can carry (scripts/lib/config-cap.ts).
  */
 import * as fs from "fs";
@@ -77,6 +78,7 @@ export async function benchEngine(argv: string[]): Promise<void> {
   const variants = (opt("--variants") ?? "pulumi-yaml,checked,transpile-only").split(",");
   const nodeArgs = argv.flatMap((a, i) => (a === "--node-arg" ? [argv[i + 1]] : []));
   const json = argv.includes("--json");
+  const typedFloor = argv.includes("--typed-floor");
   const projectDir = process.cwd();
   const yaml = readProjectFile(projectDir).options;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-bench-engine-"));
@@ -104,7 +106,7 @@ export async function benchEngine(argv: string[]): Promise<void> {
             secretKeys: [],
             dryRun: true,
             options,
-            env: { ...env, VAULT_ESO_FLOOR: floorFile },
+            env: { ...env, VAULT_ESO_FLOOR: floorFile, ...(typedFloor ? { VAULT_ESO_FLOOR_TYPED: "1" } : {}) },
             main: "scripts/engine-floor.ts",
           });
           floor = least(floor, measurement(f));
@@ -129,7 +131,7 @@ export async function benchEngine(argv: string[]): Promise<void> {
   const flags = nodeArgs.length ? `; extra nodeargs ${nodeArgs.join(" ")}` : "";
   process.stdout.write(
     [
-      `base stack: ${base}; pulumi preview under the stand-in engine; Pulumi.yaml options ${JSON.stringify(yaml)}${flags}; least CPU of ${repeat}`,
+      `base stack: ${base}; pulumi preview under the stand-in engine; Pulumi.yaml options ${JSON.stringify(yaml)}${flags}; ${typedFloor ? "typed" : "bare"} floor; least CPU of ${repeat}`,
       "",
       head,
       sep,
