@@ -40,7 +40,6 @@ import { languageHostConfig, makeUrn, pwdMain, readProjectFile, RuntimeOptions, 
 import { computedOutputs, readState } from "./provider-outputs";
 import { isSecretValue as isSecret, SECRET_SIG, SIG_KEY, UNKNOWN } from "./wire";
 
-
 export interface WireRegistration {
   readonly urn: string;
   readonly type: string;
