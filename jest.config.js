@@ -10,6 +10,9 @@ module.exports = {
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   // out/package is the staged package (npm run build): not part of the sources jest sees.
   modulePathIgnorePatterns: ["<rootDir>/out/"],
+  // The engine-level tests (the real runtime under a stand-in gRPC engine) take minutes of CPU:
+  // `npm run test:engine` (jest.engine.config.js) runs them; .ci/run runs both.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/engine/"],
   transform: {
     "^.+\\.ts$": [
       "ts-jest",

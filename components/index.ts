@@ -21,6 +21,7 @@ export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./lib/eso";
 export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./lib/eso";
 export { parseStackConfig, ConfigError } from "./lib/config";
 export { DEFAULT_API_AUDIENCES, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
+export { InputError } from "./lib/errors";
 export type { PlatformConfig } from "./lib/config";
 export { loadStackConfig } from "./lib/stack-config";
 export { VaultTrust } from "./vault-trust";

@@ -10,6 +10,7 @@ import { ESO_API, VaultCaTrust } from "./lib/eso";
 import type { ExternalSecretConfig } from "./lib/tenancy-config";
 import { storeTokenAudiences, TokenReviewMode } from "./lib/kubernetes-auth";
 import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec, tenantVaultName } from "./lib/tenant";
+import { InputError } from "./lib/errors";
 
 export interface TenantNamespaceArgs {
   /** Tenant name = namespace name (DNS-1123 label). */
@@ -106,11 +107,11 @@ export class TenantNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:TenantNamespace", name, {}, opts);
     if (args.push && args.store.mode !== "isolated") {
-      throw new Error(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
+      throw new InputError(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
     }
     const deleting = args.push?.secrets.find((ps) => ps.deletionPolicy === "Delete");
     if (deleting && !args.push!.allowDelete) {
-      throw new Error(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
+      throw new InputError(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
     }
     if (args.tokenReview === "clientJwt" && args.authDelegator === false) {
       throw new Error(`tenant ${args.name}: with tokenReview "clientJwt" the tenant's token is the bearer of Vault's TokenReview call, which needs system:auth-delegator: drop authDelegator: false`);

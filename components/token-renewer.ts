@@ -23,6 +23,7 @@ import {
   bootstrapLifecycleNames,
   TOKEN_RENEWER_TYPE,
 } from "./lib/token-renewer";
+import { InputError } from "./lib/errors";
 
 export interface TokenRenewerArgs {
   /** Policies the token carries for its real work (the ESO read policy). They and the renewer policy are all it gets. */
@@ -93,7 +94,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const problems = timingProblems({ periodSeconds: period, explicitMaxTtlSeconds: explicitMax, rotateBeforeSeconds: rotateBefore, schedule }).map((p) => `${p.key}: ${p.message}`);
     const ip = imageProblem(image);
     if (ip) problems.push(`image: the renewer image ${ip}`);
-    if (problems.length > 0) throw new Error(`TokenRenewer ${name}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InputError(`TokenRenewer ${name}: ${problems.join("; ")}`);
     super(TOKEN_RENEWER_TYPE, name, {}, opts);
     const lifecycle = bootstrapLifecycleNames(name);
     const labels = { ...MANAGED_BY_LABELS, "app.kubernetes.io/component": "vault-token-renewer" };

@@ -8,6 +8,7 @@ import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "./lib/options";
 import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation, REVIEWER_NAME, reviewerTokenSecretName } from "./lib/kubernetes-auth";
 import { KUBERNETES_AUTH_DESCRIPTION, KV_MOUNT_DESCRIPTION } from "./lib/config";
 import type { KvMountOptions } from "./lib/kv-options";
+import { InputError } from "./lib/errors";
 
 /**
  * How Vault validates the service-account JWTs that clients log in with. `mode` picks the reviewer;
@@ -286,6 +287,7 @@ export class VaultBackend extends pulumi.ComponentResource {
       tokenSecret.data.apply((d) => {
         const token = d?.["token"];
         if (!token) throw new Error(`Secret ${namespace}/${secretName} has no token yet: the service-account token controller did not populate it`);
+        if (!token) throw new InputError(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
         return Buffer.from(token, "base64").toString("utf8");
       }),
     );

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CERT_MANAGER_CHART, certManagerHelmOptions, trustChain, TrustChainArgs } from "./lib/cert-manager";
 import type { VaultCaTrust } from "./lib/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
+import { InputError } from "./lib/errors";
 
 export interface VaultTrustArgs extends TrustChainArgs {
   /** Install cert-manager (Helm chart) first. Default true; false when the cluster already runs it. */
@@ -65,7 +66,7 @@ export class VaultTrust extends pulumi.ComponentResource {
     this.caPem = pulumi.unsecret(
       caSecret.data.apply((d) => {
         const b64 = d?.[chain.caSecret.key];
-        if (!b64) throw new Error(`Secret ${chain.caSecret.namespace}/${chain.caSecret.name} has no ${chain.caSecret.key}: cert-manager has not issued the CA`);
+        if (!b64) throw new InputError(`Secret ${chain.caSecret.namespace}/${chain.caSecret.name} has no ${chain.caSecret.key}: cert-manager has not issued the CA`);
         return Buffer.from(b64, "base64").toString("utf8");
       }),
     );

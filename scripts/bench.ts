@@ -15,6 +15,8 @@
  * `--typed-floor`: the floor made with the program's typed SDK classes (`k8s.core.v1.Namespace`, `vault.Policy`, ...)
  * instead of bare `CustomResource`s: what is left of the ratio is the program's own structure.
  * `--json` prints one JSON array (used by the smoke test); otherwise a table.
+ * `--engine`: the program as `pulumi preview` runs it, under the real runtime and a stand-in engine
+ * (scripts/bench-engine.ts), with and without type checking, next to the floor through the same runtime.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -122,4 +124,12 @@ function table(rows: Row[]): string {
   return [head, sep, ...lines.map((l) => `| ${l} |`)].join("\n");
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  if (process.argv.includes("--engine")) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("./bench-engine") as typeof import("./bench-engine")).benchEngine(process.argv.slice(2)).catch((e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    });
+  } else main();
+}

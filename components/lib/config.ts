@@ -34,6 +34,7 @@ import {
 
 export { TOKEN_REVIEW_MODES } from "./kubernetes-auth";
 export type { TokenReviewMode } from "./kubernetes-auth";
+import { InputError } from "./errors";
 
 export const PROJECT = "vault-eso";
 
@@ -407,7 +408,8 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-export class ConfigError extends Error {
+/** Every problem of a stack config at once; a RunError (see errors.ts): `pulumi preview` prints only the message. */
+export class ConfigError extends InputError {
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
       `Invalid stack configuration: ${problems.length} problem(s); nothing was deployed.\n` +

@@ -6,6 +6,7 @@
 import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore" with { "resolution-mode": "import" };
 import type { IVaultProvider } from "@kubernetes-models/external-secrets/external-secrets.io/v1/VaultProvider" with { "resolution-mode": "import" };
 import type { ResourceRequirements } from "./config";
+import { InputError } from "./errors";
 
 /**
  * The published ESO types (`@kubernetes-models/external-secrets`) type the
@@ -191,7 +192,7 @@ export interface VaultProviderArgs {
 /** `spec.provider.vault` of a SecretStore or ClusterSecretStore. `checkAndSet` is ESO's (2.x), newer than the models package's types. */
 export function vaultProviderSpec(a: VaultProviderArgs): { vault: IVaultProvider & { checkAndSet?: { required: boolean } } } {
   if (a.mountPath.includes("/")) {
-    throw new Error(`store mountPath "${a.mountPath}" must be the KV mount only (e.g. "secret"); ESO inserts "data/" itself`);
+    throw new InputError(`store mountPath "${a.mountPath}" must be the KV mount only (e.g. "secret"); ESO inserts "data/" itself`);
   }
   const vault: IVaultProvider & { checkAndSet?: { required: boolean } } = {
     server: a.server,

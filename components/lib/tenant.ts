@@ -8,6 +8,7 @@ import type { ISecretStore } from "@kubernetes-models/external-secrets/external-
 import { ESO_API, vaultProviderSpec, VaultCaTrust } from "./eso";
 import { MANAGED_BY_LABELS } from "./options";
 import type { ExternalSecretConfig } from "./tenancy-config";
+import { InputError } from "./errors";
 
 export type SecretStoreSpec = NonNullable<ISecretStore["spec"]>;
 export type ExternalSecretManifest = IExternalSecret & { metadata: { name: string; namespace: string; labels: Record<string, string> } };
@@ -42,7 +43,7 @@ export interface TenantStoreArgs {
 /** The tenant's SecretStore: logs in as the tenant's own service account, so Vault enforces the boundary. */
 export function tenantSecretStoreSpec(a: TenantStoreArgs): SecretStoreSpec {
   if (a.ca?.kind === "provider" && a.ca.namespace !== undefined) {
-    throw new Error("a namespaced SecretStore cannot reference a CA in another namespace: drop caProvider.namespace");
+    throw new InputError("a namespaced SecretStore cannot reference a CA in another namespace: drop caProvider.namespace");
   }
   return {
     provider: vaultProviderSpec({

@@ -48,6 +48,8 @@ export interface Captured {
   readonly provider?: string;
   /** Inputs as the engine receives them; secrets still wrapped in Pulumi's secret marker. */
   readonly inputs: Record<string, unknown>;
+  /** With `startRecording(..., { wire: true })`: the request's `object` Struct as JSON, sentinels as sent. */
+  readonly wire?: Record<string, unknown>;
   readonly options: CapturedOptions;
 }
 
@@ -60,7 +62,7 @@ interface RegisterRequest {
   getRemote?(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
-  getObject(): unknown;
+  getObject(): { toJavaScript(): unknown } | undefined;
   getProtect?(): boolean;
   getRetainondelete?(): boolean;
   getDeletebeforereplace?(): boolean;
@@ -90,7 +92,7 @@ export interface Recorder {
  * Installs the project's mocks (scripts/lib/mocks.ts, which the tests use too: the same computed
  * outputs the tests use) and starts recording. Call before loading the program.
  */
-export function startRecording(project: string, stack: string): Recorder {
+export function startRecording(project: string, stack: string, opts: { wire?: boolean } = {}): Recorder {
   installMocks(stack, project);
   const monitor = runtime.getMonitor();
   if (!monitor || typeof monitor.registerResource !== "function") {
@@ -112,6 +114,7 @@ export function startRecording(project: string, stack: string): Recorder {
       // A provider reference is "<urn>::<id>"; URNs themselves contain "::".
       provider: providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : undefined,
       inputs: runtime.deserializeProperties(req.getObject()),
+      ...(opts.wire ? { wire: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown> } : {}),
       options: {
         protect: req.getProtect?.() || undefined,
         retainOnDelete: req.getRetainondelete?.() || undefined,

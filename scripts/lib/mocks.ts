@@ -4,6 +4,7 @@
  * (auth mount accessors, service-account token data).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { computedOutputs, readState } from "./provider-outputs";
 
 export interface Registered {
   readonly type: string;
@@ -34,11 +35,7 @@ export interface MockEngine {
   settle(): Promise<void>;
 }
 
-/** The CA certificate the mock "finds" in Secrets the program reads back (cert-manager's CA Secret). */
-export const MOCK_CA_PEM = "-----BEGIN CERTIFICATE-----\nbW9jayBjZXJ0LW1hbmFnZXIgQ0E=\n-----END CERTIFICATE-----\n";
-
-/** The base64 JWT the mock token controller "fills" service-account token Secrets with. */
-export const MOCK_SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.mock-reviewer.jwt";
+export { MOCK_CA_PEM, MOCK_SA_TOKEN } from "./provider-outputs";
 
 export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
   const resources: Registered[] = [];
@@ -53,21 +50,8 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
         const importId = imports.get(key);
         const read = args.id !== undefined && args.id !== "" && importId === undefined;
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(key), ...extra.get(key), ...(importId ? { importId } : {}), ...(read ? { read } : {}) });
-        const state: Record<string, any> = { ...args.inputs };
-        if (read && args.type === "kubernetes:core/v1:Secret") {
-          const [namespace, name] = String(args.id).split("/");
-          return { id: args.id!, state: { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, data: { "ca.crt": Buffer.from(MOCK_CA_PEM).toString("base64") } } };
-        }
-        if (args.type === "vault:index/authBackend:AuthBackend") {
-          state.accessor = `auth_${args.inputs.type}_${args.name}`;
-        }
-        if (args.type === "kubernetes:core/v1:Secret" && args.inputs.type === "kubernetes.io/service-account-token") {
-          state.data = { token: Buffer.from(MOCK_SA_TOKEN).toString("base64") };
-        }
-        if (args.type === "vault:index/token:Token") {
-          state.clientToken = `hvs.mock-${args.name}`;
-        }
-        return { id: `${args.name}-id`, state };
+        if (read) return { id: args.id!, state: readState(args.type, args.id!) ?? { ...args.inputs } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         return args.inputs;
