@@ -59,6 +59,8 @@ export interface WireRegistration {
     readonly ignoreChanges?: string[];
     readonly additionalSecretOutputs?: string[];
     readonly aliases?: number;
+    /** The `import` option: the provider ID of an existing object to adopt (vault-eso:adopt). */
+    readonly importId?: string;
   };
 }
 
@@ -214,6 +216,7 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
           ignoreChanges: nonEmpty(req.getIgnorechangesList()),
           additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList()),
           aliases: req.getAliasesList().length || undefined,
+          importId: req.getImportid() || undefined,
         },
       });
       if (type === "pulumi:pulumi:Stack") rootUrn = urn;
