@@ -45,7 +45,7 @@ export interface Platform {
     readonly tokenReviewMode: string;
     /** Token auth: the Secret, CronJob and token role; undefined with Kubernetes auth. */
     readonly tokenAuth?: { readonly secret: pulumi.Output<string>; readonly cronJob: pulumi.Output<string>; readonly role: pulumi.Output<string> };
-    readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string }>;
+    readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string; writerGroup?: pulumi.Output<string> }>;
   };
 }
 
@@ -158,7 +158,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       tenants: Object.fromEntries(
         tenants.map((t, i) => [
           config.tenants[i].name,
-          { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree },
+          { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree, ...(t.writerGroupName ? { writerGroup: t.writerGroupName } : {}) },
         ]),
       ),
     },
@@ -208,6 +208,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           ca: trust.tenantCa,
           caConfigMap: trust.tenantCaConfigMap,
           push: t.push,
+          writers: t.writers,
           vaultNamespace: config.vault.namespace,
           policy,
           tokenTtlSeconds: config.eso.tokenTtlSeconds,

@@ -18,6 +18,7 @@ import { auditSchema, AuditDeviceConfig, checkAudit, effectiveAuditDevices } fro
 import { checkObservability, observabilitySchema, ObservabilityConfig } from "./observability-config";
 import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
+import { checkWriters } from "./writers-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "./adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, url, vaultName, vaultPolicyName } from "./schema-helpers";
 import {
@@ -238,6 +239,7 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   checkAudit(c.audit, c.environment, issue);
   checkNetwork(c.networkPolicies, issue);
   checkPush(c.tenants, c.tenancy.mode, issue);
+  checkWriters(c.tenants, issue);
   const auditDevices = effectiveAuditDevices(c.audit, c.environment);
   checkAdopt(
     c.adopt,

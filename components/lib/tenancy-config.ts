@@ -8,6 +8,7 @@ import { isDns1123Label } from "./names";
 import { checked, dnsLabel, dnsSubdomain } from "./schema-helpers";
 import { pathTemplateProblem, subtreeProblem } from "../../policies/vault/paths";
 import { pushSchema } from "./push-config";
+import { writersSchema } from "./writers-config";
 
 /** Go-style duration, as ESO's `refreshInterval` takes it ("1h", "30m", "1h30m", "0" to disable). */
 const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
@@ -95,6 +96,8 @@ export const tenantSchema = z.strictObject({
   externalSecrets: z.array(externalSecret).default([]),
   /** Grant PushSecret (write to the tenant's own subtree) and declare its PushSecrets. Default: none. */
   push: pushSchema.optional(),
+  /** People who write the tenant's secrets: an external Vault identity group mapped to an SSO group, with a writer policy on the subtree. Default: none. */
+  writers: writersSchema.optional(),
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;
