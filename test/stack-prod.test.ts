@@ -72,7 +72,8 @@ test("every Kubernetes object validates; every policy parses", async () => {
 
 test("templated tenancy: one identity-templated policy, every tenant role uses it, no per-tenant policies", async () => {
   const policies = engine.ofType("vault:index/policy:Policy");
-  expect(policies.map((p) => p.inputs.name).sort()).toEqual(["external-secrets-read", "prometheus-metrics", "vault-eso-tenants"]);
+  // The writers' policies are per tenant in both modes (an SSO login has no Kubernetes namespace to template on).
+  expect(policies.map((p) => p.inputs.name).sort()).toEqual(["external-secrets-read", "prometheus-metrics", "tenant-billing-writer", "tenant-checkout-writer", "vault-eso-tenants"]);
   const templated = policies.find((p) => p.inputs.name === "vault-eso-tenants")!.inputs.policy as string;
   const accessor = engine.named("vault-k8s-auth").name; // the mock accessor is derived from the mount's name
   expect(templated).toContain(
