@@ -1,7 +1,8 @@
 /** The whole program under Pulumi.prod.yaml. */
 import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
-import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { emittedTenants, emittedWriters, isolationViolations, writerViolations } from "./helpers/isolation";
+import { IdentityStore } from "./contracts/models/vault-identity";
 import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -96,6 +97,36 @@ test("Vault isolates the tenants as emitted: the templated policy resolves to ea
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
 });
 
+describe("tenants' writers as emitted (hashicorp/vault vault/identity_store_groups.go handleGroupUpdateCommon, identity_store_group_aliases.go handleGroupAliasUpdateCommon)", () => {
+  test("Vault's identity store accepts every group and alias the prod stack writes, in order, and maps each SSO group to its tenant's writers only", () => {
+    const store = new IdentityStore(new Map([["auth_oidc_5f1c9a2e", { local: false }]]));
+    const ids = new Map<string, string>();
+    for (const g of engine.ofType("vault:identity/group:Group")) {
+      const answer = store.writeGroup({ name: g.inputs.name, type: g.inputs.type, policies: g.inputs.policies, memberEntityIds: g.inputs.memberEntityIds, memberGroupIds: g.inputs.memberGroupIds });
+      expect(answer).toEqual({ ok: true, id: expect.any(String) });
+      if (answer.ok) ids.set(`${g.name}-id`, answer.id); // the mock's id of the group resource
+    }
+    const aliases = engine.ofType("vault:identity/groupAlias:GroupAlias");
+    expect(aliases).toHaveLength(2);
+    for (const a of aliases) expect(store.writeGroupAlias({ name: a.inputs.name, mountAccessor: a.inputs.mountAccessor, canonicalId: ids.get(a.inputs.canonicalId) })).toEqual({ ok: true, id: expect.any(String) });
+    expect([store.groupFor("auth_oidc_5f1c9a2e", "billing-secret-admins"), store.groupFor("auth_oidc_5f1c9a2e", "payments-secret-admins"), store.groupFor("auth_oidc_5f1c9a2e", "payments-devs")]).toEqual([
+      "tenant-billing-writers",
+      "tenant-checkout-writers",
+      undefined,
+    ]);
+  });
+
+  test("each writer group reaches its own tenant's subtree only (put/get/list; delete only where allowed), not another tenant's, not ESO's scope", async () => {
+    const writers = await emittedWriters(engine, "secret");
+    expect(writers.map((w) => [w.tenant, w.allowDelete])).toEqual([
+      ["billing", false],
+      ["checkout", true],
+    ]);
+    const tenants = (await emittedTenants(engine, "secret")).map((t) => ({ name: t.name, subtree: t.subtree }));
+    for (const listLookup of ["current", "legacy"] as const) expect(writerViolations("secret", writers, tenants, "acme/prod/clusters/prod-1/shared", { listLookup })).toEqual([]);
+  });
+});
+
 deployerPolicyStackTests(
   "prod",
   () => ({ resources: engine.resources.filter((r) => !r.read), kvPath: "secret", authPath: "kubernetes", readScope: "acme/prod/clusters/prod-1/shared" }),
@@ -107,6 +138,10 @@ deployerPolicyStackTests(
     "auth/kubernetes/role/prometheus": ["create", "read", "update", "delete"],
     "sys/policies/acl/vault-eso-tenants": ["read", "update", "delete"],
     "sys/policies/acl/prometheus-metrics": ["read", "update", "delete"],
+    "sys/policies/acl/tenant-checkout-writer": ["read", "update", "delete"],
+    "identity/group": ["update"],
+    "identity/group-alias": ["update"],
+    "identity/group/name/tenant-billing-writers": ["read"],
   },
   ["sys/policies/acl/tenant-billing", "auth/token/create/external-secrets-token"],
 );
