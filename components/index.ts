@@ -7,6 +7,8 @@ export { VaultBackend } from "./vault-backend";
 export type { VaultBackendArgs, TokenReviewArgs } from "./vault-backend";
 export { EsoInstall } from "./eso-install";
 export type { EsoInstallArgs } from "./eso-install";
+export { ReloaderInstall } from "./reloader-install";
+export type { ReloaderInstallArgs } from "./reloader-install";
 export { ClusterStore } from "./cluster-store";
 export type { ClusterStoreArgs, ClusterStoreAuth } from "./cluster-store";
 export { TenantNamespace } from "./tenant-namespace";

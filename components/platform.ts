@@ -20,6 +20,7 @@ import { buildTokenAuth } from "./token-auth-platform";
 import type { TokenRenewer } from "./token-renewer";
 import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
 import { adoptionPlan, adoptTransformations } from "./lib/adopt";
+import { ReloaderInstall } from "./reloader-install";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -32,6 +33,8 @@ export interface Platform {
   /** TLS trust, audit, monitoring and NetworkPolicies (components/extras.ts). */
   readonly trust: Trust;
   readonly extras: Extras;
+  /** Stakater Reloader, when `reloader.enabled` (docs/reloader.md). */
+  readonly reloader?: ReloaderInstall;
   /** The stack outputs `index.ts` exports. */
   readonly outputs: {
     readonly environment: string;
@@ -134,6 +137,10 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
 
   const tenants = buildTenants(config, backend, eso, store, vaultProvider, trust);
   const extras = buildExtras(config, { backend, eso, vaultProvider });
+  // Watches only the opted-in tenants' namespaces; their outputs make the release wait for those namespaces alone.
+  const reloader = config.reloader.enabled
+    ? new ReloaderInstall("reloader", { namespace: config.reloader.namespace, watchNamespaces: tenants.filter((_, i) => config.tenants[i].reloader).map((t) => t.namespace) })
+    : undefined;
 
   return {
     vaultProvider,
@@ -144,6 +151,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     tokenRenewer: tokenAuth?.renewer,
     trust,
     extras,
+    reloader,
     outputs: {
       environment: config.environment,
       storeName: store.storeName,

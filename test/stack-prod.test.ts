@@ -3,6 +3,9 @@ import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, emittedWriters, isolationViolations, writerViolations } from "./helpers/isolation";
 import { IdentityStore } from "./contracts/models/vault-identity";
+import { renderReloader, shouldReload, unknownValues } from "./contracts/models/reloader-chart";
+import { RELOADER_CHART, reloadAnnotation } from "../components/lib/reloader";
+import { restrictedViolations } from "../policies/guard/rules/kubernetes";
 import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -124,6 +127,33 @@ describe("tenants' writers as emitted (hashicorp/vault vault/identity_store_grou
     ]);
     const tenants = (await emittedTenants(engine, "secret")).map((t) => ({ name: t.name, subtree: t.subtree }));
     for (const listLookup of ["current", "legacy"] as const) expect(writerViolations("secret", writers, tenants, "acme/prod/clusters/prod-1/shared", { listLookup })).toEqual([]);
+  });
+});
+
+describe("Reloader as emitted (stakater/Reloader chart-v2.2.16 values.yaml, templates/role.yaml, deployment.yaml; v1.4.21 pkg/common/common.go ShouldReload)", () => {
+  const release = () => engine.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "reloader")!;
+  test("one pinned release, in its own namespace enforcing Pod Security restricted", () => {
+    const r = release();
+    expect([r.inputs.chart, r.inputs.version, r.inputs.repositoryOpts.repo, r.inputs.namespace]).toEqual(["reloader", RELOADER_CHART.version, "https://stakater.github.io/stakater-charts", "reloader"]);
+    const ns = engine.ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "reloader")!;
+    expect(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+  test("every value is one the chart defines; it watches the opted-in tenant only, with Roles there and no ClusterRole; the pod it renders is restricted", () => {
+    const values = release().inputs.values;
+    expect(unknownValues(values)).toEqual([]);
+    const rendered = renderReloader(values, "reloader");
+    expect(rendered).toEqual(expect.objectContaining({ failure: undefined, watched: ["billing", "reloader"], roles: ["billing", "reloader"], clusterRole: false }));
+    expect(restrictedViolations(rendered.podSpec)).toEqual([]);
+  });
+  test("the chart's defaults alone would not be restricted (why the program sets the container securityContext)", () => {
+    expect(restrictedViolations(renderReloader({}, "reloader").podSpec).length).toBeGreaterThan(0);
+  });
+  test("the annotation shown for billing restarts on each of its ExternalSecrets' target Secrets and on no other name", () => {
+    const targets = engine.ofType("kubernetes:external-secrets.io/v1:ExternalSecret").filter((e) => e.inputs.metadata.namespace === "billing").map((e) => e.inputs.spec.target.name as string);
+    expect(targets).toEqual(["postgres"]);
+    const a = reloadAnnotation(targets);
+    for (const t of targets) expect(shouldReload({ [a.key]: a.value }, t, false)).toBe(true);
+    for (const other of ["postgres-old", "xpostgres", "stripe"]) expect(shouldReload({ [a.key]: a.value }, other, false)).toBe(false);
   });
 });
 

@@ -98,6 +98,8 @@ export const tenantSchema = z.strictObject({
   push: pushSchema.optional(),
   /** People who write the tenant's secrets: an external Vault identity group mapped to an SSO group, with a writer policy on the subtree. Default: none. */
   writers: writersSchema.optional(),
+  /** Reloader watches this namespace: workloads annotated for it restart when ESO updates their Secrets (needs reloader.enabled). Default false. */
+  reloader: z.boolean().default(false),
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;
