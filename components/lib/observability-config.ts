@@ -5,7 +5,7 @@
  * values), and a PrometheusRule with ESO alerts. Pure.
  */
 import { z } from "zod";
-import { dnsLabel, dnsSubdomain, duration, vaultName, vaultPolicyName } from "./schema-helpers";
+import { dnsLabel, dnsSubdomain, duration, url, vaultName, vaultPolicyName } from "./schema-helpers";
 
 export const observabilitySchema = z.strictObject({
   /** The cluster runs the Prometheus operator (monitoring.coreos.com CRDs): ServiceMonitor, dashboard and PrometheusRule are created. */
@@ -34,6 +34,16 @@ export const observabilitySchema = z.strictObject({
       /** JWT audience the role requires. Default: kubernetesAuth.audience. */
       audience: z.string().min(1).optional(),
       tokenTtl: duration("observability.vaultMetrics.tokenTtl", 3600).default("15m"),
+      /** Vault's URL as Prometheus reaches it. Default: vault.serverForEso (else vault.address). */
+      server: url("observability.vaultMetrics.server").optional(),
+      /** Prometheus scrape interval of the Vault job. */
+      scrapeInterval: z.string().regex(/^(\d+(ms|s|m|h))+$/, { error: 'observability.vaultMetrics.scrapeInterval must be a Prometheus duration like "30s" or "1m". Fix: e.g. "30s"' }).default("30s"),
+      /** The Vault Agent image of Prometheus' sidecar. Default: VAULT_AGENT_IMAGE (components/lib/vault-metrics.ts). */
+      agentImage: z.string().regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/, { error: 'observability.vaultMetrics.agentImage must be an image reference like "hashicorp/vault:1.20.0". Fix: pin a tag or digest' }).optional(),
+      /** The Vault Grafana dashboard ConfigMap (label grafana_dashboard: "1"). Default: on. */
+      dashboard: z.boolean().default(true),
+      /** Namespace of the dashboard ConfigMap (where your Grafana sidecar looks). Default: vaultMetrics.namespace. */
+      dashboardNamespace: dnsLabel("observability.vaultMetrics.dashboardNamespace").optional(),
     })
     .prefault({}),
 });
@@ -48,6 +58,9 @@ export function checkObservability(o: ObservabilityConfig, issue: (path: (string
     if (o.alerts.enabled) {
       issue(["observability", "alerts", "enabled"], "a PrometheusRule needs the Prometheus operator's CRDs (monitoring.coreos.com/v1). Fix: set observability.prometheusOperator: true once the operator runs in the cluster");
     }
+  }
+  if (o.vaultMetrics.agentImage !== undefined && !/[:@]/.test(o.vaultMetrics.agentImage.split("/").pop()!)) {
+    issue(["observability", "vaultMetrics", "agentImage"], `"${o.vaultMetrics.agentImage}" has no tag or digest, so each node may run another Vault version. Fix: e.g. "hashicorp/vault:1.20.0"`);
   }
   for (const [k, v] of Object.entries(o.selectorLabels)) {
     if (v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) {
