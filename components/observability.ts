@@ -118,7 +118,7 @@ export class Observability extends pulumi.ComponentResource {
               ...(sc.caPem ? { "ca.crt": sc.caPem } : {}),
             },
           },
-          { parent: this, dependsOn: [role] },
+          { parent: this },
         );
         // Not a credential (the token is read from a file at scrape time); a Secret because additionalScrapeConfigs takes one.
         new k8s.core.v1.Secret(

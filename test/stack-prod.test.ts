@@ -3,9 +3,15 @@ import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, emittedWriters, isolationViolations, writerViolations } from "./helpers/isolation";
 import { IdentityStore } from "./contracts/models/vault-identity";
+import { unwrapSecrets } from "../scripts/lib/render-files";
 import { renderReloader, shouldReload, unknownValues } from "./contracts/models/reloader-chart";
 import { RELOADER_CHART, reloadAnnotation } from "../components/lib/reloader";
 import { restrictedViolations } from "../policies/guard/rules/kubernetes";
+import { parse as parseYaml } from "yaml";
+import { parseHcl1 } from "../policies/vault/hcl1";
+import { GRAFANA_DASHBOARD_LABEL, METRICS_PATHS } from "../components/lib/vault-metrics";
+import { scrapeJobProblems } from "./contracts/models/prometheus-scrape";
+import { hclAt } from "./helpers/hcl-at";
 import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -70,7 +76,8 @@ test("the ESO role binds exactly ESO's service account and namespace, with an au
 });
 
 test("every Kubernetes object validates; every policy parses", async () => {
-  for (const o of k8sObjects(engine.resources)) await validateK8sObject(o);
+  // Secret inputs arrive wrapped as Pulumi secrets (the SDK marks a Secret's data/stringData secret): validate the values.
+  for (const o of k8sObjects(engine.resources)) await validateK8sObject(unwrapSecrets(o) as typeof o);
   for (const p of vaultPolicies(engine.resources)) await parsePolicyHcl(p.name, p.policy);
 });
 
@@ -154,6 +161,31 @@ describe("Reloader as emitted (stakater/Reloader chart-v2.2.16 values.yaml, temp
     const a = reloadAnnotation(targets);
     for (const t of targets) expect(shouldReload({ [a.key]: a.value }, t, false)).toBe(true);
     for (const other of ["postgres-old", "xpostgres", "stripe"]) expect(shouldReload({ [a.key]: a.value }, other, false)).toBe(false);
+  });
+});
+
+describe("Vault metrics objects as emitted (prometheus/prometheus config.go + prometheus/common http_config.go; hashicorp/vault agent auth/kubernetes)", () => {
+  const resources = () => engine.resources;
+  const unwrap = (v: any) => (v && typeof v === "object" && "value" in v && Object.keys(v).length <= 2 ? v.value : v);
+  test("the scrape Secret loads in Prometheus, targets vault.example.com:8200 over https with the CA, and holds no token", () => {
+    const secret = resources().find((r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.metadata?.name === "vault-metrics-scrape")!;
+    expect(secret.inputs.metadata.namespace).toBe("kube-prom-stack");
+    const data = unwrap(secret.inputs.stringData);
+    const jobs = parseYaml(data["vault.yaml"]) as Array<Record<string, any>>;
+    expect(jobs).toHaveLength(1);
+    expect(scrapeJobProblems(jobs[0])).toEqual([]);
+    expect(jobs[0].static_configs[0].targets).toEqual(["vault.example.com:8200"]);
+    expect(data["vault.yaml"]).not.toMatch(/hvs\.|credentials:/);
+  });
+  test("the agent ConfigMap logs in with the prod metrics role on the prod auth mount; the dashboard ConfigMap carries the sidecar label", () => {
+    const agent = resources().find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name === "vault-metrics-agent")!;
+    const hcl = parseHcl1(agent.inputs.data["agent.hcl"]);
+    const role = resources().find((r) => r.type === "vault:kubernetes/authBackendRole:AuthBackendRole" && r.inputs.roleName === "prometheus")!;
+    expect(hclAt(hcl, ["auto_auth", "method", "kubernetes", "config"])).toEqual([{ role: role.inputs.roleName, token_path: METRICS_PATHS.jwt }]);
+    expect(agent.inputs.data["ca.crt"]).toContain("BEGIN CERTIFICATE");
+    const dash = resources().find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name === "vault-eso-vault-dashboard")!;
+    expect(dash.inputs.metadata.labels).toEqual(expect.objectContaining(GRAFANA_DASHBOARD_LABEL));
+    expect(JSON.parse(dash.inputs.data["vault.json"]).uid).toBe("vault-eso-vault");
   });
 });
 
