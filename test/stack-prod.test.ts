@@ -3,7 +3,6 @@ import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
 import { emittedTenants, emittedWriters, isolationViolations, writerViolations } from "./helpers/isolation";
 import { IdentityStore } from "./contracts/models/vault-identity";
-import { unwrapSecrets } from "../scripts/lib/render-files";
 import { renderReloader, shouldReload, unknownValues } from "./contracts/models/reloader-chart";
 import { RELOADER_CHART, reloadAnnotation } from "../components/lib/reloader";
 import { restrictedViolations } from "../policies/guard/rules/kubernetes";
@@ -76,8 +75,7 @@ test("the ESO role binds exactly ESO's service account and namespace, with an au
 });
 
 test("every Kubernetes object validates; every policy parses", async () => {
-  // Secret inputs arrive wrapped as Pulumi secrets (the SDK marks a Secret's data/stringData secret): validate the values.
-  for (const o of k8sObjects(engine.resources)) await validateK8sObject(unwrapSecrets(o) as typeof o);
+  for (const o of k8sObjects(engine.resources)) await validateK8sObject(o);
   for (const p of vaultPolicies(engine.resources)) await parsePolicyHcl(p.name, p.policy);
 });
 
