@@ -85,7 +85,7 @@ describe.each(["perTenant", "templated"] as const)("isolation with writers (%s t
         }));
         expect(writerViolations(config.kv.path, writers, config.tenants.map((t) => ({ name: t.name, subtree: t.subtree })), config.kv.scope)).toEqual([]);
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });
