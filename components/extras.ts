@@ -161,6 +161,15 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
               tokenTtlSeconds: parseTtl(m.tokenTtl),
               tokenReview: config.kubernetesAuth.tokenReview,
               apiAudiences: config.kubernetesAuth.apiAudiences,
+              scrape: {
+                server: m.server ?? config.vault.serverForEso,
+                caPem: config.vault.caCertPem,
+                interval: m.scrapeInterval,
+                agentImage: m.agentImage,
+                vaultNamespace: config.vault.namespace,
+                authMountPath: config.kubernetesAuth.path,
+              },
+              dashboardNamespace: m.dashboard ? (m.dashboardNamespace ?? m.namespace) : undefined,
             }
           : undefined,
         alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute } : undefined,

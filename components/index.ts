@@ -11,6 +11,8 @@ export { EsoInstall } from "./eso-install";
 export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso-install";
 export { ClusterStore, ClusterStoreAuthKind } from "./cluster-store";
 export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, ServiceAccountRef, TokenSecretRef } from "./cluster-store";
+export { ReloaderInstall } from "./reloader-install";
+export type { ReloaderInstallArgs } from "./reloader-install";
 export { TenantNamespace } from "./tenant-namespace";
 export type { TenantNamespaceArgs } from "./tenant-namespace";
 export { TokenRenewer } from "./token-renewer";

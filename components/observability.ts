@@ -7,6 +7,8 @@ import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoAlertRules } from "./lib/monitoring";
 import { MANAGED_BY_LABELS } from "./lib/options";
 import { singleAudienceProblem, TokenReviewMode } from "./lib/kubernetes-auth";
+import { stringify } from "yaml";
+import { GRAFANA_DASHBOARD_LABEL, prometheusSpecForVaultMetrics, vaultAgentConfig, vaultDashboard, vaultScrapeJob } from "./lib/vault-metrics";
 
 export interface ObservabilityArgs {
   /** Prometheus reading Vault's `sys/metrics`. Default: off. */
@@ -34,6 +36,26 @@ export interface ObservabilityArgs {
     readonly apiAudiences?: readonly string[];
     /** Bind Prometheus' SA to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"`. */
     readonly authDelegator?: boolean;
+    /**
+     * How Prometheus scrapes Vault (docs/observability.md): a Secret with the
+     * scrape job (`vault.yaml`, for `additionalScrapeConfigs`) and a ConfigMap
+     * with the Vault Agent sidecar's config (`agent.hcl`, and Vault's CA as
+     * `ca.crt`), both in `namespace`. Default: none.
+     */
+    readonly scrape?: {
+      /** Vault's URL as Prometheus reaches it. */
+      readonly server: string;
+      /** Vault's CA (PEM), if not in the system roots. */
+      readonly caPem?: string;
+      /** Default "30s". */
+      readonly interval?: string;
+      readonly agentImage?: string;
+      readonly vaultNamespace?: string;
+      /** Kubernetes auth mount path as a plain string (the agent's config is a file). Default "kubernetes". */
+      readonly authMountPath?: string;
+    };
+    /** A Grafana dashboard ConfigMap on Vault's metrics, in this namespace. Default: none. */
+    readonly dashboardNamespace?: string;
   };
   /** The PrometheusRule with ESO alerts. Default: off. */
   readonly alerts?: {
@@ -55,6 +77,8 @@ export class Observability extends pulumi.ComponentResource {
   /** The metrics policy's HCL; undefined when off. */
   public readonly metricsPolicyHcl?: string;
   public readonly metricsRoleName?: pulumi.Output<string>;
+  /** The Prometheus CR `spec` fields that run the Vault Agent sidecar and load the scrape job (kube-prometheus-stack: `prometheus.prometheusSpec`); undefined without `scrape`. */
+  public readonly prometheusSpec?: Record<string, unknown>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:Observability", name, {}, opts);
@@ -82,6 +106,35 @@ export class Observability extends pulumi.ComponentResource {
         { parent: this },
       );
       this.metricsRoleName = role.roleName;
+      if (m.scrape) {
+        const sc = m.scrape;
+        const labels = { ...MANAGED_BY_LABELS };
+        new k8s.core.v1.ConfigMap(
+          `${name}-vault-agent`,
+          {
+            metadata: { name: "vault-metrics-agent", namespace: m.namespace, labels },
+            data: {
+              "agent.hcl": vaultAgentConfig({ address: sc.server, authPath: sc.authMountPath ?? "kubernetes", role: m.role, hasCa: !!sc.caPem, vaultNamespace: sc.vaultNamespace }),
+              ...(sc.caPem ? { "ca.crt": sc.caPem } : {}),
+            },
+          },
+          { parent: this },
+        );
+        // Not a credential (the token is read from a file at scrape time); a Secret because additionalScrapeConfigs takes one.
+        new k8s.core.v1.Secret(
+          `${name}-vault-scrape`,
+          { metadata: { name: "vault-metrics-scrape", namespace: m.namespace, labels }, type: "Opaque", stringData: { "vault.yaml": stringify([vaultScrapeJob({ server: sc.server, hasCa: !!sc.caPem, interval: sc.interval ?? "30s" })]) } },
+          { parent: this },
+        );
+        this.prometheusSpec = prometheusSpecForVaultMetrics({ configMap: "vault-metrics-agent", scrapeSecret: { name: "vault-metrics-scrape", key: "vault.yaml" }, audience: m.audience, image: sc.agentImage });
+      }
+      if (m.dashboardNamespace) {
+        new k8s.core.v1.ConfigMap(
+          `${name}-vault-dashboard`,
+          { metadata: { name: "vault-eso-vault-dashboard", namespace: m.dashboardNamespace, labels: { ...MANAGED_BY_LABELS, ...GRAFANA_DASHBOARD_LABEL } }, data: { "vault.json": JSON.stringify(vaultDashboard(), null, 2) } },
+          { parent: this },
+        );
+      }
       if (authDelegator) {
         new k8s.rbac.v1.ClusterRoleBinding(
           `${name}-metrics-auth-delegator`,

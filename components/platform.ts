@@ -20,6 +20,7 @@ import { buildTokenAuth } from "./token-auth-platform";
 import type { TokenRenewer } from "./token-renewer";
 import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
 import { adoptionPlan, adoptTransformations } from "./lib/adopt";
+import { ReloaderInstall } from "./reloader-install";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -32,6 +33,8 @@ export interface Platform {
   /** TLS trust, audit, monitoring and NetworkPolicies (components/extras.ts). */
   readonly trust: Trust;
   readonly extras: Extras;
+  /** Stakater Reloader, when `reloader.enabled` (docs/reloader.md). */
+  readonly reloader?: ReloaderInstall;
   /** The stack outputs `index.ts` exports. */
   readonly outputs: {
     readonly environment: string;
@@ -45,7 +48,7 @@ export interface Platform {
     readonly tokenReviewMode: string;
     /** Token auth: the Secret, CronJob and token role; undefined with Kubernetes auth. */
     readonly tokenAuth?: { readonly secret: pulumi.Output<string>; readonly cronJob: pulumi.Output<string>; readonly role: pulumi.Output<string> };
-    readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string }>;
+    readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string; writerGroup?: pulumi.Output<string> }>;
   };
 }
 
@@ -136,6 +139,10 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
 
   const tenants = buildTenants(config, backend, eso, store, vaultProvider, trust);
   const extras = buildExtras(config, { backend, eso, vaultProvider });
+  // Watches only the opted-in tenants' namespaces; their outputs make the release wait for those namespaces alone.
+  const reloader = config.reloader.enabled
+    ? new ReloaderInstall("reloader", { namespace: config.reloader.namespace, watchNamespaces: tenants.filter((_, i) => config.tenants[i].reloader).map((t) => t.namespace) })
+    : undefined;
 
   return {
     vaultProvider,
@@ -146,6 +153,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     tokenRenewer: tokenAuth?.renewer,
     trust,
     extras,
+    reloader,
     outputs: {
       environment: config.environment,
       storeName: store.storeName,
@@ -160,7 +168,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
       tenants: Object.fromEntries(
         tenants.map((t, i) => [
           config.tenants[i].name,
-          { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree },
+          { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree, ...(t.writerGroupName ? { writerGroup: t.writerGroupName } : {}) },
         ]),
       ),
     },
@@ -210,6 +218,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
           ca: trust.tenantCa,
           caConfigMap: trust.tenantCaConfigMap,
           push: t.push,
+          writers: t.writers,
           vaultNamespace: config.vault.namespace,
           checkAndSetRequired: config.kv.options?.casRequired === true,
           policy,

@@ -3,7 +3,8 @@ import { authDelegatorBinding } from "../policies/k8s/rbac";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
-import { tenantPushPolicy, tenantReadPolicy } from "../policies/vault/builders";
+import { tenantPushPolicy, tenantReadPolicy, tenantWriterPolicy } from "../policies/vault/builders";
+import { tenantWriterGroupName, tenantWriterPolicyName, WritersConfig } from "./lib/writers-config";
 import { pushSecretManifest } from "./lib/push";
 import { PushConfig, tenantPushPolicyName } from "./lib/push-config";
 import { ESO_API, VaultCaTrust } from "./lib/eso";
@@ -78,6 +79,14 @@ export interface TenantNamespaceArgs {
    */
   readonly push?: PushConfig;
   /**
+   * People who write the tenant's secrets (`vault kv put`): a writer policy
+   * `tenant-<name>-writer` on the subtree (create/read/update/list; soft delete
+   * with `allowDelete`), an external identity group (default
+   * `tenant-<name>-writers`) holding it, and a group alias that maps the SSO
+   * group `alias.name` on the auth mount `alias.mountAccessor` onto it. Default: none.
+   */
+  readonly writers?: WritersConfig;
+  /**
    * What the SecretStore and ExternalSecrets wait for: ESO's Helm release (CRDs,
    * webhook) and Vault's Kubernetes auth config (so the store's first login can
    * succeed). Only these wait: the namespace, service account and Vault policy and
@@ -103,6 +112,10 @@ export class TenantNamespace extends pulumi.ComponentResource {
   public readonly storeName: pulumi.Output<string>;
   /** HCL of the tenant's push policy; undefined without push. */
   public readonly pushPolicyHcl?: string;
+  /** HCL of the tenant's writer policy; undefined without writers. */
+  public readonly writerPolicyHcl?: string;
+  /** The writers' Vault identity group name; undefined without writers. */
+  public readonly writerGroupName?: pulumi.Output<string>;
 
   constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:TenantNamespace", name, {}, opts);
@@ -168,6 +181,22 @@ export class TenantNamespace extends pulumi.ComponentResource {
     if (args.push) {
       this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(tenantPushPolicyName(args.name), args.kvPath, args.subtree, args.push.allowDelete));
       tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: tenantPushPolicyName(args.name), policy: this.pushPolicyHcl }, { parent: this }).name);
+    }
+
+    if (args.writers) {
+      const w = args.writers;
+      const policyName = tenantWriterPolicyName(args.name);
+      this.writerPolicyHcl = renderPolicyHcl(tenantWriterPolicy(policyName, args.kvPath, args.subtree, w.allowDelete));
+      const writerPolicy = new vault.Policy(`${name}-writer-policy`, { name: policyName, policy: this.writerPolicyHcl }, { parent: this });
+      // external: Vault fills its members from the alias at each login (identity_store_groups.go: members of an
+      // external group cannot be set by hand; identity_store_group_aliases.go: only external groups take an alias).
+      const group = new vault.identity.Group(
+        `${name}-writers`,
+        { name: tenantWriterGroupName(args.name, w), type: "external", policies: [writerPolicy.name] },
+        { parent: this },
+      );
+      new vault.identity.GroupAlias(`${name}-writers-alias`, { name: w.alias.name, mountAccessor: w.alias.mountAccessor, canonicalId: group.id }, { parent: this });
+      this.writerGroupName = group.name;
     }
 
     const role = new vault.kubernetes.AuthBackendRole(
@@ -284,6 +313,6 @@ export class TenantNamespace extends pulumi.ComponentResource {
     this.roleName = role.roleName;
     this.policyName = policyName;
     this.storeName = storeOutput;
-    this.registerOutputs({ namespace: this.namespace, roleName: this.roleName, policyName: this.policyName, storeName: this.storeName });
+    this.registerOutputs({ namespace: this.namespace, roleName: this.roleName, policyName: this.policyName, storeName: this.storeName, writerGroupName: this.writerGroupName });
   }
 }

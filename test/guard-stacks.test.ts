@@ -54,7 +54,10 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     // The KV mount's protect flag is the one the SDK sent to the engine, not an assumption.
     expect(rs.filter(byType("vault:index/mount:Mount")).map((r) => r.protect)).toEqual([true]);
     expect(rs.filter(byType(POLICY)).every((r) => r.protect === false)).toBe(true);
-    expect(rs.filter(byType("kubernetes:helm.sh/v3:Release")).map((r) => r.props.version)).toEqual(["2.9.0"]);
+    // ESO's chart, and in prod Reloader's (reloader.enabled): both judged by eso-chart-pinned and pod-security-restricted.
+    expect(rs.filter(byType("kubernetes:helm.sh/v3:Release")).map((r) => `${r.props.chart}@${r.props.version}`)).toEqual(stack === "prod" ? ["external-secrets@2.9.0", "reloader@2.2.16"] : ["external-secrets@2.9.0"]);
+    // In prod, two tenants' writers: identity groups the reach rule judges.
+    expect(rs.filter(byType("vault:identity/group:Group"))).toHaveLength(stack === "prod" ? 2 : 0);
   });
 });
 
@@ -81,7 +84,10 @@ describe("broken variants are caught", () => {
       props: { ...r.props, policy: r.props.policy.replace(/apps\/\{\{[^}]+\}\}\/\*/, "apps/*") },
     }));
     const v = await caught(broken);
-    expect(v.filter((m) => m.startsWith("tenant-reach-disjoint:"))).toHaveLength(3);
+    const reach = v.filter((m) => m.startsWith("tenant-reach-disjoint:"));
+    // Three pairs of tenant roles, and each widened role against the two tenants' writer groups it now reaches.
+    expect(reach.filter((m) => !m.includes("writers (group"))).toHaveLength(3);
+    expect(reach.filter((m) => m.includes("writers (group"))).toHaveLength(4);
     expect(v.some((m) => m.startsWith("vault-policy-least-privilege:"))).toBe(false);
   });
 

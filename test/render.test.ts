@@ -229,3 +229,13 @@ test("graph depth counts custom resources on the longest waits-for chain; compon
   const nodes = [node("a", true), node("comp", false, ["a"]), node("child", true, [], "comp"), node("gc", true, ["child"]), node("b", true)];
   expect(graphDepth(nodes)).toEqual({ depth: 3, chain: [u("a"), u("child"), u("gc")] });
 });
+
+test("the prod summary tells each tenant's team its day-two lines: the Reloader annotation (targets escaped as Reloader matches them) and who writes its secrets", () => {
+  expect(runs.p.code).toBe(0);
+  const summary = fs.readFileSync(path.join(prodOut, "summary.txt"), "utf8");
+  expect(summary).toContain('tenant billing:\n  restart on change: annotate workloads with secret.reloader.stakater.com/reload: "postgres" (or reloader.stakater.com/auto: "true")\n  writers: Vault group tenant-billing-writers <- SSO group "billing-secret-admins" on auth_oidc_5f1c9a2e');
+  expect(summary).toContain('tenant checkout:\n  writers: Vault group tenant-checkout-writers <- SSO group "payments-secret-admins" on auth_oidc_5f1c9a2e');
+  // search has neither: no lines for it.
+  expect(summary).not.toContain("tenant search:");
+  expect(fs.existsSync(path.join(prodOut, "helm/reloader-chart.yaml"))).toBe(true);
+});

@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { vaultName } from "./schema-helpers";
 import { tenantPushPolicyName } from "./push-config";
+import { tenantWriterPolicyName } from "./writers-config";
 import { tenantVaultName } from "./tenant";
 
 export const adoptSchema = z
@@ -40,7 +41,7 @@ export interface ManagedVaultNames {
 export interface NamingConfig {
   readonly eso: { readonly policy: string; readonly role: string };
   readonly tenancy: { readonly policy: "perTenant" | "templated" };
-  readonly tenants: ReadonlyArray<{ readonly name: string; readonly push?: unknown }>;
+  readonly tenants: ReadonlyArray<{ readonly name: string; readonly push?: unknown; readonly writers?: unknown }>;
   readonly tokenAuth: { readonly enabled: boolean; readonly policy: string };
   readonly observability: { readonly vaultMetrics: { readonly enabled: boolean; readonly policy: string; readonly role: string } };
   readonly auditDevicePaths: readonly string[];
@@ -57,6 +58,7 @@ export function managedVaultNames(c: NamingConfig): ManagedVaultNames {
   for (const t of c.tenants) {
     if (c.tenancy.policy === "perTenant") policies.push(tenantVaultName(t.name));
     if (t.push) policies.push(tenantPushPolicyName(t.name));
+    if (t.writers) policies.push(tenantWriterPolicyName(t.name));
     roles.push(tenantVaultName(t.name));
   }
   if (c.tokenAuth.enabled) policies.push(c.tokenAuth.policy);

@@ -19,6 +19,8 @@ import { checkObservability, observabilitySchema, ObservabilityConfig } from "./
 import { checkNetwork, networkSchema, NetworkConfig } from "./network-config";
 import { checkPush } from "./push-config";
 import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "./kv-options";
+import { checkWriters } from "./writers-config";
+import { checkReloader, ReloaderConfig, reloaderSchema } from "./reloader-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "./adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
 import {
@@ -194,6 +196,7 @@ export const configSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   networkPolicies: networkSchema.prefault({}),
   adopt: adoptSchema.prefault({}),
+  reloader: reloaderSchema.prefault({}),
   vaultToken: z.string().min(1).optional().describe("**Secret.** Vault token for Pulumi (`pulumi config set --secret`); without it the provider uses `VAULT_TOKEN`. See docs/deployer-policy.md for the least privilege it needs."),
   reviewerJwt: z.string().min(1).optional().describe("**Secret.** Bring-your-own reviewer JWT (`reviewerServiceAccount` mode only; no reviewer service account is created then)."),
 });
@@ -290,6 +293,8 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   checkAudit(c.audit, c.environment, issue);
   checkNetwork(c.networkPolicies, issue);
   checkPush(c.tenants, c.tenancy.mode, issue);
+  checkWriters(c.tenants, issue);
+  checkReloader(c.reloader, c.tenants, issue);
   const auditDevices = effectiveAuditDevices(c.audit, c.environment);
   checkAdopt(
     c.adopt,
@@ -314,6 +319,7 @@ function platformNamespaces(c: Raw): string[] {
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
   if (c.tokenAuth.enabled) out.push(c.tokenAuth.namespace);
   if (c.tls.certManager.enabled && c.tls.certManager.install) out.push(c.tls.certManager.namespace);
+  if (c.reloader.enabled) out.push(c.reloader.namespace);
   return out;
 }
 
@@ -394,6 +400,8 @@ export interface PlatformConfig {
   readonly networkPolicies: NetworkConfig;
   /** Existing Vault objects to import instead of create (docs/adopting.md). */
   readonly adopt: AdoptConfig;
+  /** Stakater Reloader for tenants with `reloader: true` (docs/reloader.md). */
+  readonly reloader: ReloaderConfig;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -518,6 +526,7 @@ export function parseStackConfig(
     audit: { devices: effectiveAuditDevices(raw.audit, raw.environment) },
     networkPolicies: raw.networkPolicies,
     adopt: raw.adopt,
+    reloader: raw.reloader,
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;

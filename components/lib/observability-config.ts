@@ -5,7 +5,7 @@
  * values), and a PrometheusRule with ESO alerts. Pure.
  */
 import { z } from "zod";
-import { dnsLabel, dnsSubdomain, duration, vaultName, vaultPolicyName } from "./schema-helpers";
+import { dnsLabel, dnsSubdomain, duration, url, vaultName, vaultPolicyName } from "./schema-helpers";
 
 export const observabilitySchema = z
   .strictObject({
@@ -38,6 +38,23 @@ export const observabilitySchema = z
             defaultText: "`kubernetesAuth.audience`; with `clientJwt` the first of `apiAudiences`",
           }),
         tokenTtl: duration("observability.vaultMetrics.tokenTtl", 3600).default("15m").describe("TTL (and max TTL) of Prometheus' Vault token."),
+        server: url("observability.vaultMetrics.server")
+          .optional()
+          .meta({ description: "Vault's URL as Prometheus reaches it.", defaultText: "`vault.serverForEso` (else `vault.address`)" }),
+        scrapeInterval: z
+          .string()
+          .regex(/^(\d+(ms|s|m|h))+$/, { error: 'observability.vaultMetrics.scrapeInterval must be a Prometheus duration like "30s" or "1m". Fix: e.g. "30s"' })
+          .default("30s")
+          .describe("Prometheus scrape interval of the Vault job."),
+        agentImage: z
+          .string()
+          .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/, { error: 'observability.vaultMetrics.agentImage must be an image reference like "hashicorp/vault:1.20.0". Fix: pin a tag or digest' })
+          .optional()
+          .meta({ description: "The Vault Agent image of Prometheus' sidecar (logs in with the metrics role, writes the token to an in-memory file).", defaultText: "`hashicorp/vault:1.20.0`" }),
+        dashboard: z.boolean().default(true).describe("The Vault Grafana dashboard ConfigMap (label `grafana_dashboard: \"1\"`)."),
+        dashboardNamespace: dnsLabel("observability.vaultMetrics.dashboardNamespace")
+          .optional()
+          .meta({ description: "Namespace of the dashboard ConfigMap (where your Grafana sidecar looks).", defaultText: "`vaultMetrics.namespace`" }),
       })
       .prefault({})
       .describe("Prometheus reading Vault's `sys/metrics`."),
@@ -54,6 +71,9 @@ export function checkObservability(o: ObservabilityConfig, issue: (path: (string
     if (o.alerts.enabled) {
       issue(["observability", "alerts", "enabled"], "a PrometheusRule needs the Prometheus operator's CRDs (monitoring.coreos.com/v1). Fix: set observability.prometheusOperator: true once the operator runs in the cluster");
     }
+  }
+  if (o.vaultMetrics.agentImage !== undefined && !/[:@]/.test(o.vaultMetrics.agentImage.split("/").pop()!)) {
+    issue(["observability", "vaultMetrics", "agentImage"], `"${o.vaultMetrics.agentImage}" has no tag or digest, so each node may run another Vault version. Fix: e.g. "hashicorp/vault:1.20.0"`);
   }
   for (const [k, v] of Object.entries(o.selectorLabels)) {
     if (v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) {

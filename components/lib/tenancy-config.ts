@@ -8,6 +8,7 @@ import { isDns1123Label } from "./names";
 import { checked, dnsLabel, dnsSubdomain } from "./schema-helpers";
 import { pathTemplateProblem, subtreeProblem } from "../../policies/vault/paths";
 import { pushSchema } from "./push-config";
+import { writersSchema } from "./writers-config";
 
 /** Go-style duration, as ESO's `refreshInterval` takes it ("1h", "30m", "1h30m", "0" to disable). */
 const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
@@ -113,6 +114,13 @@ export const tenantSchema = z.strictObject({
     .describe("Who gets the `namespace-developer` ClusterRole in the tenant's namespace (read Secrets and ESO objects, manage workloads; never write ESO objects)."),
   externalSecrets: z.array(externalSecret).default([]).describe("The tenant's ExternalSecrets; every Vault key is relative to the tenant's subtree."),
   push: pushSchema.optional().describe("Let the tenant write into its own subtree with PushSecrets (`isolated` tenancy only); see docs/operations.md#pushsecret."),
+  writers: writersSchema
+    .optional()
+    .describe("People who write the tenant's secrets: an external Vault identity group mapped to an SSO group (an alias on a named auth mount), with a writer policy on the tenant's subtree only; see docs/writers.md."),
+  reloader: z
+    .boolean()
+    .default(false)
+    .describe("Reloader watches this namespace: workloads annotated for it restart when ESO updates their Secrets (needs `reloader.enabled`); see docs/reloader.md."),
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;

@@ -71,3 +71,35 @@ export function tenantPushPolicy(name: string, mount: string, subtree: string, a
 export function metricsReadPolicy(name: string): VaultPolicy {
   return { name, rules: [{ path: "sys/metrics", capabilities: ["read", "list"] }] };
 }
+
+/**
+ * What a person needs to manage one subtree with the `vault kv` CLI (KV v2;
+ * hashicorp/vault command/kv_put.go, kv_get.go, kv_list.go, kv_delete.go,
+ * kv_undelete.go and vault-plugin-secrets-kv path_data.go / path_metadata.go /
+ * path_delete.go):
+ * - `kv put`: `create` (new key) or `update` (new version) on `data/<p>`
+ *   (path_data.go has an ExistenceCheck, so the first write is `create`);
+ * - `kv get`: `read` on `data/<p>`; `kv metadata get`: `read` on `metadata/<p>`;
+ * - `kv list`: `list` on `metadata/<p>/`;
+ * - with `allowDelete`: `kv delete` (`delete` on `data/<p>`: soft-deletes the
+ *   latest version), `kv delete -versions` (`update` on `delete/<p>`) and
+ *   `kv undelete` (`update` on `undelete/<p>`).
+ * Never `destroy/` or `delete` on `metadata/` (permanent loss), nor `patch`
+ * (`kv patch -method=rw` works with read+update). The CLI's preflight read of
+ * `sys/internal/ui/mounts/<path>` is in Vault's `default` policy.
+ */
+export function kvWriterRules(mount: string, subtree: string, allowDelete: boolean): PathRule[] {
+  const rules: PathRule[] = [
+    { path: `${kvDataPath(mount, subtree)}/*`, capabilities: ["create", "read", "update", ...(allowDelete ? (["delete"] as const) : [])] },
+    { path: `${kvMetadataPath(mount, subtree)}/*`, capabilities: ["read", "list"] },
+  ];
+  if (allowDelete) {
+    rules.push({ path: `${mount}/delete/${subtree}/*`, capabilities: ["update"] }, { path: `${mount}/undelete/${subtree}/*`, capabilities: ["update"] });
+  }
+  return rules;
+}
+
+/** A tenant's writer policy (attached to its writers' identity group): its own subtree only. */
+export function tenantWriterPolicy(name: string, mount: string, subtree: string, allowDelete: boolean): VaultPolicy {
+  return { name, rules: kvWriterRules(mount, subtree, allowDelete) };
+}

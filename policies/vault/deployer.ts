@@ -308,6 +308,54 @@ const MODELS: Record<string, Model> = {
     );
   },
 
+  // vault/resource_identity_group.go (v5.8.0): identityGroupCreate -> Logical().Write("/identity/group") (PUT), and on an
+  // empty response (the name exists: Vault's pathGroupRegister then updates that group and returns nothing) a
+  // Logical().Read(identity/group/name/<name>) to name it in the error; identityGroupRead -> internal/identity/group
+  // ReadIdentityGroup (GET identity/group/id/<id>); identityGroupUpdate -> Write(identity/group/id/<id>) -> Read;
+  // identityGroupDelete -> Delete(identity/group/id/<id>). Import: ImportStatePassthrough -> Read.
+  // hashicorp/vault vault/identity_store_groups.go groupPaths: no ExistenceCheck on "group$", "group/id/<id>" or
+  // "group/name/<name>", so writes are `update`. The id is Vault's (unknown before create): one segment, `+`.
+  "vault:identity/group:Group": (r) => {
+    const res = `${r.type} ${r.name}`;
+    const src = `${TF} vault/resource_identity_group.go`;
+    const byId = "identity/group/id/+";
+    const get = (phase: Phase): CallSpec => ({ phase, method: "GET", path: byId, capability: "read", source: `${src} identityGroupRead; ${TF} internal/identity/group/group.go ReadIdentityGroup` });
+    return retained(
+      r,
+      calls(res, [
+        { phase: "create", method: "PUT", path: "identity/group", capability: "update", source: `${src} identityGroupCreate; hashicorp/vault vault/identity_store_groups.go pathGroupRegister (no ExistenceCheck)` },
+        { phase: "create", method: "GET", path: `identity/group/name/${segment(r, "name")}`, capability: "read", source: `${src} identityGroupCreate (name already in use: reads it for the error)` },
+        get("create"),
+        get("read"),
+        { phase: "update", method: "PUT", path: byId, capability: "update", source: `${src} identityGroupUpdate` },
+        get("update"),
+        { phase: "delete", method: "DELETE", path: byId, capability: "delete", source: `${src} identityGroupDelete` },
+      ]),
+    );
+  },
+
+  // vault/resource_identity_group_alias.go (v5.8.0): identityGroupAliasCreate -> WriteWithContext("/identity/group-alias")
+  // (PUT) -> identityGroupAliasRead (GET identity/group-alias/id/<id>); identityGroupAliasUpdate -> Read then
+  // Write(identity/group-alias/id/<id>) -> Read; identityGroupAliasDelete -> Delete(identity/group-alias/id/<id>).
+  // hashicorp/vault vault/identity_store_group_aliases.go groupAliasPaths: no ExistenceCheck -> `update`.
+  "vault:identity/groupAlias:GroupAlias": (r) => {
+    const res = `${r.type} ${r.name}`;
+    const src = `${TF} vault/resource_identity_group_alias.go`;
+    const byId = "identity/group-alias/id/+";
+    const get = (phase: Phase, fn = "identityGroupAliasRead"): CallSpec => ({ phase, method: "GET", path: byId, capability: "read", source: `${src} ${fn}` });
+    return retained(
+      r,
+      calls(res, [
+        { phase: "create", method: "PUT", path: "identity/group-alias", capability: "update", source: `${src} identityGroupAliasCreate; hashicorp/vault vault/identity_store_group_aliases.go pathGroupAliasRegister (no ExistenceCheck)` },
+        get("create"),
+        get("read"),
+        get("update", "identityGroupAliasUpdate"),
+        { phase: "update", method: "PUT", path: byId, capability: "update", source: `${src} identityGroupAliasUpdate` },
+        { phase: "delete", method: "DELETE", path: byId, capability: "delete", source: `${src} identityGroupAliasDelete` },
+      ]),
+    );
+  },
+
   // vault/resource_audit.go: auditWrite -> Sys().EnableAuditWithOptions (PUT sys/audit/<path>), no read-back;
   // auditRead -> Sys().ListAudit (GET sys/audit); auditDelete -> Sys().DisableAudit (DELETE sys/audit/<path>);
   // no Update (every input is ForceNew). hashicorp/vault vault/logical_system.go PathsSpecial.Root has "audit" and

@@ -20,6 +20,7 @@ import type { Captured } from "./capture";
 import { cmp, graphDepth, mermaid } from "./graph";
 import { K8sObject, parsePolicyHcl, validateK8sObject } from "./validate";
 import { buildDeployerPolicy, VAULT_PROVIDER_TYPE } from "../../policies/vault/deployer";
+import { RELOADER_CHART, reloadAnnotation } from "../../components/lib/reloader";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -261,6 +262,37 @@ function summarize(sorted: readonly Captured[], stack: string, depth: number, ch
     ...[...perType.entries()].sort(([a], [b]) => cmp(a, b)).map(([t, n]) => `  ${t.padEnd(width)}  ${n}`),
     `graph depth: ${depth} (${chain.map(shortUrn).join(" -> ")})`,
     `tenants: ${tenants.length}${tenants.length ? ` (${tenants.slice(0, 20).join(", ")}${tenants.length > 20 ? ", ..." : ""})` : ""}`,
+    ...tenantDayTwo(sorted, tenants),
     "",
   ].join("\n");
+}
+
+/**
+ * Per tenant, what its team does on day two: the annotation that restarts its
+ * workloads when ESO updates their Secrets (when Reloader watches the
+ * namespace), and which SSO group writes its secrets. Read from the captured
+ * registrations (the Reloader release's values, ExternalSecret targets, the
+ * writers' identity group and alias).
+ */
+export function tenantDayTwo(sorted: readonly Captured[], tenants: readonly string[]): string[] {
+  const release = sorted.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === RELOADER_CHART.name);
+  const watched = (release ? ((unwrapSecrets(release.inputs.values) as { reloader?: { namespaces?: unknown } }).reloader?.namespaces ?? []) : []) as unknown[];
+  const out: string[] = [];
+  for (const t of tenants.slice(0, 20)) {
+    const lines: string[] = [];
+    if (watched.includes(t)) {
+      const targets = sorted
+        .filter((r) => r.type === "kubernetes:external-secrets.io/v1:ExternalSecret" && (r.inputs.metadata as { namespace?: string })?.namespace === t)
+        .map((r) => String((r.inputs.spec as { target?: { name?: string } })?.target?.name ?? (r.inputs.metadata as { name?: string }).name));
+      const a = reloadAnnotation(targets);
+      lines.push(targets.length ? `  restart on change: annotate workloads with ${a.key}: "${a.value}" (or reloader.stakater.com/auto: "true")` : '  restart on change: annotate workloads with reloader.stakater.com/auto: "true"');
+    }
+    const group = sorted.find((r) => r.type === "vault:identity/group:Group" && Array.isArray(r.inputs.policies) && r.inputs.policies.includes(`tenant-${t}-writer`));
+    if (group) {
+      const alias = sorted.find((r) => r.type === "vault:identity/groupAlias:GroupAlias" && r.parent === group.parent);
+      lines.push(`  writers: Vault group ${String(group.inputs.name)}${alias ? ` <- SSO group "${String(alias.inputs.name)}" on ${String(alias.inputs.mountAccessor)}` : ""}`);
+    }
+    if (lines.length) out.push(`tenant ${t}:`, ...lines);
+  }
+  return out;
 }

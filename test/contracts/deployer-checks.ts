@@ -60,7 +60,7 @@ export interface Probe {
 }
 
 /** Requests the deployer of a stack must never be able to make, derived from the names the stack uses. */
-export function forbiddenProbes(opts: { kvPath: string; authPath: string; deployerPolicy: string; managedPolicies: readonly string[]; readScope: string; retainedMounts: readonly string[]; managesKvConfig?: boolean }): Probe[] {
+export function forbiddenProbes(opts: { kvPath: string; authPath: string; deployerPolicy: string; managedPolicies: readonly string[]; readScope: string; retainedMounts: readonly string[]; managesKvConfig?: boolean; identityGroups?: boolean }): Probe[] {
   const { kvPath, authPath } = opts;
   return [
     { capability: "update", path: "sys/seal" },
@@ -104,7 +104,10 @@ export function forbiddenProbes(opts: { kvPath: string; authPath: string; deploy
     { capability: "update", path: "sys/audit/other-device" },
     { capability: "update", path: "sys/audit-hash/file" },
     { capability: "create", path: "identity/entity" },
-    { capability: "update", path: "identity/group" },
+    // Tenants' writers need identity/group and identity/group-alias (docs/writers.md: what that lets the deployer do).
+    ...(opts.identityGroups ? [] : [{ capability: "update" as const, path: "identity/group" }, { capability: "update" as const, path: "identity/group-alias" }]),
+    { capability: "update", path: "identity/entity-alias" },
+    { capability: "update", path: "identity/group/name/admins" },
     { capability: "update", path: "sys/config/auditing/request-headers/x" },
     { capability: "update", path: "sys/plugins/catalog/secret/evil" },
     ...opts.managedPolicies.map((p) => ({ capability: "sudo" as const, path: `sys/policies/acl/${p}` })),
@@ -137,7 +140,8 @@ export function checkStack(resources: readonly DeployedResource[], kvPath: strin
   const managedPolicies = resources.filter((r) => r.type === "vault:index/policy:Policy").map((r) => String(r.inputs.name));
   const retainedMounts = resources.filter((r) => r.type === "vault:index/mount:Mount" && r.retainOnDelete).map((r) => String(r.inputs.path));
   const managesKvConfig = resources.some((r) => r.type === "vault:kv/secretBackendV2:SecretBackendV2");
-  const probes = forbiddenProbes({ kvPath, authPath, deployerPolicy: built.policy.name, managedPolicies, readScope, retainedMounts, managesKvConfig });
+  const identityGroups = resources.some((r) => r.type === "vault:identity/group:Group");
+  const probes = forbiddenProbes({ kvPath, authPath, deployerPolicy: built.policy.name, managedPolicies, readScope, retainedMounts, managesKvConfig, identityGroups });
   const vaultResources = resources.filter((r) => r.type.startsWith("vault:"));
   return {
     built,

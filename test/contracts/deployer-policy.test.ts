@@ -38,6 +38,8 @@ const everyType: DeployedResource[] = [
   { type: "vault:index/token:Token", name: "tok", inputs: { roleName: "external-secrets-token", period: "168h", explicitMaxTtl: "720h", policies: ["a"] } },
   { type: "vault:index/audit:Audit", name: "audit", inputs: { type: "file", path: "file", options: { file_path: "stdout" } } },
   { type: "vault:kv/secretBackendV2:SecretBackendV2", name: "kvcfg", inputs: { mount: "secret", maxVersions: 20, casRequired: true } },
+  { type: "vault:identity/group:Group", name: "writers", inputs: { name: "tenant-billing-writers", type: "external", policies: ["tenant-billing-writer"] } },
+  { type: "vault:identity/groupAlias:GroupAlias", name: "writers-alias", inputs: { name: "payments-admins", mountAccessor: "auth_oidc_1a2b3c4d", canonicalId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } },
 ];
 
 describe("hashicorp/terraform-provider-vault v5.8.0 resources -> Vault requests -> ACL (hashicorp/vault http/logical.go, request_handling.go CheckToken, logical_system.go PathsSpecial.Root)", () => {
@@ -86,6 +88,21 @@ describe("hashicorp/terraform-provider-vault v5.8.0 resources -> Vault requests 
     expect(unneededGrants(built.policy, built.calls)).toEqual([]);
     const parsed = await parsePolicyHcl(built.policy.name, built.hcl);
     expect(parsed.rules).toEqual(built.policy.rules);
+  });
+});
+
+describe("hashicorp/terraform-provider-vault v5.8.0 vault/resource_identity_group.go, resource_identity_group_alias.go: the writers' identity group", () => {
+  test("create writes identity/group and identity/group-alias (update: no ExistenceCheck), reads and deletes by Vault's id (one segment)", () => {
+    const of = (i: number) => vaultCallsFor(everyType[i]).map((c) => `${c.phase} ${c.capability} ${c.path}`);
+    const group = everyType.findIndex((r) => r.type === "vault:identity/group:Group");
+    expect(of(group)).toEqual(
+      expect.arrayContaining(["create update identity/group", "create read identity/group/name/tenant-billing-writers", "read read identity/group/id/+", "update update identity/group/id/+", "delete delete identity/group/id/+"]),
+    );
+    expect(of(group + 1)).toEqual(expect.arrayContaining(["create update identity/group-alias", "read read identity/group-alias/id/+", "delete delete identity/group-alias/id/+"]));
+    expect(requiredCapability("PUT", "identity/group", false)).toBe("update");
+    expect(requiredCapability("PUT", "identity/group-alias", false)).toBe("update");
+    // ids are Vault's: the deployer policy holds them as one-segment wildcards, listed for review.
+    expect(wildcardRules(buildDeployerPolicy(everyType).policy).map((r) => r.path)).toEqual(expect.arrayContaining(["identity/group-alias/id/+", "identity/group/id/+"]));
   });
 });
 

@@ -106,3 +106,92 @@ export async function emittedTenants(engine: MockEngine, mount: string, pushTena
     return { name: ns, subtree, policies: [...policies, VAULT_DEFAULT_POLICY], push: pushTenants.includes(ns) };
   });
 }
+
+/** A tenant's writers (an identity group mapped to an SSO group) as Vault sees them: the group's policies plus `default`. */
+export interface WriterIdentity {
+  readonly tenant: string;
+  readonly subtree: string;
+  readonly policies: VaultPolicy[];
+  readonly allowDelete: boolean;
+}
+
+/**
+ * Every way `writers` break isolation; empty when it holds. A writer can
+ * `vault kv put/get/list` (and, with allowDelete, `kv delete`/`undelete`) in
+ * its own subtree and nothing else: not another tenant's subtree (`others`:
+ * every tenant's, its own included and skipped), not ESO's scope, not a
+ * sibling or parent path, never `destroy/` or deleting all versions.
+ */
+export function writerViolations(mount: string, writers: readonly WriterIdentity[], others: ReadonlyArray<{ readonly name: string; readonly subtree: string }>, esoScope: string, options: AclOptions = {}): string[] {
+  const out: string[] = [];
+  for (const w of writers) {
+    // An SSO login: an entity with an alias on another mount, nothing to resolve Kubernetes templates with.
+    const acl = compileAcl(w.policies, { entity: { id: `entity-${w.tenant}-writer`, name: `${w.tenant}-writer`, aliases: {} } }, options);
+    const own = `${mount}/data/${w.subtree}`;
+    const must: Array<[Capability, string]> = [
+      ["create", `${own}/db`], // vault kv put (new secret)
+      ["update", `${own}/db`], // vault kv put (new version)
+      ["read", `${own}/nested/app`], // vault kv get
+      ["read", `${mount}/metadata/${w.subtree}/db`], // vault kv metadata get
+      ["list", `${mount}/metadata/${w.subtree}/`], // vault kv list <subtree>
+      ["list", `${mount}/metadata/${w.subtree}/nested/`],
+    ];
+    const deletes: Array<[Capability, string]> = [
+      ["delete", `${own}/db`], // vault kv delete
+      ["update", `${mount}/delete/${w.subtree}/db`], // vault kv delete -versions
+      ["update", `${mount}/undelete/${w.subtree}/db`], // vault kv undelete
+    ];
+    for (const [cap, path] of [...must, ...(w.allowDelete ? deletes : [])]) if (!acl.allows(cap, path)) out.push(`${w.tenant} writers cannot ${cap} their own ${path}`);
+    if (!w.allowDelete) for (const [cap, path] of deletes) if (acl.allows(cap, path)) out.push(`${w.tenant} writers can ${cap} ${path} without allowDelete`);
+    const parent = w.subtree.split("/").slice(0, -1).join("/");
+    const never = [
+      `${mount}/destroy/${w.subtree}/db`,
+      `${mount}/data/${parent ? `${parent}/` : ""}x`,
+      `${mount}/metadata/${parent ? `${parent}/` : ""}`,
+      `${mount}/data/${w.subtree}`,
+      `${mount}/data/${w.subtree}-x/db`,
+      `${mount}/config`,
+      `other/data/${w.subtree}/db`,
+      `${mount}/data/${esoScope}/db`,
+      `${mount}/metadata/${esoScope}/db`,
+      `${mount}/metadata/${esoScope}/`,
+      "sys/mounts",
+      "sys/policies/acl/tenant-x",
+      "identity/group/name/x",
+    ];
+    for (const o of others) {
+      if (o.name === w.tenant) continue;
+      never.push(`${mount}/data/${o.subtree}/db`, `${mount}/metadata/${o.subtree}/db`, `${mount}/metadata/${o.subtree}/`, `${mount}/delete/${o.subtree}/db`, `${mount}/undelete/${o.subtree}/db`);
+    }
+    for (const path of never) for (const cap of GRANTS) if (acl.allows(cap, path)) out.push(`${w.tenant} writers can ${cap} ${path}`);
+    // Deleting every version (metadata) is an administrator's act.
+    if (acl.allows("delete", `${mount}/metadata/${w.subtree}/db`)) out.push(`${w.tenant} writers can delete all versions (metadata) of their secrets`);
+  }
+  return out;
+}
+
+/**
+ * The writers of a program run under mocks: each `vault.identity.Group`
+ * (type external), its policies parsed from the emitted HCL plus `default`;
+ * the tenant and subtree read from its writer policy.
+ */
+export async function emittedWriters(engine: MockEngine, mount: string): Promise<WriterIdentity[]> {
+  const parsed = new Map<string, VaultPolicy>();
+  for (const p of vaultPolicies(engine.resources)) parsed.set(p.name, await parsePolicyHcl(p.name, p.policy));
+  return engine.ofType("vault:identity/group:Group").map((g) => {
+    const policies = (g.inputs.policies as string[]).map((n) => {
+      const p = parsed.get(n);
+      if (!p) throw new Error(`group ${g.inputs.name} uses policy ${n}, which the program does not write`);
+      return p;
+    });
+    const writer = policies.find((p) => /^tenant-.+-writer$/.test(p.name));
+    if (!writer) throw new Error(`group ${g.inputs.name} holds no tenant writer policy`);
+    const data = writer.rules.find((r) => r.path.startsWith(`${mount}/data/`))!;
+    return {
+      tenant: writer.name.slice("tenant-".length, -"-writer".length),
+      subtree: data.path.slice(`${mount}/data/`.length, -"/*".length),
+      policies: [...policies, VAULT_DEFAULT_POLICY],
+      allowDelete: data.capabilities.includes("delete"),
+    };
+  });
+}

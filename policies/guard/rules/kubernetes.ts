@@ -102,9 +102,9 @@ const EXACT_SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 export const esoChartPinned: ResourceRule<{ charts: string[] }> = {
   name: "eso-chart-pinned",
   description:
-    "The ESO Helm chart (any chart named in `charts`) must be pinned to an exact version: an unpinned or ranged version upgrades ESO and its CRDs behind a reviewer's back on the next `pulumi up`. Fix: set version to an exact release, e.g. \"2.9.0\" (ESO_CHART in components/lib/eso.ts).",
+    "The ESO and Reloader Helm charts (any chart named in `charts`) must be pinned to an exact version: an unpinned or ranged version upgrades ESO and its CRDs (or Reloader, which restarts workloads) behind a reviewer's back on the next `pulumi up`. Fix: set version to an exact release, e.g. \"2.9.0\" (ESO_CHART in components/lib/eso.ts, RELOADER_CHART in components/lib/reloader.ts).",
   enforcementLevel: "mandatory",
-  config: { schema: { charts: { type: "array", items: { type: "string" } } }, defaults: { charts: ["external-secrets"] } },
+  config: { schema: { charts: { type: "array", items: { type: "string" } } }, defaults: { charts: ["external-secrets", "reloader"] } },
   check(r, c) {
     if (r.type !== "kubernetes:helm.sh/v3:Release" && r.type !== "kubernetes:helm.sh/v4:Chart") return [];
     if (isUnknown(r.props.chart) || isUnknown(r.props.version)) return [new Undecided("chart or version is not known until apply")];
@@ -241,27 +241,36 @@ function weakeningSettings(sc: any, where: string): string[] {
 
 /**
  * Chart values that would weaken the pods a Helm release renders (their pod
- * specs are not visible here): `securityContext`, `podSecurityContext` and
- * `hostNetwork`, at the top level and one level down (ESO's `webhook`,
- * `certController`), the conventions most charts, ESO's included, follow.
+ * specs are not visible here): `securityContext`, `podSecurityContext`,
+ * `containerSecurityContext` and `hostNetwork`, at the top level and up to two
+ * levels down (ESO's `webhook`, `certController`; Reloader's
+ * `reloader.deployment`), the conventions most charts follow.
  */
 export function weakenedChartValues(values: unknown): string[] {
   if (!values || typeof values !== "object" || isUnknown(values)) return [];
   const out: string[] = [];
-  const scopes: Array<[string, any]> = [["values", values]];
-  for (const [k, v] of Object.entries(values)) if (v && typeof v === "object" && !Array.isArray(v)) scopes.push([`values.${k}`, v]);
+  const scopes: Array<[string, any]> = [];
+  const visit = (where: string, o: any, depth: number) => {
+    scopes.push([where, o]);
+    if (depth === 0) return;
+    for (const [k, v] of Object.entries(o)) if (k !== "securityContext" && v && typeof v === "object" && !Array.isArray(v) && !isUnknown(v)) visit(`${where}.${k}`, v, depth - 1);
+  };
+  visit("values", values, 2);
   for (const [where, o] of scopes) {
-    out.push(...weakeningSettings(o.securityContext, `${where}.securityContext`), ...weakeningSettings(o.podSecurityContext, `${where}.podSecurityContext`));
+    for (const key of SECURITY_CONTEXT_KEYS) out.push(...weakeningSettings(o[key], `${where}.${key}`));
     if (o.hostNetwork === true) out.push(`${where}.hostNetwork: true`);
   }
   return out;
 }
 
+/** Where charts take securityContexts: ESO's `securityContext`/`podSecurityContext`, Reloader's `deployment.securityContext`/`containerSecurityContext`. */
+const SECURITY_CONTEXT_KEYS = ["securityContext", "podSecurityContext", "containerSecurityContext"] as const;
+
 export const podSecurityRestricted: ResourceRule = {
   name: "pod-security-restricted",
   description:
     'Every pod this program runs (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs) must meet the Pod Security Standards "restricted" profile: runAsNonRoot, allowPrivilegeEscalation false, capabilities drop ALL (only NET_BIND_SERVICE may be added), seccompProfile RuntimeDefault or Localhost, no privileged containers, host namespaces, hostPath volumes or host ports. ' +
-    "A namespace's Pod Security Admission label would reject such a pod at apply time; this rule rejects it at preview. Helm releases render their pods out of sight, so their values may not weaken securityContext, podSecurityContext or hostNetwork (top level and one level down). " +
+    "A namespace's Pod Security Admission label would reject such a pod at apply time; this rule rejects it at preview. Helm releases render their pods out of sight, so their values may not weaken securityContext, podSecurityContext, containerSecurityContext or hostNetwork (top level and two levels down). " +
     "Fix: set the pod's and each container's securityContext accordingly; leave a chart's hardened securityContext defaults alone.",
   enforcementLevel: "mandatory",
   check(r) {

@@ -152,7 +152,7 @@ export interface ReachConfig {
 export const tenantReachDisjoint: StackRule<ReachConfig> = {
   name: "tenant-reach-disjoint",
   description:
-    "No two tenants' Vault identities may reach a common path on the KV mounts, and neither the identity behind a ClusterSecretStore (any namespace the store serves could read it) nor a vault.Token the stack mints may reach any tenant's path. " +
+    "No two tenants' Vault identities (their Kubernetes auth roles, and the identity groups of their writers) may reach a common path on the KV mounts, and neither the identity behind a ClusterSecretStore (any namespace the store serves could read it) nor a vault.Token the stack mints may reach any tenant's path. " +
     "Each identity's policies (those its Kubernetes auth role attaches, identity templates resolved for its namespace) are evaluated with the ACL evaluator; for every pair of identities and every pair of granting rules, a path both rules match is computed and checked against both full ACLs (deny and priority included). " +
     "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy is listed in trustedExternalPolicies. " +
     "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment), keep the cluster store's scope beside the tenants' paths, and never attach one tenant's policy to another's role; set allowSharedTenancy for tenants served by the ClusterSecretStore.",
@@ -181,7 +181,7 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
      * cannot be decided.
      */
     const reachOf = (who: string, role: GuardResource, namespace: string, tenant?: TenantView): Reach | undefined => {
-      const names: unknown = role.type === VAULT_TYPES.token ? role.props.policies : role.props.tokenPolicies;
+      const names: unknown = role.type === VAULT_TYPES.token || role.type === VAULT_TYPES.identityGroup ? role.props.policies : role.props.tokenPolicies;
       if (isUnknown(names) || (Array.isArray(names) && names.some(isUnknown))) {
         out.push(new Undecided(`the policies of ${who} are not known until apply`, role.urn));
         return undefined;
@@ -218,19 +218,30 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
     };
 
     const tenants: Reach[] = [];
-    for (const t of tenantsOf(resources)) {
+    const views = tenantsOf(resources);
+    for (const t of views) {
       for (const role of t.roles) {
         const reach = reachOf(`tenant "${t.tenant}" (role "${role.props.roleName}")`, role, t.namespace, t);
         if (reach) tenants.push(reach);
       }
     }
+    // Identity groups the stack writes (a tenant's writers, mapped to an SSO group) are identities too: a group
+    // counts as the tenant whose writer policy (`tenant-<name>-writer`) it holds, and must reach nothing of
+    // any other tenant, nor be reached by a ClusterSecretStore's identity or a token.
+    for (const g of resources.filter((r) => r.type === VAULT_TYPES.identityGroup)) {
+      const names = Array.isArray(g.props.policies) ? g.props.policies : [];
+      const owner = views.find((t) => names.includes(`tenant-${t.tenant}-writer`));
+      const reach = reachOf(`${owner ? `tenant "${owner.tenant}" writers` : "identity group"} (group "${g.props.name ?? g.name}")`, g, "", owner);
+      if (reach) tenants.push(reach);
+    }
     for (let i = 0; i < tenants.length; i++) {
       for (let j = i + 1; j < tenants.length; j++) {
         const [a, b] = [tenants[i], tenants[j]];
-        if (a.tenant === b.tenant) continue;
+        if (a.tenant !== undefined && a.tenant === b.tenant) continue;
         const shared = firstSharedPath(a, b);
         if (shared) {
-          out.push({ message: `tenants "${a.tenant?.tenant}" and "${b.tenant?.tenant}" both reach "${shared.path}" (${a.tenant?.tenant}: ${shared.a}; ${b.tenant?.tenant}: ${shared.b})`, urn: a.role.urn });
+          const [na, nb] = [a.tenant?.tenant ?? a.who, b.tenant?.tenant ?? b.who];
+          out.push({ message: `tenants "${na}" and "${nb}" both reach "${shared.path}" (${na}: ${shared.a}; ${nb}: ${shared.b})${a.role.type === VAULT_TYPES.identityGroup || b.role.type === VAULT_TYPES.identityGroup ? ` [${a.who}; ${b.who}]` : ""}`, urn: a.role.urn });
         }
       }
     }

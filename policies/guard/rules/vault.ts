@@ -9,6 +9,7 @@ import { parsePolicy } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { Finding, GuardResource, isUnknown, ResourceRule, StackRule, StackViolation, Undecided } from "../rule";
 import { PUSH_POLICY_SUFFIX } from "../../../components/lib/push-config";
+import { WRITER_POLICY_SUFFIX } from "../../../components/lib/writers-config";
 
 /** Pulumi type tokens of the Vault resources the rules judge (@pulumi/vault 7.8.0). */
 export const VAULT_TYPES = {
@@ -18,6 +19,8 @@ export const VAULT_TYPES = {
   token: "vault:index/token:Token",
   /** `vault.tokenauth.AuthBackendRole` (token roles, `auth/token/roles/<name>`). */
   tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
+  /** `vault.identity.Group`: its `policies` are an identity's (tenants' writers). */
+  identityGroup: "vault:identity/group:Group",
 } as const;
 
 /** Parsed policies by name and text: several rules read the same policy. */
@@ -152,11 +155,16 @@ export function namespaceIdentity(policies: readonly VaultPolicy[], namespace: s
 
 const templated = (p: VaultPolicy) => p.rules.some((r) => r.path.includes("{{"));
 
+/** The KV v2 API segments a tenant's policies may use below the mount. */
+const TENANT_KV_APIS: readonly string[] = ["data", "metadata", "delete", "undelete"];
+
 /** A tenant's path, split: `<mount>/<api>/<subtree ending in the tenant segment>[/<rest>]`. */
 function tenantPathProblem(path: string, tenant: string): { mount: string; subtree: string } | string {
   const segs = path.split("/");
   const [mount, api, ...rest] = segs;
-  if (!mount || hasGlob(mount) || (api !== "data" && api !== "metadata")) return `path "${path}" is not of the form <mount>/(data|metadata)/<subtree>/...`;
+  // delete/ and undelete/ (soft delete of versions, a writer's `vault kv delete -versions` / `undelete`) stay inside
+  // the subtree too; destroy/ (permanent) and the mount's config/ are never a tenant's.
+  if (!mount || hasGlob(mount) || !TENANT_KV_APIS.includes(api)) return `path "${path}" is not of the form <mount>/(${TENANT_KV_APIS.join("|")})/<subtree>/...`;
   const at = rest.indexOf(tenant);
   if (at < 0) return `path "${path}" has no segment named after tenant "${tenant}"`;
   if (rest.slice(0, at).some((s) => s.includes("*") || s === "+")) return `path "${path}" has a wildcard above the tenant's subtree`;
@@ -168,13 +176,15 @@ function tenantPathProblem(path: string, tenant: string): { mount: string; subtr
 
 /**
  * The tenant a per-tenant policy belongs to: the name after the prefix, or,
- * for a push policy (`tenant-<name>-push`), the name before the suffix when
- * that is the segment its paths name. (The config refuses a tenant called
- * `<other>-push` beside a push tenant `<other>`, so this is unambiguous.)
+ * for a push or writer policy (`tenant-<name>-push`, `tenant-<name>-writer`),
+ * the name before the suffix when that is the segment its paths name. (The
+ * config refuses a tenant called `<other>-push` / `<other>-writer` beside a
+ * push / writers tenant `<other>`, so this is unambiguous.)
  */
 function tenantOfPolicy(suffix: string, policy: VaultPolicy): string {
-  if (!suffix.endsWith(PUSH_POLICY_SUFFIX)) return suffix;
-  const base = suffix.slice(0, -PUSH_POLICY_SUFFIX.length);
+  const extra = [PUSH_POLICY_SUFFIX, WRITER_POLICY_SUFFIX].find((x) => suffix.endsWith(x));
+  if (!extra) return suffix;
+  const base = suffix.slice(0, -extra.length);
   const segments = new Set(policy.rules.flatMap((r) => r.path.split("/")));
   return !segments.has(suffix) && segments.has(base) ? base : suffix;
 }
@@ -187,7 +197,7 @@ export interface TenantSubtreeConfig {
 export const tenantPolicyInSubtree: ResourceRule<TenantSubtreeConfig> = {
   name: "tenant-policy-in-subtree",
   description:
-    "A tenant's policy (named `<tenantPolicyPrefix><tenant>`, or an identity-templated policy shared by tenants) may reach only one subtree of one KV mount, ending in a segment named after the tenant, on the data/ and metadata/ paths; " +
+    "A tenant's policy (named `<tenantPolicyPrefix><tenant>`, or an identity-templated policy shared by tenants) may reach only one subtree of one KV mount, ending in a segment named after the tenant, on the data/ and metadata/ paths (and delete/, undelete/ for a writer policy `<prefix><tenant>-writer` that may soft-delete); " +
     "the ACL evaluator must deny paths beside, above and outside that subtree. Any capabilities inside it are fine (a PushSecret tenant writes there). " +
     "Fix: build tenant policies with the TenantNamespace component, or restrict the paths to `<mount>/data/<subtree>/*` and `<mount>/metadata/<subtree>/*`.",
   enforcementLevel: "mandatory",

@@ -35,7 +35,9 @@ export const TOKEN_ROOT_PATHS: readonly string[] = ["revoke-orphan/*", "accessor
  * hashicorp/vault-plugin-auth-kubernetes path_role.go "role/<name>" (pathRoleExistenceCheck).
  * Checked as NOT having one: sys "mounts/<path>", "mounts/<path>/tune", "auth/<path>", "audit/<path>",
  * "policies/acl/<name>" (vault/logical_system_paths.go), kubernetes "config$" (path_config.go),
- * token store "create", "create/<role>", "lookup-accessor", "revoke-accessor", "renew".
+ * token store "create", "create/<role>", "lookup-accessor", "revoke-accessor", "renew";
+ * identity "group$", "group/id/<id>", "group/name/<name>" (vault/identity_store_groups.go groupPaths) and
+ * "group-alias$", "group-alias/id/<id>" (vault/identity_store_group_aliases.go groupAliasPaths).
  */
 const EXISTENCE_CHECKED: readonly RegExp[] = [/^auth\/token\/roles\/[^/]+$/, /^auth\/[^/]+(\/[^/]+)*\/role\/[^/]+$/];
 

@@ -1,0 +1,57 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ResourceRequirements } from "./lib/config";
+import { RELOADER_CHART, reloaderChartValues } from "./lib/reloader";
+import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
+
+export interface ReloaderInstallArgs {
+  /** Namespace to create for Reloader. Default `reloader`. */
+  readonly namespace?: string;
+  /** The namespaces Reloader watches (and only these: a Role in each, no ClusterRole). Pass tenant namespaces' outputs so the release waits for them. */
+  readonly watchNamespaces: pulumi.Input<pulumi.Input<string>[]>;
+  /** Container resources. Default 10m/64Mi requests, 128Mi limit. */
+  readonly resources?: ResourceRequirements;
+  /** Chart version. Default: the pinned `RELOADER_CHART.version`. */
+  readonly chartVersion?: string;
+}
+
+/**
+ * Stakater Reloader from its pinned Helm chart, scoped to the given
+ * namespaces, in a namespace enforcing Pod Security "restricted", with a
+ * restricted securityContext set explicitly (the chart's container default is
+ * empty). It restarts workloads annotated with
+ * `secret.reloader.stakater.com/reload` (or `.../auto`) when ESO updates
+ * their Secret (docs/reloader.md).
+ */
+export class ReloaderInstall extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: ReloaderInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-eso:index:ReloaderInstall", name, {}, opts);
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      { metadata: { name: args.namespace ?? "reloader", labels: { ...MANAGED_BY_LABELS, ...RESTRICTED_POD_SECURITY } } },
+      { parent: this },
+    );
+    const values = pulumi.output(args.watchNamespaces).apply((namespaces) => reloaderChartValues({ namespaces, resources: args.resources }));
+    this.release = new k8s.helm.v3.Release(
+      `${name}-chart`,
+      {
+        name: RELOADER_CHART.name,
+        chart: RELOADER_CHART.name,
+        version: args.chartVersion ?? RELOADER_CHART.version,
+        repositoryOpts: { repo: RELOADER_CHART.repo },
+        namespace: ns.metadata.name,
+        values,
+        atomic: true,
+        cleanupOnFail: true,
+        maxHistory: 10,
+        timeout: 300,
+      },
+      { parent: this },
+    );
+    this.namespace = ns.metadata.name;
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}
