@@ -9,7 +9,9 @@ import { NAMESPACE_DEVELOPER_RULES } from "../policies/k8s/rbac";
 import { templatedTenantPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { MANAGED_BY_LABELS } from "./lib/options";
-import { tenantSubtree } from "./lib/config";
+import { platformNamespaces, tenantSubtree } from "./lib/config";
+import { storeTokenAudiences } from "./lib/kubernetes-auth";
+import { ContractCa, TENANT_CONTRACT_VERSION, TenantContract } from "./lib/shard-config";
 import { TenantNamespace } from "./tenant-namespace";
 import { ClusterStore } from "./cluster-store";
 import { EsoInstall } from "./eso-install";
@@ -46,10 +48,12 @@ export interface Platform {
     /** Token auth: the Secret, CronJob and token role; undefined with Kubernetes auth. */
     readonly tokenAuth?: { readonly secret: pulumi.Output<string>; readonly cronJob: pulumi.Output<string>; readonly role: pulumi.Output<string> };
     readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string }>;
+    /** What tenant stacks read through a StackReference (docs/sharding.md), versioned. */
+    readonly tenantContract: pulumi.Output<TenantContract>;
   };
 }
 
-export function buildPlatform({ config, secrets }: StackConfig): Platform {
+export function buildPlatform({ config, secrets }: StackConfig, stack?: string): Platform {
   const shared = config.tenancy.mode === "shared";
   const vaultProvider = new vault.Provider("vault", {
     address: config.vault.address,
@@ -132,7 +136,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
   );
 
-  const tenants = buildTenants(config, backend, eso, store, vaultProvider, trust);
+  const { tenants, developerClusterRole, templatedPolicyName } = buildTenants(config, backend, eso, store, vaultProvider, trust);
   const extras = buildExtras(config, { backend, eso, vaultProvider });
 
   return {
@@ -161,8 +165,48 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
           { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree },
         ]),
       ),
+      tenantContract: tenantContract(config, { authPath: backend.authPath, developerClusterRole, templatedPolicyName, trust, stack }),
     },
   };
+}
+
+/** The versioned output tenant stacks build on: every value a `TenantNamespace` needs from the platform. */
+function tenantContract(
+  config: PlatformConfig,
+  p: { authPath: pulumi.Output<string>; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; trust: Trust; stack?: string },
+): pulumi.Output<TenantContract> {
+  const { tenancy, kubernetesAuth: k } = config;
+  const caPem = p.trust.tenantCaConfigMap?.pem;
+  const ca: pulumi.Output<ContractCa> = p.trust.tenantCaConfigMap
+    ? pulumi.output(caPem!).apply((pem) => ({ kind: "configMap" as const, name: p.trust.tenantCaConfigMap!.name, key: p.trust.tenantCaConfigMap!.key, pem }))
+    : pulumi.output(p.trust.tenantCa?.kind === "bundle" ? { kind: "bundle" as const, pem: p.trust.tenantCa.pem } : { kind: "none" as const });
+  return pulumi
+    .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, ca])
+    .apply(([authPath, developerClusterRole, templatedPolicyName, ca]) => ({
+      version: TENANT_CONTRACT_VERSION,
+      platformStack: p.stack ?? `${pulumi.getProject()}/${pulumi.getStack()}`,
+      environment: config.environment,
+      vault: { address: config.vault.address, serverForEso: config.vault.serverForEso, ...(config.vault.namespace ? { namespace: config.vault.namespace } : {}) },
+      kv: { path: config.kv.path, esoScope: config.kv.scope },
+      kubernetesAuth: { path: authPath, audience: k.audience, tokenReview: k.tokenReview, apiAudiences: [...k.apiAudiences], storeAudiences: storeTokenAudiences(k.tokenReview, k.audience, k.apiAudiences) },
+      eso: { tokenTtlSeconds: config.eso.tokenTtlSeconds, tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds },
+      tenancy: {
+        mode: "isolated" as const,
+        policy: tenancy.policy,
+        ...(templatedPolicyName ? { templatedPolicyName } : {}),
+        pathTemplate: tenancy.pathTemplate,
+        org: tenancy.org,
+        cluster: tenancy.cluster,
+        serviceAccountName: tenancy.serviceAccountName,
+        storeName: tenancy.storeName,
+        developerClusterRole,
+        podSecurity: tenancy.podSecurity,
+      },
+      ca,
+      reservedNamespaces: platformNamespaces(config),
+      platformTenants: config.tenants.map((t) => t.name),
+      shards: config.shards,
+    }));
 }
 
 /** The ClusterSecretStore's conditions: configured ones, plus the tenants' namespaces in shared mode. */
@@ -172,9 +216,20 @@ function storeConditions(config: PlatformConfig) {
   return { namespaces: namespaces.length ? namespaces : undefined, namespaceSelector: config.store.namespaceSelector };
 }
 
-/** Tenants are independent of each other: each depends only on the shared platform pieces. */
-function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider, trust: Trust): TenantNamespace[] {
-  if (config.tenants.length === 0) return [];
+/**
+ * Tenants are independent of each other: each depends only on the shared platform pieces.
+ * The shared tenant pieces (developer ClusterRole, templated policy) exist when this stack
+ * or a tenant stack (`vault-eso:shards`) has tenants.
+ */
+function buildTenants(
+  config: PlatformConfig,
+  backend: VaultBackend,
+  eso: EsoInstall,
+  store: ClusterStore,
+  vaultProvider: vault.Provider,
+  trust: Trust,
+): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string> } {
+  if (config.tenants.length === 0 && Object.keys(config.shards).length === 0) return { tenants: [] };
   const { tenancy } = config;
   const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
     metadata: { name: tenancy.developerClusterRole, labels: { ...MANAGED_BY_LABELS } },
@@ -191,7 +246,7 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
     const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) });
     policy = { mode: "templated", policyName: templated.name };
   }
-  return config.tenants.map(
+  const tenants = config.tenants.map(
     (t) =>
       new TenantNamespace(
         `tenant-${t.name}`,
@@ -225,4 +280,5 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
         { providers: { vault: vaultProvider }, transformations: adoptTransformations(adoptionPlan(config)) },
       ),
   );
+  return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined };
 }
