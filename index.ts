@@ -11,6 +11,11 @@ import { loadStack } from "./components/lib/stack-config";
 const loaded = loadStack();
 const platform = loaded.kind === "platform" ? buildPlatform(loaded, loaded.stack) : undefined;
 const shard = loaded.kind === "tenant" ? buildTenantShard(loaded) : undefined;
+// A tenant the platform does not assign to this stack fails the run (an unhandled rejection is a
+// program error for the Node.js runtime, and `npm run render` exits 1 on it), with the ConfigError.
+shard?.ready.catch((e: unknown) => {
+  throw e;
+});
 
 export const environment = platform?.outputs.environment;
 /** The ClusterSecretStore ExternalSecrets reference. */

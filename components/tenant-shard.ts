@@ -81,6 +81,7 @@ export function buildTenantShard(args: { config: TenantStackConfig; secrets: Par
     return { contract, tenants: built, subtrees: tenants.map((x) => x.subtree) };
   });
   // (The promise, not pulumi.output(ready): that would walk into the TenantNamespace resources.)
+  // A refusal is reported once, through `ready` (index.ts lets it fail the run); the output then stays empty.
   const tenants: pulumi.Output<Record<string, ShardTenantOutput>> = pulumi.output(
     ready.then(({ tenants: built, subtrees }) =>
     pulumi
@@ -88,6 +89,7 @@ export function buildTenantShard(args: { config: TenantStackConfig; secrets: Par
       .apply((rows) =>
         Object.fromEntries(rows.map(([namespace, role, policy, store], i): [string, ShardTenantOutput] => [config.tenants[i].name, { namespace, role, policy, store, subtree: subtrees[i] }])),
       ),
+      () => ({}),
     ),
   ) as pulumi.Output<Record<string, ShardTenantOutput>>;
   return { ready, outputs: { platformStack: config.platform, tenants } };
