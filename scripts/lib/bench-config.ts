@@ -24,3 +24,21 @@ export function benchStackConfig(base: string, n: number, projectDir = process.c
   const { config, secretKeys } = readStackFile(base, projectDir);
   return { config: { ...config, "vault-eso:tenants": JSON.stringify(generatedTenants(n)) }, secretKeys };
 }
+
+/**
+ * A tenant stack of `n` generated tenants for the sharded figures (docs/sharding.md):
+ * its platform is `base` with those tenants assigned to it in `vault-eso:shards`.
+ * Returns the tenant stack's config and the platform's config (render it for the contract).
+ */
+export function benchShardConfigs(base: string, n: number, projectDir = process.cwd()): { platform: StackFileConfig; tenant: StackFileConfig; platformRef: string; tenantRef: string } {
+  const { config, secretKeys } = readStackFile(base, projectDir);
+  const platformRef = `organization/vault-eso/${base}`;
+  const tenantRef = "organization/vault-eso/bench";
+  const tenants = generatedTenants(n) as Array<{ name: string }>;
+  return {
+    platform: { config: { ...config, "vault-eso:shards": JSON.stringify({ [tenantRef]: tenants.map((t) => t.name) }) }, secretKeys },
+    tenant: { config: { "vault-eso:platform": platformRef, "vault-eso:tenants": JSON.stringify(tenants) }, secretKeys: [] },
+    platformRef,
+    tenantRef,
+  };
+}
