@@ -13,6 +13,8 @@
  * children (e.g. `--stack-trace-limit=3`, as Pulumi.yaml `runtime.options.nodeargs` would).
  * `--typed-floor`: the floor made with the program's typed SDK classes (`k8s.core.v1.Namespace`, `vault.Policy`, ...)
  * instead of bare `CustomResource`s: what is left of the ratio is the program's own structure.
+ * `--tenant-stack`: each size as one tenant stack (docs/sharding.md) on the base stack as its
+ * platform (bench-child.ts `shard`; the platform's contract computed outside the clock), no floor.
  * `--json` prints one JSON array (used by the smoke test); otherwise a table.
  */
 import { execFileSync } from "child_process";
@@ -21,7 +23,7 @@ import * as os from "os";
 import * as path from "path";
 
 export interface Measurement {
-  mode: "program" | "floor" | "floor-typed";
+  mode: "program" | "floor" | "floor-typed" | "shard";
   resources: number;
   depth?: number;
   ms: number;
@@ -58,6 +60,7 @@ function main(): void {
   const json = argv.includes("--json");
   const plain = argv.includes("--plain-stacks");
   const typedFloor = argv.includes("--typed-floor");
+  const tenantStack = argv.includes("--tenant-stack");
   const repeat = Number(opt("--repeat") ?? "1");
   const nodeArgs = argv.flatMap((a, i) => (a === "--node-arg" ? [argv[i + 1]] : []));
   const fastest = (a: Measurement | undefined, b: Measurement) => (a === undefined || b.cpuMs < a.cpuMs ? b : a);
@@ -69,8 +72,8 @@ function main(): void {
       let program: Measurement | undefined;
       let floorRun: Measurement | undefined;
       for (let k = 0; k < repeat; k++) {
-        program = fastest(program, child(["program", base, String(n), regs], plain, nodeArgs));
-        if (floor) floorRun = fastest(floorRun, child([typedFloor ? "floor-typed" : "floor", regs], plain, nodeArgs));
+        program = fastest(program, child(tenantStack ? ["shard", base, String(n)] : ["program", base, String(n), regs], plain, nodeArgs));
+        if (floor && !tenantStack) floorRun = fastest(floorRun, child([typedFloor ? "floor-typed" : "floor", regs], plain, nodeArgs));
       }
       rows.push({ tenants: n, program: program!, floor: floorRun });
       if (!json) process.stderr.write(`${n} tenants done\n`);
