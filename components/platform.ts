@@ -16,7 +16,7 @@ import { TenantNamespace } from "./tenant-namespace";
 import { ClusterStore } from "./cluster-store";
 import { EsoInstall } from "./eso-install";
 import type { PlatformConfig } from "./lib/config";
-import type { StackConfig } from "./lib/stack-config";
+import { thisStackName, type StackConfig } from "./lib/stack-config";
 import { VaultBackend } from "./vault-backend";
 import { buildTokenAuth } from "./token-auth-platform";
 import type { TokenRenewer } from "./token-renewer";
@@ -184,7 +184,7 @@ function tenantContract(
     .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, ca])
     .apply(([authPath, developerClusterRole, templatedPolicyName, ca]) => ({
       version: TENANT_CONTRACT_VERSION,
-      platformStack: p.stack ?? `${pulumi.getProject()}/${pulumi.getStack()}`,
+      platformStack: p.stack ?? thisStackName(),
       environment: config.environment,
       vault: { address: config.vault.address, serverForEso: config.vault.serverForEso, ...(config.vault.namespace ? { namespace: config.vault.namespace } : {}) },
       kv: { path: config.kv.path, esoScope: config.kv.scope },
