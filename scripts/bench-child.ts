@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     stackConfig = shard.tenant;
   }
   const recorder = startRecording("vault-eso", "bench");
-  if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]));
+  // BENCH_TENANT_FILES=<dir>: the tenants as files there (`vault-eso:tenantFiles`), read by the program.
+  if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]), process.cwd(), process.env.BENCH_TENANT_FILES || undefined);
   else if (mode === "shard") {
     // set above
   }

@@ -13,6 +13,8 @@
  * children (e.g. `--stack-trace-limit=3`, as Pulumi.yaml `runtime.options.nodeargs` would).
  * `--typed-floor`: the floor made with the program's typed SDK classes (`k8s.core.v1.Namespace`, `vault.Policy`, ...)
  * instead of bare `CustomResource`s: what is left of the ratio is the program's own structure.
+ * `--tenant-files`: the generated tenants as files named by `vault-eso:tenantFiles` (the config
+ * holds only the pattern), read and validated by the program inside the clock.
  * `--tenant-stack`: each size as one tenant stack (docs/sharding.md) on the base stack as its
  * platform (bench-child.ts `shard`; the platform's contract computed outside the clock), no floor.
  * `--json` prints one JSON array (used by the smoke test); otherwise a table.
@@ -38,10 +40,10 @@ export interface Row {
   floor?: Measurement;
 }
 
-function child(args: string[], plainStacks: boolean, nodeArgs: string[]): Measurement {
+function child(args: string[], plainStacks: boolean, nodeArgs: string[], extraEnv: Record<string, string> = {}): Measurement {
   const out = execFileSync(process.execPath, [...nodeArgs, "-r", "ts-node/register/transpile-only", path.join(__dirname, "bench-child.ts"), ...args], {
     encoding: "utf8",
-    env: { ...process.env, BENCH_PLAIN_STACKS: plainStacks ? "1" : "0" },
+    env: { ...process.env, BENCH_PLAIN_STACKS: plainStacks ? "1" : "0", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1 << 20,
   });
@@ -61,6 +63,7 @@ function main(): void {
   const plain = argv.includes("--plain-stacks");
   const typedFloor = argv.includes("--typed-floor");
   const tenantStack = argv.includes("--tenant-stack");
+  const tenantFiles = argv.includes("--tenant-files");
   const repeat = Number(opt("--repeat") ?? "1");
   const nodeArgs = argv.flatMap((a, i) => (a === "--node-arg" ? [argv[i + 1]] : []));
   const fastest = (a: Measurement | undefined, b: Measurement) => (a === undefined || b.cpuMs < a.cpuMs ? b : a);
@@ -72,7 +75,7 @@ function main(): void {
       let program: Measurement | undefined;
       let floorRun: Measurement | undefined;
       for (let k = 0; k < repeat; k++) {
-        program = fastest(program, child(tenantStack ? ["shard", base, String(n)] : ["program", base, String(n), regs], plain, nodeArgs));
+        program = fastest(program, child(tenantStack ? ["shard", base, String(n)] : ["program", base, String(n), regs], plain, nodeArgs, tenantFiles ? { BENCH_TENANT_FILES: path.join(tmp, `tenants-${n}`) } : {}));
         if (floor && !tenantStack) floorRun = fastest(floorRun, child([typedFloor ? "floor-typed" : "floor", regs], plain, nodeArgs));
       }
       rows.push({ tenants: n, program: program!, floor: floorRun });

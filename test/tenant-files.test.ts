@@ -3,6 +3,7 @@
  * assignment (`vault-eso:shards`): pure config checks (docs/sharding.md).
  * Tenant stacks themselves: tenant-stacks.test.ts.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -55,6 +56,14 @@ describe("tenants in files: the stack config holds only where they are (pulumi-l
     expect(config.tenants).toHaveLength(1000);
     expect(new Set(config.tenants.map((t) => t.subtree)).size).toBe(1000);
     expect(config.tenants[999]).toMatchObject({ name: "team-00999", subtree: "acme/dev/clusters/c1/apps/team-00999" });
+  });
+
+  test("the kernel agrees with the model: node started with 1,000 tenants in PULUMI_CONFIG fails with E2BIG, with tenantFiles it starts", () => {
+    const base = { ...validSections(), tenancy: { org: "acme", cluster: "c1" }, store: { allowAllNamespaces: true } };
+    const start = (config: Record<string, string>) => spawnSync(process.execPath, ["-e", "0"], { env: { PATH: process.env.PATH, PULUMI_CONFIG: JSON.stringify(config) } });
+    expect((start(flat({ ...base, tenants: generatedTenants(1000) })).error as NodeJS.ErrnoException | undefined)?.code).toBe("E2BIG");
+    const ok = start(flat({ ...base, tenantFiles: `${dir}/*.yaml` }));
+    expect([ok.error, ok.status]).toEqual([undefined, 0]);
   });
 
   test("a bad field in a file is named by its file and field; a duplicate names both places; a missing file names the entry", () => {
