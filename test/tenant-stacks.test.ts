@@ -7,14 +7,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseTenantStackConfig } from "../components/lib/config";
+import { ConfigError, parseTenantStackConfig, resolveShardTenants } from "../components/lib/config";
 import { loadStack } from "../components/lib/stack-config";
 import { buildPlatform } from "../components/platform";
 import { buildTenantShard } from "../components/tenant-shard";
 import type { TenantContract } from "../components/lib/shard-config";
 import { flat } from "./helpers/fixtures";
 import { fromRegistered, mutate, runGuard, violationsOf } from "./helpers/guard";
-import { installMocks, provideStackOutputs, valueOf } from "./helpers/mocks";
+import { installMocks, MockEngine, provideStackOutputs, Registered, valueOf } from "./helpers/mocks";
+import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { readStackFile } from "./helpers/stack-file";
 
 const nodeFs = {
@@ -40,10 +41,12 @@ const problemsOf = (f: () => unknown): string[] => {
 describe("tenant stacks on a platform's tenantContract (StackReference)", () => {
   const SHARDS = { "organization/vault-eso/team-c": ["team-c", "team-d"], "organization/vault-eso/team-e": ["team-e"] };
   let contract: TenantContract;
+  let platformEngine: MockEngine;
 
   beforeAll(async () => {
     // The dev stack as a platform (perTenant policies) that hands team-c..e to tenant stacks.
     const engine = installMocks("dev");
+    platformEngine = engine;
     const dev = readStackFile("dev");
     pulumi.runtime.setAllConfig({ ...dev.config, "vault-eso:shards": JSON.stringify(SHARDS) }, dev.secretKeys);
     const loaded = loadStack();
@@ -121,5 +124,25 @@ describe("tenant stacks on a platform's tenantContract (StackReference)", () => 
   test("a platform keys a tenant stack may not set, and a contract of another version, are refused", () => {
     const problems = problemsOf(() => parseTenantStackConfig(flat({ platform: "organization/vault-eso/dev", kv: { path: "x" } }), { secretKeys: new Set(), ...nodeFs }));
     expect(problems).toEqual([expect.stringMatching(/^vault-eso:kv = .*: is not a known setting in a tenant stack/)]);
+    const { config } = parseTenantStackConfig(flat({ platform: "organization/vault-eso/dev", tenants: [{ name: "team-c" }] }), { secretKeys: new Set(), ...nodeFs });
+    expect(resolveShardTenants(config, contract, "organization/vault-eso/team-c").tenants.map((t) => t.subtree)).toEqual(["acme/dev/clusters/kind/apps/team-c"]);
+    expect(problemsOf(() => resolveShardTenants(config, { ...contract, version: 2 }, "organization/vault-eso/team-c"))).toEqual([
+      expect.stringMatching(/^vault-eso:platform = .*: the platform stack "organization\/vault-eso\/dev" publishes tenantContract version 2, and this program reads version 1/),
+    ]);
+    expect(problemsOf(() => resolveShardTenants(config, undefined, "organization/vault-eso/team-c"))).toEqual([expect.stringMatching(/has no "tenantContract" output/)]);
+  });
+
+  test("isolation holds across stacks: the platform's tenants and two tenant stacks' tenants, each reaching only its own subtree (Vault's ACL rules, policies/vault/acl.ts)", async () => {
+    const c = await runTenantStack("team-c", [{ name: "team-c" }, { name: "team-d" }]);
+    const e = await runTenantStack("team-e", [{ name: "team-e" }]);
+    expect([c.error, e.error]).toEqual([undefined, undefined]);
+    const all: Registered[] = [...platformEngine.resources, ...c.engine.resources, ...e.engine.resources];
+    const union = { resources: all, ofType: (t: string) => all.filter((r) => r.type === t) } as unknown as MockEngine;
+    const tenants = await emittedTenants(union, "secret", ["team-a"]);
+    expect(tenants.map((t) => t.name).sort()).toEqual(["team-a", "team-b", "team-c", "team-d", "team-e"]);
+    expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+    // The proof can fail: team-e's policy widened to its neighbours' parent is caught.
+    const widened = tenants.map((t) => (t.name !== "team-e" ? t : { ...t, policies: t.policies.map((p) => ({ ...p, rules: p.rules.map((r) => ({ ...r, path: r.path.replace("apps/team-e/", "apps/") })) })) }));
+    expect(isolationViolations("secret", widened, "vault-secrets")).toEqual(expect.arrayContaining([expect.stringMatching(/^team-e can read secret\/data\/acme\/dev\/clusters\/kind\/apps\/team-c\/db$/)]));
   });
 });
