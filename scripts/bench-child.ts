@@ -28,6 +28,7 @@
  * starts, and stop it when the recorder has settled. Prints one JSON line.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { loadProgram, startRecording } from "./lib/capture";
 import { benchShardConfigs, benchStackConfig } from "./lib/bench-config";
 import { provideStackOutputs, valueOf } from "./lib/mocks";
@@ -55,8 +56,8 @@ async function main(): Promise<void> {
     const contract = await valueOf(platformExports.tenantContract as never);
     await platformRecorder.settle();
     provideStackOutputs(shard.platformRef, { tenantContract: contract });
-    // index.ts is loaded again (fresh module) for the tenant stack.
-    for (const k of Object.keys(require.cache)) if (!k.includes("node_modules")) delete require.cache[k];
+    // index.ts is evaluated again for the tenant stack (the components stay loaded, as in `program` mode).
+    delete require.cache[require.resolve(path.resolve("index.ts"))];
     stackConfig = shard.tenant;
   }
   const recorder = startRecording("vault-eso", "bench");
