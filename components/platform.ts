@@ -136,7 +136,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
   );
 
-  const { tenants, developerClusterRole, templatedPolicyName } = buildTenants(config, backend, eso, store, vaultProvider, trust);
+  const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust);
   const extras = buildExtras(config, { backend, eso, vaultProvider });
 
   return {
@@ -165,7 +165,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
           { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree },
         ]),
       ),
-      tenantContract: tenantContract(config, { authPath: backend.authPath, developerClusterRole, templatedPolicyName, trust, stack }),
+      tenantContract: tenantContract(config, { authPath: backend.authPath, developerClusterRole, templatedPolicyName, templatedPolicy, trust, stack }),
     },
   };
 }
@@ -173,7 +173,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
 /** The versioned output tenant stacks build on: every value a `TenantNamespace` needs from the platform. */
 function tenantContract(
   config: PlatformConfig,
-  p: { authPath: pulumi.Output<string>; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; trust: Trust; stack?: string },
+  p: { authPath: pulumi.Output<string>; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string>; trust: Trust; stack?: string },
 ): pulumi.Output<TenantContract> {
   const { tenancy, kubernetesAuth: k } = config;
   const caPem = p.trust.tenantCaConfigMap?.pem;
@@ -181,8 +181,8 @@ function tenantContract(
     ? pulumi.output(caPem!).apply((pem) => ({ kind: "configMap" as const, name: p.trust.tenantCaConfigMap!.name, key: p.trust.tenantCaConfigMap!.key, pem }))
     : pulumi.output(p.trust.tenantCa?.kind === "bundle" ? { kind: "bundle" as const, pem: p.trust.tenantCa.pem } : { kind: "none" as const });
   return pulumi
-    .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, ca])
-    .apply(([authPath, developerClusterRole, templatedPolicyName, ca]) => ({
+    .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, p.templatedPolicy, ca])
+    .apply(([authPath, developerClusterRole, templatedPolicyName, templatedPolicy, ca]) => ({
       version: TENANT_CONTRACT_VERSION,
       platformStack: p.stack ?? thisStackName(),
       environment: config.environment,
@@ -194,6 +194,7 @@ function tenantContract(
         mode: "isolated" as const,
         policy: tenancy.policy,
         ...(templatedPolicyName ? { templatedPolicyName } : {}),
+        ...(templatedPolicy ? { templatedPolicy } : {}),
         pathTemplate: tenancy.pathTemplate,
         org: tenancy.org,
         cluster: tenancy.cluster,
@@ -228,7 +229,7 @@ function buildTenants(
   store: ClusterStore,
   vaultProvider: vault.Provider,
   trust: Trust,
-): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string> } {
+): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string> } {
   if (config.tenants.length === 0 && Object.keys(config.shards).length === 0) return { tenants: [] };
   const { tenancy } = config;
   const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
@@ -236,6 +237,7 @@ function buildTenants(
     rules: NAMESPACE_DEVELOPER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
   });
   let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
+  let templatedPolicy: pulumi.Output<string> | undefined;
   if (tenancy.policy === "templated") {
     const hcl = backend.authAccessor.apply((accessor) =>
       renderPolicyHcl(
@@ -245,6 +247,7 @@ function buildTenants(
     // Waits for the auth mount through its accessor, nothing else (a wider dependsOn deepens every tenant's chain).
     const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) });
     policy = { mode: "templated", policyName: templated.name };
+    templatedPolicy = hcl;
   }
   const tenants = config.tenants.map(
     (t) =>
@@ -280,5 +283,5 @@ function buildTenants(
         { providers: { vault: vaultProvider }, transformations: adoptTransformations(adoptionPlan(config)) },
       ),
   );
-  return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined };
+  return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined, templatedPolicy };
 }

@@ -145,4 +145,36 @@ describe("tenant stacks on a platform's tenantContract (StackReference)", () => 
     const widened = tenants.map((t) => (t.name !== "team-e" ? t : { ...t, policies: t.policies.map((p) => ({ ...p, rules: p.rules.map((r) => ({ ...r, path: r.path.replace("apps/team-e/", "apps/") })) })) }));
     expect(isolationViolations("secret", widened, "vault-secrets")).toEqual(expect.arrayContaining([expect.stringMatching(/^team-e can read secret\/data\/acme\/dev\/clusters\/kind\/apps\/team-c\/db$/)]));
   });
+
+  test("templated platform (examples/sharding): the roles attach the platform's policy; the pack evaluates it from tenantContract.tenancy.templatedPolicy (externalPolicies) and catches a widened one", async () => {
+    const platformEngine2 = installMocks("platform", "vault-eso", "acme");
+    const example = readStackFile("examples/sharding/Pulumi.platform.yaml");
+    pulumi.runtime.setAllConfig(example.config, example.secretKeys);
+    const loaded = loadStack();
+    if (loaded.kind !== "platform") throw new Error("a platform stack");
+    const templated = await valueOf(buildPlatform(loaded, loaded.stack).outputs.tenantContract);
+    await platformEngine2.settle();
+    expect(templated.tenancy).toMatchObject({ policy: "templated", templatedPolicyName: "vault-eso-tenants", templatedPolicy: expect.stringContaining("{{identity.entity.aliases.") });
+    provideStackOutputs("acme/vault-eso/platform", { tenantContract: templated });
+    const engine = installMocks("team-payments", "vault-eso", "acme");
+    const stack = readStackFile("examples/sharding/Pulumi.team-payments.yaml");
+    pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
+    const tenant = loadStack();
+    if (tenant.kind !== "tenant") throw new Error("a tenant stack");
+    await buildTenantShard(tenant).ready;
+    await engine.settle();
+    const resources = fromRegistered(engine.resources, "team-payments");
+    expect(resources.filter((r) => r.type === "vault:kubernetes/authBackendRole:AuthBackendRole").map((r) => [r.props.roleName, r.props.tokenPolicies])).toEqual([
+      ["tenant-checkout", ["vault-eso-tenants"]],
+      ["tenant-refunds", ["vault-eso-tenants"]],
+    ]);
+    expect(violationsOf(await runGuard(resources))).toEqual([
+      expect.stringMatching(/^tenant-reach-disjoint: tenant "checkout" .* attaches policy "vault-eso-tenants", which this stack does not write/),
+      expect.stringMatching(/^tenant-reach-disjoint: tenant "refunds" /),
+    ]);
+    const external = (text: string) => ({ "tenant-reach-disjoint": { externalPolicies: { "vault-eso-tenants": text } } });
+    expect(await runGuard(resources, external(templated.tenancy.templatedPolicy!))).toEqual([]);
+    const widened = templated.tenancy.templatedPolicy!.replace(/apps\/\{\{[^}]+\}\}\/\*/, "apps/*");
+    expect(violationsOf(await runGuard(resources, external(widened)))).toEqual([expect.stringMatching(/^tenant-reach-disjoint: tenants "checkout" and "refunds" both reach/)]);
+  });
 });

@@ -64,6 +64,8 @@ export interface TenantContract {
     readonly policy: "perTenant" | "templated";
     /** The identity-templated policy every tenant role uses (templated mode). */
     readonly templatedPolicyName?: string;
+    /** Its text (HCL), for the guard pack's `tenant-reach-disjoint.externalPolicies` in tenant stacks. */
+    readonly templatedPolicy?: string;
     readonly pathTemplate: string;
     readonly org: string;
     readonly cluster: string;
