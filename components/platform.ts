@@ -9,12 +9,14 @@ import { NAMESPACE_DEVELOPER_RULES } from "../policies/k8s/rbac";
 import { templatedTenantPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { MANAGED_BY_LABELS } from "./lib/options";
-import { tenantSubtree } from "./lib/config";
+import { platformNamespaces, tenantSubtree } from "./lib/config";
+import { storeTokenAudiences } from "./lib/kubernetes-auth";
+import { ContractCa, TENANT_CONTRACT_VERSION, TenantContract } from "./lib/shard-config";
 import { TenantNamespace } from "./tenant-namespace";
 import { ClusterStore } from "./cluster-store";
 import { EsoInstall } from "./eso-install";
 import type { PlatformConfig } from "./lib/config";
-import type { StackConfig } from "./lib/stack-config";
+import { thisStackName, type StackConfig } from "./lib/stack-config";
 import { VaultBackend } from "./vault-backend";
 import { buildTokenAuth } from "./token-auth-platform";
 import type { TokenRenewer } from "./token-renewer";
@@ -49,10 +51,12 @@ export interface Platform {
     /** Token auth: the Secret, CronJob and token role; undefined with Kubernetes auth. */
     readonly tokenAuth?: { readonly secret: pulumi.Output<string>; readonly cronJob: pulumi.Output<string>; readonly role: pulumi.Output<string> };
     readonly tenants: Record<string, { namespace: pulumi.Output<string>; role: pulumi.Output<string>; policy: pulumi.Output<string>; store: pulumi.Output<string>; subtree: string; writerGroup?: pulumi.Output<string> }>;
+    /** What tenant stacks read through a StackReference (docs/sharding.md), versioned. */
+    readonly tenantContract: pulumi.Output<TenantContract>;
   };
 }
 
-export function buildPlatform({ config, secrets }: StackConfig): Platform {
+export function buildPlatform({ config, secrets }: StackConfig, stack?: string): Platform {
   const shared = config.tenancy.mode === "shared";
   const vaultProvider = new vault.Provider("vault", {
     address: config.vault.address,
@@ -137,7 +141,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
   );
 
-  const tenants = buildTenants(config, backend, eso, store, vaultProvider, trust);
+  const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust);
   const extras = buildExtras(config, { backend, eso, vaultProvider });
   // Watches only the opted-in tenants' namespaces; their outputs make the release wait for those namespaces alone.
   const reloader = config.reloader.enabled
@@ -171,8 +175,49 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
           { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree, ...(t.writerGroupName ? { writerGroup: t.writerGroupName } : {}) },
         ]),
       ),
+      tenantContract: tenantContract(config, { authPath: backend.authPath, developerClusterRole, templatedPolicyName, templatedPolicy, trust, stack }),
     },
   };
+}
+
+/** The versioned output tenant stacks build on: every value a `TenantNamespace` needs from the platform. */
+function tenantContract(
+  config: PlatformConfig,
+  p: { authPath: pulumi.Output<string>; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string>; trust: Trust; stack?: string },
+): pulumi.Output<TenantContract> {
+  const { tenancy, kubernetesAuth: k } = config;
+  const caPem = p.trust.tenantCaConfigMap?.pem;
+  const ca: pulumi.Output<ContractCa> = p.trust.tenantCaConfigMap
+    ? pulumi.output(caPem!).apply((pem) => ({ kind: "configMap" as const, name: p.trust.tenantCaConfigMap!.name, key: p.trust.tenantCaConfigMap!.key, pem }))
+    : pulumi.output(p.trust.tenantCa?.kind === "bundle" ? { kind: "bundle" as const, pem: p.trust.tenantCa.pem } : { kind: "none" as const });
+  return pulumi
+    .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, p.templatedPolicy, ca])
+    .apply(([authPath, developerClusterRole, templatedPolicyName, templatedPolicy, ca]) => ({
+      version: TENANT_CONTRACT_VERSION,
+      platformStack: p.stack ?? thisStackName(),
+      environment: config.environment,
+      vault: { address: config.vault.address, serverForEso: config.vault.serverForEso, ...(config.vault.namespace ? { namespace: config.vault.namespace } : {}) },
+      kv: { path: config.kv.path, esoScope: config.kv.scope },
+      kubernetesAuth: { path: authPath, audience: k.audience, tokenReview: k.tokenReview, apiAudiences: [...k.apiAudiences], storeAudiences: storeTokenAudiences(k.tokenReview, k.audience, k.apiAudiences) },
+      eso: { tokenTtlSeconds: config.eso.tokenTtlSeconds, tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds },
+      tenancy: {
+        mode: "isolated" as const,
+        policy: tenancy.policy,
+        ...(templatedPolicyName ? { templatedPolicyName } : {}),
+        ...(templatedPolicy ? { templatedPolicy } : {}),
+        pathTemplate: tenancy.pathTemplate,
+        org: tenancy.org,
+        cluster: tenancy.cluster,
+        serviceAccountName: tenancy.serviceAccountName,
+        storeName: tenancy.storeName,
+        developerClusterRole,
+        podSecurity: tenancy.podSecurity,
+      },
+      ca,
+      reservedNamespaces: platformNamespaces(config),
+      platformTenants: config.tenants.map((t) => t.name),
+      shards: config.shards,
+    }));
 }
 
 /** The ClusterSecretStore's conditions: configured ones, plus the tenants' namespaces in shared mode. */
@@ -182,15 +227,27 @@ function storeConditions(config: PlatformConfig) {
   return { namespaces: namespaces.length ? namespaces : undefined, namespaceSelector: config.store.namespaceSelector };
 }
 
-/** Tenants are independent of each other: each depends only on the shared platform pieces. */
-function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoInstall, store: ClusterStore, vaultProvider: vault.Provider, trust: Trust): TenantNamespace[] {
-  if (config.tenants.length === 0) return [];
+/**
+ * Tenants are independent of each other: each depends only on the shared platform pieces.
+ * The shared tenant pieces (developer ClusterRole, templated policy) exist when this stack
+ * or a tenant stack (`vault-eso:shards`) has tenants.
+ */
+function buildTenants(
+  config: PlatformConfig,
+  backend: VaultBackend,
+  eso: EsoInstall,
+  store: ClusterStore,
+  vaultProvider: vault.Provider,
+  trust: Trust,
+): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string> } {
+  if (config.tenants.length === 0 && Object.keys(config.shards).length === 0) return { tenants: [] };
   const { tenancy } = config;
   const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
     metadata: { name: tenancy.developerClusterRole, labels: { ...MANAGED_BY_LABELS } },
     rules: NAMESPACE_DEVELOPER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
   });
   let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
+  let templatedPolicy: pulumi.Output<string> | undefined;
   if (tenancy.policy === "templated") {
     const hcl = backend.authAccessor.apply((accessor) =>
       renderPolicyHcl(
@@ -200,8 +257,9 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
     // Waits for the auth mount through its accessor, nothing else (a wider dependsOn deepens every tenant's chain).
     const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) });
     policy = { mode: "templated", policyName: templated.name };
+    templatedPolicy = hcl;
   }
-  return config.tenants.map(
+  const tenants = config.tenants.map(
     (t) =>
       new TenantNamespace(
         `tenant-${t.name}`,
@@ -237,4 +295,5 @@ function buildTenants(config: PlatformConfig, backend: VaultBackend, eso: EsoIns
         { providers: { vault: vaultProvider }, transformations: adoptTransformations(adoptionPlan(config)) },
       ),
   );
+  return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined, templatedPolicy };
 }

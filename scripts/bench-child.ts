@@ -4,6 +4,10 @@
  *   bench-child.ts program <base stack> <tenants> <registrations.json>
  *     evaluates index.ts under a generated stack with <tenants> tenants and
  *     writes every registration (type, name, inputs) for the floor run;
+ *   bench-child.ts shard <base stack> <tenants>
+ *     a tenant stack of <tenants> generated tenants on the base stack as its
+ *     platform (docs/sharding.md): the platform's tenantContract is computed
+ *     outside the clock, the tenant stack is timed (BENCHMARKS.md, sharded figures);
  *   bench-child.ts floor <registrations.json>
  *     the floor: the SDK registering the same resources (same types, names
  *     and inputs) as bare custom resources: no components, parents,
@@ -24,8 +28,10 @@
  * starts, and stop it when the recorder has settled. Prints one JSON line.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { loadProgram, startRecording } from "./lib/capture";
-import { benchStackConfig } from "./lib/bench-config";
+import { benchShardConfigs, benchStackConfig } from "./lib/bench-config";
+import { provideStackOutputs, valueOf } from "./lib/mocks";
 import { graphDepth } from "./lib/graph";
 import { unwrapSecrets } from "./lib/render-files";
 import { Registration, registerFloor, setFloor } from "./lib/floor";
@@ -40,10 +46,26 @@ async function main(): Promise<void> {
     // ts-node's source-map-support, which the SDK pays on every promise it creates.
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
   }
-  const recorder = startRecording("vault-eso", "bench");
   let registrations: Registration[] = [];
   let stackConfig: ReturnType<typeof benchStackConfig> | undefined;
-  if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]));
+  if (mode === "shard") {
+    // The platform's contract, outside the clock (its own mock engine), then the tenant stack's.
+    const shard = benchShardConfigs(rest[0], Number(rest[1]));
+    const platformRecorder = startRecording("vault-eso", rest[0]);
+    const platformExports = loadProgram("index.ts", shard.platform.config, shard.platform.secretKeys);
+    const contract = await valueOf(platformExports.tenantContract as never);
+    await platformRecorder.settle();
+    provideStackOutputs(shard.platformRef, { tenantContract: contract });
+    // index.ts is evaluated again for the tenant stack (the components stay loaded, as in `program` mode).
+    delete require.cache[require.resolve(path.resolve("index.ts"))];
+    stackConfig = shard.tenant;
+  }
+  const recorder = startRecording("vault-eso", "bench");
+  // BENCH_TENANT_FILES=<dir>: the tenants as files there (`vault-eso:tenantFiles`), read by the program.
+  if (mode === "program") stackConfig = benchStackConfig(rest[0], Number(rest[1]), process.cwd(), process.env.BENCH_TENANT_FILES || undefined);
+  else if (mode === "shard") {
+    // set above
+  }
   else if (mode === "floor" || mode === "floor-typed") registrations = JSON.parse(fs.readFileSync(rest[0], "utf8")) as Registration[];
   else throw new Error(`unknown mode ${mode}`);
   global.gc?.();
@@ -68,14 +90,14 @@ async function main(): Promise<void> {
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
   const captured = recorder.captured;
-  if (mode === "program" || process.env.BENCH_DUMP) {
+  if ((mode === "program" && rest[2]) || process.env.BENCH_DUMP) {
     const regs: Registration[] = captured.map((c) => ({ type: c.type, name: c.name, inputs: unwrapSecrets(c.inputs) as Record<string, unknown> }));
     fs.writeFileSync(mode === "program" ? rest[2] : process.env.BENCH_DUMP!, JSON.stringify(regs));
   }
   const result = {
     mode,
     resources: captured.length,
-    depth: mode === "program" ? graphDepth(captured).depth : undefined,
+    depth: mode === "program" || mode === "shard" ? graphDepth(captured).depth : undefined,
     ms: Math.round(ms),
     // CPU time of all the process's threads (JS + GC): far less disturbed by other load than wall time.
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),

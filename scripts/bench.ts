@@ -14,6 +14,10 @@
  * children (e.g. `--stack-trace-limit=3`, as Pulumi.yaml `runtime.options.nodeargs` would).
  * `--typed-floor`: the floor made with the program's typed SDK classes (`k8s.core.v1.Namespace`, `vault.Policy`, ...)
  * instead of bare `CustomResource`s: what is left of the ratio is the program's own structure.
+ * `--tenant-files`: the generated tenants as files named by `vault-eso:tenantFiles` (the config
+ * holds only the pattern), read and validated by the program inside the clock.
+ * `--tenant-stack`: each size as one tenant stack (docs/sharding.md) on the base stack as its
+ * platform (bench-child.ts `shard`; the platform's contract computed outside the clock), no floor.
  * `--json` prints one JSON array (used by the smoke test); otherwise a table.
  * `--engine`: the program as `pulumi preview` runs it, under the real runtime and a stand-in engine
  * (scripts/bench-engine.ts), with and without type checking, next to the floor through the same runtime.
@@ -26,7 +30,7 @@ import { BENCH_USAGE, parseBenchArgs } from "./lib/bench-args";
 import { existingStackFile as stackFilePath } from "./lib/stack-file";
 
 export interface Measurement {
-  mode: "program" | "floor" | "floor-typed";
+  mode: "program" | "floor" | "floor-typed" | "shard";
   resources: number;
   depth?: number;
   ms: number;
@@ -41,10 +45,10 @@ export interface Row {
   floor?: Measurement;
 }
 
-function child(args: string[], plainStacks: boolean, nodeArgs: string[]): Measurement {
+function child(args: string[], plainStacks: boolean, nodeArgs: string[], extraEnv: Record<string, string> = {}): Measurement {
   const out = execFileSync(process.execPath, [...nodeArgs, "-r", "ts-node/register/transpile-only", path.join(__dirname, "bench-child.ts"), ...args], {
     encoding: "utf8",
-    env: { ...process.env, BENCH_PLAIN_STACKS: plainStacks ? "1" : "0" },
+    env: { ...process.env, BENCH_PLAIN_STACKS: plainStacks ? "1" : "0", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1 << 20,
   });
@@ -61,7 +65,7 @@ function main(): void {
     process.stderr.write(`bench: ${parsed.problem}\n${BENCH_USAGE}`);
     process.exit(2);
   }
-  const { sizes, base, floor, json, plain, typedFloor, repeat, nodeArgs } = parsed;
+  const { sizes, base, floor, json, plain, typedFloor, tenantStack, tenantFiles, repeat, nodeArgs } = parsed;
   try {
     stackFilePath(base); // an unknown base stack fails here, before the first run, listing the stack files that exist
   } catch (e) {
@@ -77,8 +81,8 @@ function main(): void {
       let program: Measurement | undefined;
       let floorRun: Measurement | undefined;
       for (let k = 0; k < repeat; k++) {
-        program = fastest(program, child(["program", base, String(n), regs], plain, nodeArgs));
-        if (floor) floorRun = fastest(floorRun, child([typedFloor ? "floor-typed" : "floor", regs], plain, nodeArgs));
+        program = fastest(program, child(tenantStack ? ["shard", base, String(n)] : ["program", base, String(n), regs], plain, nodeArgs, tenantFiles ? { BENCH_TENANT_FILES: path.join(tmp, `tenants-${n}`) } : {}));
+        if (floor && !tenantStack) floorRun = fastest(floorRun, child([typedFloor ? "floor-typed" : "floor", regs], plain, nodeArgs));
       }
       rows.push({ tenants: n, program: program!, floor: floorRun });
       if (!json) process.stderr.write(`${n} tenants done\n`);

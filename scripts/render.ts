@@ -11,12 +11,21 @@
  * problem, if any object fails the schema/HCL validation or the config is bad.
  *
  * <stack> is `dev`, `prod` (Pulumi.<stack>.yaml) or a path to a stack file.
+ *
+ * The stack's outputs go to `outputs.json` (secrets as `[secret]`). A tenant
+ * stack (`vault-eso:platform`, docs/sharding.md) reads its platform's outputs
+ * from a rendered platform: `--platform-outputs FILE`, default
+ * `out/<platform stack name>/outputs.json`; the mock engine answers the
+ * StackReference read with them. `--org ORG`: the organization of the stack's
+ * fully qualified name (default: a tenant stack's platform's, else the
+ * organization of the first `vault-eso:shards` entry, else "organization").
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { loadProgram, startRecording } from "./lib/capture";
-import { renderCaptured } from "./lib/render-files";
+import { loadProgram, resolveExports, startRecording } from "./lib/capture";
+import { provideStackOutputs } from "./lib/mocks";
+import { renderCaptured, SECRET_MARK } from "./lib/render-files";
 import { readStackFile, stackName } from "./lib/stack-file";
 
 /** Written into every output directory: only directories carrying it are ever emptied. */
@@ -26,16 +35,20 @@ interface Args {
   stack: string;
   out?: string;
   program: string;
+  org?: string;
+  platformOutputs?: string;
 }
 
 function parseArgs(argv: string[]): Args {
   const args: Partial<Args> = { program: "index.ts" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--out" || a === "--program") {
+    if (a === "--out" || a === "--program" || a === "--org" || a === "--platform-outputs") {
       const v = argv[++i];
       if (!v) usage(`${a} needs a value`);
       if (a === "--out") args.out = v;
+      else if (a === "--org") args.org = v;
+      else if (a === "--platform-outputs") args.platformOutputs = v;
       else args.program = v;
     } else if (a.startsWith("-")) usage(`unknown option ${a}`);
     else if (args.stack) usage(`one stack at a time (got ${args.stack} and ${a})`);
@@ -46,7 +59,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE]\n`);
+  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE] [--org ORG] [--platform-outputs FILE]\n`);
   process.exit(2);
 }
 
@@ -81,11 +94,23 @@ async function main(): Promise<number> {
   const outDir = path.resolve(projectDir, args.out ?? path.join("out", stack));
   checkReplaceable(outDir);
 
-  const recorder = startRecording(project, stack);
-  loadProgram(args.program, config, secretKeys);
+  const platformRef = config["vault-eso:platform"];
+  const organization = args.org ?? defaultOrg(platformRef, config["vault-eso:shards"]);
+  if (platformRef !== undefined) {
+    const file = path.resolve(projectDir, args.platformOutputs ?? path.join("out", platformRef.split("/").pop()!, "outputs.json"));
+    if (!fs.existsSync(file)) {
+      throw new Error(`tenant stack of "${platformRef}": ${path.relative(projectDir, file)} does not exist. Fix: render the platform stack first (npm run render -- <its stack file>), or pass --platform-outputs FILE`);
+    }
+    provideStackOutputs(platformRef, JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>);
+  }
+
+  const recorder = startRecording(project, stack, { organization });
+  const exports = loadProgram(args.program, config, secretKeys);
+  const outputs = await resolveExports(exports, SECRET_MARK);
   await recorder.settle();
 
   const rendered = await renderCaptured(recorder.captured, stack);
+  rendered.files.set("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   writeOut(outDir, rendered.files);
   process.stdout.write(rendered.summary);
   process.stdout.write(`wrote ${rendered.files.size} files to ${path.relative(projectDir, outDir) || "."}\n`);
@@ -95,6 +120,20 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** A tenant stack is in its platform's organization; a platform in its shards' (see the file comment). */
+function defaultOrg(platformRef: string | undefined, shards: string | undefined): string | undefined {
+  if (platformRef) return platformRef.split("/")[0];
+  if (shards) {
+    try {
+      const first = Object.keys(JSON.parse(shards) as Record<string, unknown>)[0];
+      if (first?.includes("/")) return first.split("/")[0];
+    } catch {
+      // reported by the program's config check
+    }
+  }
+  return undefined;
 }
 
 // Errors thrown inside `apply` callbacks surface as unhandled rejections.

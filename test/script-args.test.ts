@@ -19,10 +19,10 @@ describe("npm run bench: arguments", () => {
   });
 
   test("every option in the usage is accepted, with the defaults when absent", () => {
-    expect(parseBenchArgs([])).toEqual({ sizes: [10, 100, 1000], base: "dev", floor: true, json: false, plain: false, typedFloor: false, repeat: 1, nodeArgs: [] });
+    expect(parseBenchArgs([])).toEqual({ sizes: [10, 100, 1000], base: "dev", floor: true, json: false, plain: false, typedFloor: false, tenantStack: false, tenantFiles: false, repeat: 1, nodeArgs: [] });
     expect(
-      parseBenchArgs(["--sizes", "1,2", "--base", "prod", "--repeat", "3", "--no-floor", "--typed-floor", "--plain-stacks", "--json", "--node-arg", "--stack-trace-limit=3", "--node-arg", "--x"]),
-    ).toEqual({ sizes: [1, 2], base: "prod", floor: false, json: true, plain: true, typedFloor: true, repeat: 3, nodeArgs: ["--stack-trace-limit=3", "--x"] });
+      parseBenchArgs(["--sizes", "1,2", "--base", "prod", "--repeat", "3", "--no-floor", "--typed-floor", "--plain-stacks", "--json", "--tenant-stack", "--tenant-files", "--node-arg", "--stack-trace-limit=3", "--node-arg", "--x"]),
+    ).toEqual({ sizes: [1, 2], base: "prod", floor: false, json: true, plain: true, typedFloor: true, tenantStack: true, tenantFiles: true, repeat: 3, nodeArgs: ["--stack-trace-limit=3", "--x"] });
     for (const opt of BENCH_USAGE.match(/--[a-z-]+/g)!) expect(parseBenchArgs([opt, "1"])).not.toEqual({ problem: `unknown option ${opt}` });
   });
 

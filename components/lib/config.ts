@@ -23,6 +23,8 @@ import { checkWriters } from "./writers-config";
 import { checkReloader, ReloaderConfig, reloaderSchema } from "./reloader-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "./adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
+import { fileFieldKey, readTenantFiles, TenantFileSystem, TenantOrigin, tenantLabel } from "./tenant-files";
+import { checkShards, contractProblem, shardProblems, shardsSchema, ShardsConfig, stackRef, TenantContract } from "./shard-config";
 import {
   DEFAULT_API_AUDIENCES,
   effectiveDisableLocalCaJwt,
@@ -190,6 +192,11 @@ export const configSchema = z.strictObject({
   store: storeSection.prefault({}),
   tenancy: tenancySchema.prefault({}),
   tenants: z.array(tenantSchema).default([]).describe("One entry per team; see docs/operations.md#tenants. Each becomes a `TenantNamespace`."),
+  tenantFiles: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe("Files holding more tenants, each validated like `tenants` (errors name the file and field): a file, a directory (`*.yaml`/`*.yml`), a `dir/*.yaml` pattern, or a list of these; see docs/sharding.md."),
+  shards: shardsSchema.optional().describe("Platform stack: the tenant stacks (`<org>/<project>/<stack>`) and the tenants each owns; a tenant claimed twice is refused; see docs/sharding.md."),
   tokenAuth: tokenAuthSchema.prefault({}),
   tls: tlsSchema.prefault({}),
   observability: observabilitySchema.prefault({}),
@@ -203,8 +210,8 @@ export const configSchema = z.strictObject({
 
 type Raw = z.infer<typeof configSchema>;
 
-/** Cross-key rules: each names the key to change. */
-function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
+/** Cross-key rules: each names the key to change. `origins[i]`: the file tenant i came from. */
+const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack: string | undefined) => (c: Raw, ctx: z.RefinementCtx): void => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   const prod = c.environment === "prod";
   const scheme = (u: string) => {
@@ -285,9 +292,11 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
       esoScope: c.kv.scope,
       policyMode: c.tenancy.policy,
       mode: c.tenancy.mode,
+      label: (i) => tenantLabel(i, origins),
     },
     issue,
   );
+  checkShards(c.shards, { thisStack, ownTenants: c.tenants.map((t) => t.name), mode: c.tenancy.mode }, issue);
   checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso, skipTlsVerify: c.vault.skipTlsVerify }, issue);
   checkObservability(c.observability, issue);
   checkAudit(c.audit, c.environment, issue);
@@ -311,10 +320,16 @@ function crossChecks(c: Raw, ctx: z.RefinementCtx): void {
   if (c.store.namespaceSelector && Object.keys(c.store.namespaceSelector).length === 0) {
     issue(["store", "namespaceSelector"], "an empty selector matches every namespace. Fix: give at least one label, or use allowAllNamespaces: true");
   }
-}
+};
 
-/** Namespaces the platform itself uses; no tenant may take them. */
-function platformNamespaces(c: Raw): string[] {
+/** Namespaces the platform itself uses; no tenant may take them (also published to tenant stacks). */
+export function platformNamespaces(c: {
+  readonly eso: { readonly namespace: string };
+  readonly kubernetesAuth: { readonly tokenReview: string; readonly reviewerNamespace: string };
+  readonly tokenAuth: { readonly enabled: boolean; readonly namespace: string };
+  readonly tls: { readonly certManager: { readonly enabled: boolean; readonly install: boolean; readonly namespace: string } };
+  readonly reloader: { readonly enabled: boolean; readonly namespace: string };
+}): string[] {
   const out = [c.eso.namespace];
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
   if (c.tokenAuth.enabled) out.push(c.tokenAuth.namespace);
@@ -402,6 +417,8 @@ export interface PlatformConfig {
   readonly adopt: AdoptConfig;
   /** Stakater Reloader for tenants with `reloader: true` (docs/reloader.md). */
   readonly reloader: ReloaderConfig;
+  /** Tenant stacks and the tenants each owns (`vault-eso:shards`); empty without sharding. */
+  readonly shards: ShardsConfig;
 }
 
 /** Credentials read from Pulumi secrets; wrap in `pulumi.secret` before use. */
@@ -430,8 +447,28 @@ export class ConfigError extends InputError {
 export interface ParseOptions {
   /** Full keys (`vault-eso:vaultToken`) Pulumi holds as secrets. */
   readonly secretKeys: ReadonlySet<string>;
-  /** Reads a file named in config (CA bundles); paths are relative to the project directory. */
+  /** Reads a file named in config (CA bundles, tenant files); paths are relative to the project directory. */
   readonly readFile: (path: string) => string;
+  /** Lists a directory (for `tenantFiles`); undefined when it is not one. Default: no directories. */
+  readonly listDir?: TenantFileSystem["listDir"];
+  /** This stack, `<org>/<project>/<stack>` (to refuse a shard naming the platform itself). */
+  readonly stack?: string;
+}
+
+/**
+ * `vault-eso:tenantFiles` read into `input.tenants` (after the inline ones);
+ * returns each tenant's file (undefined for inline tenants).
+ */
+function mergeTenantFiles(input: Record<string, unknown>, options: ParseOptions, problems: ConfigProblem[]): Array<TenantOrigin | undefined> {
+  const inline = Array.isArray(input.tenants) ? input.tenants : input.tenants === undefined ? [] : undefined;
+  const origins: Array<TenantOrigin | undefined> = inline ? inline.map(() => undefined) : [];
+  const spec = input.tenantFiles;
+  const entries = typeof spec === "string" ? [spec] : Array.isArray(spec) && spec.every((e) => typeof e === "string" && e.length > 0) ? (spec as string[]) : undefined;
+  if (!entries || !inline) return origins; // a bad tenantFiles / tenants value is reported by the schema
+  const read = readTenantFiles(entries, { readFile: options.readFile, listDir: options.listDir ?? (() => undefined) });
+  for (const p of read.problems) problems.push({ key: `${PROJECT}:tenantFiles`, value: p.value, message: p.message });
+  input.tenants = [...inline, ...read.tenants];
+  return [...origins, ...read.origins];
 }
 
 /**
@@ -464,10 +501,14 @@ export function parseStackConfig(
   // would echo its values in the messages of its other problems.
   const misplaced = misplacedSecrets(rawConfig, options.secretKeys);
   if (misplaced.length > 0) throw new ConfigError([...problems, ...misplaced]);
+  if (`${PROJECT}:platform` in rawConfig) {
+    throw new ConfigError([{ key: `${PROJECT}:platform`, value: JSON.stringify(input.platform), message: "makes this a tenant stack, which parseTenantStackConfig reads. Fix: load the config with loadStack()" }]);
+  }
 
-  const parsed = configSchema.superRefine(crossChecks).safeParse(input);
+  const origins = mergeTenantFiles(input, options, problems);
+  const parsed = configSchema.superRefine(crossChecks(origins, options.stack)).safeParse(input);
   if (!parsed.success) {
-    for (const iss of parsed.error.issues) problems.push(...describeIssue(iss, input, options.secretKeys));
+    for (const iss of parsed.error.issues) problems.push(...describeIssue(iss, input, options.secretKeys, configSchema, origins));
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
@@ -527,11 +568,117 @@ export function parseStackConfig(
     networkPolicies: raw.networkPolicies,
     adopt: raw.adopt,
     reloader: raw.reloader,
+    shards: raw.shards ?? {},
   };
   const secrets: ConfigSecrets = {};
   if (raw.vaultToken !== undefined) secrets.vaultToken = raw.vaultToken;
   if (raw.reviewerJwt !== undefined) secrets.reviewerJwt = raw.reviewerJwt;
   return { config, secrets };
+}
+
+// ---------------------------------------------------------------- tenant stacks (docs/sharding.md)
+
+const tenantStackSchema = z.strictObject({
+  /** The platform stack whose `tenantContract` output this stack builds on. */
+  platform: stackRef("vault-eso:platform"),
+  tenants: z.array(tenantSchema).default([]),
+  tenantFiles: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** Where this stack's Pulumi reaches Vault, and its CA file. Default: the platform's `vault.address`, system roots. */
+  vault: z
+    .strictObject({
+      address: url("the Vault address").optional(),
+      caCertFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  vaultToken: z.string().min(1).optional(),
+});
+
+/** A tenant stack's own config: which platform, its tenants (not yet checked against the platform). */
+export interface TenantStackConfig {
+  readonly platform: string;
+  readonly tenants: readonly TenantConfig[];
+  /** Where each tenant came from (undefined: inline in `vault-eso:tenants`). */
+  readonly origins: ReadonlyArray<TenantOrigin | undefined>;
+  readonly vault: { readonly address?: string; readonly caCertFile?: string };
+}
+
+/** True when the stack config names a platform stack: the program builds a tenant shard. */
+export function isTenantStack(rawConfig: Readonly<Record<string, string>>): boolean {
+  return `${PROJECT}:platform` in rawConfig;
+}
+
+/** Validates a tenant stack's config (everything that does not need the platform); throws `ConfigError`. */
+export function parseTenantStackConfig(rawConfig: Readonly<Record<string, string>>, options: ParseOptions): { config: TenantStackConfig; secrets: ConfigSecrets } {
+  const input: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [fullKey, value] of Object.entries(rawConfig)) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    input[fullKey.slice(PROJECT.length + 1)] = decodeValue(value);
+  }
+  if (`${PROJECT}:vaultToken` in rawConfig && !options.secretKeys.has(`${PROJECT}:vaultToken`)) {
+    problems.push({ key: `${PROJECT}:vaultToken`, value: "[secret]", message: `is stored in plain text in the stack file. Fix: pulumi config rm ${PROJECT}:vaultToken && pulumi config set --secret ${PROJECT}:vaultToken <value>` });
+  }
+  const misplaced = [...options.secretKeys].filter((k) => k.startsWith(`${PROJECT}:`) && k !== `${PROJECT}:vaultToken` && k in rawConfig);
+  for (const k of misplaced) problems.push({ key: k, value: "[secret]", message: `holds a secret value; the only credential of a tenant stack is ${PROJECT}:vaultToken. Fix: set it in plain text` });
+  if (misplaced.length > 0) throw new ConfigError(problems);
+  const origins = mergeTenantFiles(input, options, problems);
+  const parsed = tenantStackSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const iss of parsed.error.issues) {
+      for (const p of describeIssue(iss, input, options.secretKeys, tenantStackSchema, origins)) {
+        problems.push(iss.code === "unrecognized_keys" && iss.path.length === 0 ? { ...p, message: `${p.message.split(". Fix:")[0]} in a tenant stack (the platform stack "${String(input.platform)}" holds the platform settings). Fix: remove it, or use one of: ${Object.keys(tenantStackSchema.shape).join(", ")}` } : p);
+      }
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const raw = parsed.data;
+  if (raw.vault.caCertFile !== undefined) {
+    try {
+      const p = pemProblem(options.readFile(raw.vault.caCertFile));
+      if (p) problems.push({ key: `${PROJECT}:vault.caCertFile`, value: JSON.stringify(raw.vault.caCertFile), message: `the file ${p}` });
+    } catch (e) {
+      problems.push({ key: `${PROJECT}:vault.caCertFile`, value: JSON.stringify(raw.vault.caCertFile), message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: give a path relative to the Pulumi project directory` });
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const secrets: ConfigSecrets = raw.vaultToken !== undefined ? { vaultToken: raw.vaultToken } : {};
+  return { config: { platform: raw.platform, tenants: raw.tenants, origins, vault: raw.vault }, secrets };
+}
+
+/**
+ * A tenant stack's tenants checked against its platform's contract, before
+ * anything registers: the same per-tenant rules as a platform stack, plus
+ * ownership (`vault-eso:shards` of the platform). Throws `ConfigError`.
+ */
+export function resolveShardTenants(config: TenantStackConfig, contract: unknown, thisStack: string): { contract: TenantContract; tenants: ReadonlyArray<TenantConfig & { readonly subtree: string }> } {
+  const bad = contractProblem(contract, config.platform);
+  if (bad) throw new ConfigError([{ key: `${PROJECT}:platform`, value: JSON.stringify(config.platform), message: bad }]);
+  const c = contract as TenantContract;
+  const problems: ConfigProblem[] = [];
+  const key = (path: (string | number)[]) => {
+    const p = path.map(String);
+    const origin = p[0] === "tenants" && /^\d+$/.test(p[1] ?? "") ? config.origins[Number(p[1])] : undefined;
+    return origin ? fileFieldKey(origin, p.slice(2)) : fullKeyName(p);
+  };
+  const valueAtPath = (path: (string | number)[]) => {
+    const v = valueAt(path.map(String), { tenants: config.tenants });
+    return v === undefined ? "(unset)" : (s => (s.length > 120 ? `${s.slice(0, 117)}...` : s))(JSON.stringify(v));
+  };
+  const issue = (path: (string | number)[], message: string) => problems.push({ key: key(path), value: valueAtPath(path), message });
+  const subtreeOf = (name: string) => tenantSubtree(c.tenancy, c.environment, name);
+  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({ name: t.name, path: t.path, hasPush: t.push !== undefined })), subtreeOf)) {
+    issue(["tenants", p.index, p.field], p.message);
+  }
+  checkTenants(
+    config.tenants,
+    { platformNamespaces: c.reservedNamespaces, subtreeOf: (t) => t.path ?? subtreeOf(t.name), esoScope: c.kv.esoScope, policyMode: c.tenancy.policy, mode: c.tenancy.mode, label: (i) => tenantLabel(i, config.origins) },
+    issue,
+  );
+  checkPush(config.tenants, c.tenancy.mode, issue);
+  // One problem per key and message (ownership and the reserved-name rule can both name a tenant).
+  const unique = [...new Map(problems.map((p) => [`${p.key}\n${p.message}`, p])).values()];
+  if (unique.length > 0) throw new ConfigError(unique);
+  return { contract: c, tenants: config.tenants.map((t) => ({ ...t, subtree: subtreeOf(t.name) })) };
 }
 
 function resolveCaFile(section: "vault" | "kubernetesAuth", inline: string | undefined, file: string | undefined, options: ParseOptions, problems: ConfigProblem[]): string | undefined {
@@ -562,15 +709,20 @@ function decodeValue(value: string): unknown {
   return value;
 }
 
-function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
+function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, secretKeys: ReadonlySet<string>, schema: z.ZodType, origins: ReadonlyArray<TenantOrigin | undefined> = []): ConfigProblem[] {
   const show = (p: readonly string[]) => showValue(p, input, secretKeys);
   const path = iss.path.map(String);
+  // A tenant read from a file is named by its file and field, not by its place in the merged list.
+  const keyName = (p: readonly string[]) => {
+    const origin = p[0] === "tenants" && /^\d+$/.test(p[1] ?? "") ? origins[Number(p[1])] : undefined;
+    return origin ? fileFieldKey(origin, p.slice(2)) : fullKeyName(p);
+  };
   if (iss.code === "unrecognized_keys") {
     return iss.keys.map((k) => {
       const keyPath = [...path, k];
-      const known = knownKeys(path, input);
+      const known = knownKeys(path, input, schema);
       return {
-        key: fullKeyName(keyPath),
+        key: keyName(keyPath),
         value: show(keyPath),
         message: `is not a known setting${closest(k, known)}. Fix: remove it or use one of: ${known.join(", ")}`,
       };
@@ -579,7 +731,7 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
   if (iss.code === "invalid_union" && iss.errors.length > 0) {
     const union = unionProblems(iss, path, input, show);
     if (union && "problems" in union) return union.problems;
-    if (union) return union.issues.flatMap((sub) => describeIssue(sub, input, secretKeys));
+    if (union) return union.issues.flatMap((sub) => describeIssue(sub, input, secretKeys, schema, origins));
   }
   let message = iss.message;
   if (iss.code === "invalid_type") {
@@ -587,13 +739,13 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
     message =
       got === undefined
         ? `is required (${iss.expected}). Fix: set it in Pulumi.<stack>.yaml (see ${CONFIG_REFERENCE})`
-        : `must be ${article(iss.expected)}, not ${describeType(got)}. Fix: set it as a YAML ${iss.expected} in Pulumi.<stack>.yaml`;
+        : `must be ${article(iss.expected)}, not ${describeType(got)}. Fix: set it as a YAML ${iss.expected} in ${keyName(path).includes(": ") ? "the tenant file" : "Pulumi.<stack>.yaml"}`;
   } else if (iss.code === "invalid_value" && !message.includes("Fix:")) {
     message = `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(", ")}. Fix: pick one of them`;
   } else if (!message.includes("Fix:")) {
     message = `${message}. Fix: see ${CONFIG_REFERENCE}`;
   }
-  return [{ key: fullKeyName(path), value: show(path), message }];
+  return [{ key: keyName(path), value: show(path), message }];
 }
 
 /** Where the generated configuration reference lives (npm run docs:config). */
@@ -664,8 +816,8 @@ function showValue(path: readonly string[], input: Record<string, unknown>, secr
 }
 
 /** The keys a map at `path` accepts: the schema is walked along the path, through lists and unions (the branch the input value picks). */
-function knownKeys(path: readonly string[], input: Record<string, unknown>): string[] {
-  const schema = schemaAt(path, input);
+function knownKeys(path: readonly string[], input: Record<string, unknown>, root: z.ZodType = configSchema): string[] {
+  const schema = schemaAt(path, input, root);
   if (!schema) return [];
   const resolved = resolveBranch(schema, valueAt(path, input));
   const shape = objectShape(resolved);
@@ -703,8 +855,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 /** The schema of the value at `path` of the input, or undefined when the path leaves the schema. */
-function schemaAt(path: readonly string[], input: unknown): z.ZodType | undefined {
-  let schema: z.ZodType = configSchema;
+function schemaAt(path: readonly string[], input: unknown, root: z.ZodType = configSchema): z.ZodType | undefined {
+  let schema: z.ZodType = root;
   let value: unknown = input;
   for (const seg of path) {
     const s = resolveBranch(schema, value);

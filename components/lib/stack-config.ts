@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigSecrets, parseStackConfig, PlatformConfig, SECRET_KEYS, SecretKey } from "./config";
+import { ConfigSecrets, isTenantStack, parseStackConfig, parseTenantStackConfig, PlatformConfig, SECRET_KEYS, SecretKey, TenantStackConfig } from "./config";
+import type { TenantFileSystem } from "./tenant-files";
 
 export interface StackConfig {
   readonly config: PlatformConfig;
@@ -22,14 +23,60 @@ function secretKeySet(raw: Record<string, string>): Set<string> {
   return new Set(Object.keys(raw).filter((k) => isSecret(k)));
 }
 
+/** A tenant stack's validated own config (docs/sharding.md). */
+export interface TenantStackConfigLoaded {
+  readonly config: TenantStackConfig;
+  readonly secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+  /** This stack, `<org>/<project>/<stack>`. */
+  readonly stack: string;
+}
+
+export type LoadedStack = ({ readonly kind: "platform"; readonly stack: string } & StackConfig) | ({ readonly kind: "tenant" } & TenantStackConfigLoaded);
+
+/** This stack's fully qualified name; self-managed backends have the organization "organization". */
+export function thisStackName(): string {
+  let org = "organization";
+  try {
+    org = pulumi.getOrganization() || org;
+  } catch {
+    // an older engine without organizations
+  }
+  return `${org}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+/** Directory listing for `tenantFiles`, relative to the project directory. */
+function listDir(projectDir: string): TenantFileSystem["listDir"] {
+  return (dir) => {
+    try {
+      return fs.readdirSync(path.resolve(projectDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function parseOptions(raw: Record<string, string>, projectDir: string) {
+  return {
+    secretKeys: secretKeySet(raw),
+    readFile: (p: string) => fs.readFileSync(path.resolve(projectDir, p), "utf8"),
+    listDir: listDir(projectDir),
+    stack: thisStackName(),
+  };
+}
+
 /** Validates the current stack's `vault-eso:*` config; throws `ConfigError` before anything registers. */
 export function loadStackConfig(projectDir: string = process.cwd()): StackConfig {
   const raw = pulumi.runtime.allConfig();
-  const { config, secrets } = parseStackConfig(raw, {
-    secretKeys: secretKeySet(raw),
-    readFile: (p) => fs.readFileSync(path.resolve(projectDir, p), "utf8"),
-  });
+  const { config, secrets } = parseStackConfig(raw, parseOptions(raw, projectDir));
   return { config, secrets: wrapSecrets(secrets) };
+}
+
+/** A platform stack, or a tenant stack (it names `vault-eso:platform`); throws `ConfigError`. */
+export function loadStack(projectDir: string = process.cwd()): LoadedStack {
+  const raw = pulumi.runtime.allConfig();
+  if (!isTenantStack(raw)) return { kind: "platform", stack: thisStackName(), ...loadStackConfig(projectDir) };
+  const { config, secrets } = parseTenantStackConfig(raw, parseOptions(raw, projectDir));
+  return { kind: "tenant", config, secrets: wrapSecrets(secrets), stack: thisStackName() };
 }
 
 function wrapSecrets(secrets: ConfigSecrets): StackConfig["secrets"] {

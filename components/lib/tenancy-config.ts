@@ -167,17 +167,20 @@ export interface TenantCheckContext {
   /** The cluster-wide ESO identity's read scope. */
   readonly esoScope: string;
   readonly mode: (typeof TENANCY_MODES)[number];
+  /** How a message names tenant `i` (`tenants[3]`, or its file). Default `tenants[i]`. */
+  readonly label?: (i: number) => string;
 }
 
 /** Cross-tenant rules; each issue names the tenant's index so the key points at it. */
 export function checkTenants(tenants: readonly TenantConfig[], c: TenantCheckContext, issue: (path: (string | number)[], message: string) => void): void {
   const seen = new Map<string, number>();
+  const label = c.label ?? ((i: number) => `tenants[${i}]`);
   const reserved = new Set([...RESERVED_NAMESPACES, ...c.platformNamespaces]);
   tenants.forEach((t, i) => {
     if (!isDns1123Label(t.name)) return; // reported by the field check
     const first = seen.get(t.name);
     if (first !== undefined) {
-      issue(["tenants", i, "name"], `duplicates tenants[${first}]: tenant names are namespaces and must be unique. Fix: rename or merge one of them`);
+      issue(["tenants", i, "name"], `duplicates ${label(first)}: tenant names are namespaces and must be unique. Fix: rename or merge one of them`);
     }
     seen.set(t.name, i);
     if (reserved.has(t.name) || t.name.startsWith("kube-")) {

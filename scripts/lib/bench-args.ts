@@ -10,6 +10,9 @@ with the floor (the same registrations made bare). Takes about two minutes with 
   --typed-floor      floor made with the program's typed SDK classes
   --plain-stacks     V8's stack formatting instead of ts-node's source maps
   --node-arg FLAG    passed to node in both children (repeatable)
+  --tenant-files     the generated tenants as files named by vault-eso:tenantFiles (docs/sharding.md)
+  --tenant-stack     each size as one tenant stack on the base stack as its platform (no floor)
+  --engine           under the real Pulumi runtime and a stand-in engine (docs/verification-runtime.md)
   --json             one JSON array instead of a table
   -h, --help         this text
 `;
@@ -21,6 +24,8 @@ export interface BenchArgs {
   readonly json: boolean;
   readonly plain: boolean;
   readonly typedFloor: boolean;
+  readonly tenantStack: boolean;
+  readonly tenantFiles: boolean;
   readonly repeat: number;
   readonly nodeArgs: string[];
 }
@@ -28,7 +33,7 @@ export interface BenchArgs {
 /** The command line, or `"help"`, or a problem to print with the usage; nothing runs on a bad or unknown option. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | "help" | { problem: string } {
   const withValue = new Set(["--sizes", "--base", "--repeat", "--node-arg"]);
-  const flags = new Set(["--no-floor", "--json", "--plain-stacks", "--typed-floor"]);
+  const flags = new Set(["--no-floor", "--json", "--plain-stacks", "--typed-floor", "--tenant-stack", "--tenant-files", "--engine"]);
   const values = new Map<string, string>();
   const nodeArgs: string[] = [];
   const seen = new Set<string>();
@@ -54,6 +59,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | "help" | { 
     json: seen.has("--json"),
     plain: seen.has("--plain-stacks"),
     typedFloor: seen.has("--typed-floor"),
+    tenantStack: seen.has("--tenant-stack"),
+    tenantFiles: seen.has("--tenant-files"),
     repeat,
     nodeArgs,
   };

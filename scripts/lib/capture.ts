@@ -92,8 +92,8 @@ export interface Recorder {
  * Installs the project's mocks (scripts/lib/mocks.ts, which the tests use too: the same computed
  * outputs the tests use) and starts recording. Call before loading the program.
  */
-export function startRecording(project: string, stack: string, opts: { wire?: boolean } = {}): Recorder {
-  installMocks(stack, project);
+export function startRecording(project: string, stack: string, opts: { wire?: boolean; organization?: string } = {}): Recorder {
+  installMocks(stack, project, opts.organization);
   const monitor = runtime.getMonitor();
   if (!monitor || typeof monitor.registerResource !== "function") {
     throw new Error("@pulumi/pulumi's mock monitor has no registerResource: cannot record the graph");
@@ -153,6 +153,22 @@ export function startRecording(project: string, stack: string, opts: { wire?: bo
 
 function nonEmpty(list: string[] | undefined): string[] | undefined {
   return list && list.length ? [...new Set(list)].sort() : undefined;
+}
+
+/**
+ * The program's stack outputs (its module exports) as the engine would store them,
+ * every Pulumi secret as `secretMark`. Rejects if an output fails (e.g. a tenant
+ * stack's refused tenant).
+ */
+export async function resolveExports(exports: Record<string, unknown>, secretMark: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(exports)) {
+    if (v === undefined || typeof v === "function") continue;
+    const o = pulumi.output(v) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
+    const value = await o.promise();
+    out[k] = (await o.isSecret) ? secretMark : value;
+  }
+  return out;
 }
 
 /** Sets the stack's config and loads the program (e.g. index.ts) under the recorder's mocks. */

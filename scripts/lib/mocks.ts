@@ -37,7 +37,19 @@ export interface MockEngine {
 
 export { MOCK_CA_PEM, MOCK_SA_TOKEN } from "./provider-outputs";
 
-export function installMocks(stack = "test", project = "vault-eso"): MockEngine {
+/**
+ * Outputs of other stacks, by the name a StackReference gives (`<org>/<project>/<stack>`):
+ * what the mock engine answers for a `pulumi:pulumi:StackReference` read, as the real
+ * engine reads the referenced stack's last deployment (tenant stacks: docs/sharding.md).
+ */
+const stackOutputs = new Map<string, Record<string, unknown>>();
+
+/** Makes a StackReference to `name` read `outputs` (render: the rendered platform's outputs.json). */
+export function provideStackOutputs(name: string, outputs: Record<string, unknown>): void {
+  stackOutputs.set(name, outputs);
+}
+
+export function installMocks(stack = "test", project = "vault-eso", organization = "organization"): MockEngine {
   const resources: Registered[] = [];
   const protect = new Map<string, boolean>();
   const imports = new Map<string, string>();
@@ -50,6 +62,12 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
         const importId = imports.get(key);
         const read = args.id !== undefined && args.id !== "" && importId === undefined;
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, protect: protect.get(key), ...extra.get(key), ...(importId ? { importId } : {}), ...(read ? { read } : {}) });
+        if (read && args.type === "pulumi:pulumi:StackReference") {
+          const name = String(args.id);
+          const outputs = stackOutputs.get(name);
+          if (!outputs) throw new Error(`StackReference "${name}": no outputs of that stack are known offline. Fix: render the platform stack first (npm run render -- <its stack file>) and pass its outputs (--platform-outputs out/<stack>/outputs.json)`);
+          return { id: name, state: { name, outputs, secretOutputNames: [] } };
+        }
         if (read) return { id: args.id!, state: readState(args.type, args.id!) ?? { ...args.inputs } };
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
       },
@@ -60,6 +78,7 @@ export function installMocks(stack = "test", project = "vault-eso"): MockEngine 
     project,
     stack,
     false,
+    organization,
   );
   recordProtect(protect, imports, extra);
 

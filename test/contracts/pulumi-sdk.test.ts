@@ -159,12 +159,15 @@ function platformOutputs(tokenAuth: boolean) {
 }
 
 /** index.ts as the Node.js runtime loads it: CommonJS exports, with the platform stubbed. */
-function loadIndexAsCommonJs(tokenAuth: boolean): Record<string, unknown> {
+function loadIndexAsCommonJs(tokenAuth: boolean, tenantStack = false): Record<string, unknown> {
   const source = fs.readFileSync("index.ts", "utf8");
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
   const stubs: Record<string, unknown> = {
     "./components/platform": { buildPlatform: () => ({ outputs: platformOutputs(tokenAuth) }) },
-    "./components/lib/stack-config": { loadStackConfig: () => ({}) },
+    "./components/lib/stack-config": { loadStack: () => ({ kind: tenantStack ? "tenant" : "platform", stack: "organization/vault-eso/test" }) },
+    "./components/tenant-shard": {
+      buildTenantShard: () => ({ ready: Promise.resolve(), outputs: { platformStack: "organization/vault-eso/prod", tenants: pulumi.output({ "team-x": { namespace: "team-x" } }) } }),
+    },
   };
   const module = { exports: {} as Record<string, unknown> };
   const requireStub = (id: string) => {
@@ -193,6 +196,12 @@ describe("pulumi/pulumi sdk/nodejs runtime/stack.ts massage: no undefined top-le
     expect(warnings.filter((w) => w.includes("Undefined value"))).toEqual([]);
     expect(outputs).not.toHaveProperty("tokenAuth");
     expect(outputs.storeName).toBe("vault-backend");
+  });
+
+  test("a tenant stack (docs/sharding.md): only tenants and platformStack, no undefined platform output", async () => {
+    const { outputs, warnings } = await runAsStack(loadIndexAsCommonJs(false, true));
+    expect(warnings.filter((w) => w.includes("Undefined value"))).toEqual([]);
+    expect(Object.keys(outputs).sort()).toEqual(["platformStack", "tenants"]);
   });
 
   test("token auth: tokenAuth shows as before (Secret, CronJob, role)", async () => {

@@ -9,6 +9,7 @@ import type { PathRule, VaultPolicy } from "../../vault/model";
 import { GuardResource, isUnknown, StackRule, StackViolation, Undecided } from "../rule";
 import { dig, k8sType } from "./kubernetes";
 import { namespaceIdentity, normalizePath, policyOf, VAULT_TYPES } from "./vault";
+import { parsePolicy } from "../../vault/hcl";
 
 export { TENANT_LABEL };
 
@@ -145,6 +146,12 @@ interface Reach {
 export interface ReachConfig {
   /** Policy names a role may attach although the stack does not write them (their reach is not checked). */
   trustedExternalPolicies: string[];
+  /**
+   * Texts (HCL or JSON) of policies another stack writes, by name: a tenant stack's roles
+   * attach its platform's templated policy (docs/sharding.md: `tenantContract.tenancy.templatedPolicy`),
+   * and with its text their reach is evaluated like a policy of this stack. Default: none.
+   */
+  externalPolicies: Record<string, string>;
   /** Whether a ClusterSecretStore's identity may reach tenants' paths (shared tenancy). */
   allowSharedTenancy: boolean;
 }
@@ -154,15 +161,27 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
   description:
     "No two tenants' Vault identities (their Kubernetes auth roles, and the identity groups of their writers) may reach a common path on the KV mounts, and neither the identity behind a ClusterSecretStore (any namespace the store serves could read it) nor a vault.Token the stack mints may reach any tenant's path. " +
     "Each identity's policies (those its Kubernetes auth role attaches, identity templates resolved for its namespace) are evaluated with the ACL evaluator; for every pair of identities and every pair of granting rules, a path both rules match is computed and checked against both full ACLs (deny and priority included). " +
-    "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy is listed in trustedExternalPolicies. " +
+    "A role that attaches a policy this stack does not write cannot be proven isolated and is a violation unless the policy's text is given in externalPolicies (then it is evaluated) or its name is listed in trustedExternalPolicies. " +
     "Fix: give each tenant its own subtree (the path template must contain {tenant} as a whole segment), keep the cluster store's scope beside the tenants' paths, and never attach one tenant's policy to another's role; set allowSharedTenancy for tenants served by the ClusterSecretStore.",
   enforcementLevel: "mandatory",
   config: {
-    schema: { trustedExternalPolicies: { type: "array", items: { type: "string" } }, allowSharedTenancy: { type: "boolean" } },
-    defaults: { trustedExternalPolicies: ["default"], allowSharedTenancy: false },
+    schema: {
+      trustedExternalPolicies: { type: "array", items: { type: "string" } },
+      externalPolicies: { type: "object", additionalProperties: { type: "string" } },
+      allowSharedTenancy: { type: "boolean" },
+    },
+    defaults: { trustedExternalPolicies: ["default"], externalPolicies: {}, allowSharedTenancy: false },
   },
   async check(resources, c) {
     const out: Array<StackViolation | Undecided> = [];
+    const external = new Map<string, VaultPolicy>();
+    for (const [name, text] of Object.entries(c.externalPolicies ?? {})) {
+      try {
+        external.set(name, parsePolicy(name, text));
+      } catch (e) {
+        out.push({ message: `externalPolicies["${name}"] does not parse as a Vault policy: ${(e as Error).message}` });
+      }
+    }
     const byName = new Map<string, { policy?: VaultPolicy; resource: GuardResource }>();
     for (const r of resources) {
       if (r.type !== VAULT_TYPES.policy || typeof r.props.name !== "string") continue;
@@ -191,6 +210,7 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
       for (const n of Array.isArray(names) ? (names as string[]) : []) {
         const found = byName.get(n);
         if (found?.policy) policies.push(found.policy);
+        else if (!found && external.has(n)) policies.push(external.get(n)!);
         else if (found && isUnknown(found.resource.props.policy)) {
           out.push(new Undecided(`the text of policy "${n}" is not known until apply`, found.resource.urn));
           decided = false;
