@@ -12,7 +12,7 @@ module.exports = {
   modulePathIgnorePatterns: ["<rootDir>/out/"],
   // The engine-level tests (the real runtime under a stand-in gRPC engine) take minutes of CPU:
   // `npm run test:engine` (jest.engine.config.js) runs them; .ci/run runs both.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/engine/"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/engine/", "<rootDir>/test/cli/"],
   transform: {
     "^.+\\.ts$": [
       "ts-jest",

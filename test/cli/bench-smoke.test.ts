@@ -16,7 +16,7 @@ beforeAll(async () => {
   const out = await new Promise<string>((resolve, reject) =>
     execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/bench.ts", "--sizes", "50,200", "--no-floor", "--plain-stacks", "--json"],
+      ["-r", "ts-node/register/transpile-only", "scripts/bench.ts", "--sizes", "25,100", "--no-floor", "--plain-stacks", "--json"],
       { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
     ),
@@ -24,7 +24,7 @@ beforeAll(async () => {
   rows = JSON.parse(out) as Row[];
 }, 60000);
 
-test("graph depth is the same at 50 and 200 tenants, and at most 6", () => {
+test("graph depth is the same at 25 and 100 tenants, and at most 6", () => {
   const [small, large] = rows;
   expect(large.program.depth).toBe(small.program.depth);
   expect(small.program.depth).toBeLessThanOrEqual(6);
@@ -32,7 +32,7 @@ test("graph depth is the same at 50 and 200 tenants, and at most 6", () => {
 
 test("resources grow by a fixed number per tenant", () => {
   const [small, large] = rows;
-  const perTenant = (large.program.resources - small.program.resources) / 150;
+  const perTenant = (large.program.resources - small.program.resources) / 75;
   expect(Number.isInteger(perTenant)).toBe(true);
   // 9 per dev tenant: component, namespace, SA, auth-delegator binding, policy, role, store, RoleBinding, ExternalSecret.
   expect(perTenant).toBe(9);

@@ -7,11 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { renderCaptured, REDACTED_MARK, SECRET_MARK } from "../scripts/lib/render-files";
-import type { Captured } from "../scripts/lib/capture";
-import { graphDepth } from "../scripts/lib/graph";
-import { compileAcl } from "../policies/vault/acl";
-import { parsePolicyHcl } from "../policies/vault/hcl";
+import { renderCaptured, REDACTED_MARK, SECRET_MARK } from "../../scripts/lib/render-files";
+import type { Captured } from "../../scripts/lib/capture";
+import { graphDepth } from "../../scripts/lib/graph";
+import { compileAcl } from "../../policies/vault/acl";
+import { parsePolicyHcl } from "../../policies/vault/hcl";
 
 interface Run {
   code: number;
