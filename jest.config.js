@@ -30,7 +30,7 @@ module.exports = {
   },
   // `await import("../index.js")` is how tsc (node16) wants a dynamic import
   // of a .ts module spelled; map it back to the .ts file for jest.
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1", "^vault-eso$": "<rootDir>/components/index.ts" },
   testTimeout: 30000,
   // jest's default on a 2-core machine is one worker; most suites wait on the
   // mock engine and on child processes, so two workers keep \`npm test\` well under a minute.
