@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --engine [--sizes 10,100] [--repeat N] [--base dev] [--variants pulumi-yaml,checked,transpile-only] [--typed-floor] [--node-arg FLAG]... [--json]`
+ * `npm run bench -- --engine [--sizes 10,100] [--repeat N] [--base dev] [--variants pulumi-yaml,checked,transpile-only] [--typed-floor] [--tenant-files] [--node-arg FLAG]... [--json]`
  *
  * The program as `pulumi preview` runs it: index.ts under the real runtime (cmd/run launched with
  * Pulumi.yaml's runtime options, scripts/lib/stand-in-engine.ts) with a generated stack of N
@@ -79,6 +79,9 @@ export async function benchEngine(argv: string[]): Promise<void> {
   const nodeArgs = argv.flatMap((a, i) => (a === "--node-arg" ? [argv[i + 1]] : []));
   const json = argv.includes("--json");
   const typedFloor = argv.includes("--typed-floor");
+  // The generated tenants as files (`vault-eso:tenantFiles`): stack config then holds only the pattern, so
+  // sizes beyond PULUMI_CONFIG's cap (MAX_ARG_STRLEN) run too.
+  const tenantFiles = argv.includes("--tenant-files");
   const projectDir = process.cwd();
   const yaml = readProjectFile(projectDir).options;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-bench-engine-"));
@@ -86,7 +89,7 @@ export async function benchEngine(argv: string[]): Promise<void> {
   const least = (a: EngineMeasurement | undefined, b: EngineMeasurement) => (a === undefined || b.cpuMs < a.cpuMs ? b : a);
   try {
     for (const n of sizes) {
-      const { config, secretKeys } = benchStackConfig(base, n, projectDir);
+      const { config, secretKeys } = benchStackConfig(base, n, projectDir, tenantFiles ? path.join(tmp, `tenants-${n}`) : undefined);
       for (const variant of variants) {
         const { options, env } = variantOptions(variant, yaml, nodeArgs);
         const floorFile = path.join(tmp, `floor-${n}.json`);
