@@ -7,10 +7,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, parseStackConfig } from "../components/lib/config";
+import { parseStackConfig } from "../components/lib/config";
 import { generatedTenants } from "../scripts/lib/bench-config";
 import { configExceedsExecLimit, pulumiConfigEnvBytes } from "./contracts/models/linux-exec-env";
-import { flat, validSections } from "./helpers/fixtures";
+import { configProblemLines as problemsOf, flat, validSections } from "./helpers/fixtures";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-shards-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -26,15 +26,6 @@ const nodeFs = {
   },
 };
 const parse = (sections: Record<string, unknown>) => parseStackConfig(flat(sections), { secretKeys: new Set(), ...nodeFs });
-const problemsOf = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`);
-    throw e;
-  }
-  return [];
-};
 
 /** 1,000 generated tenants (the bench's shape), ten per file. */
 function writeTenantFiles(dir: string, n: number): void {

@@ -12,7 +12,7 @@ import { loadStack } from "../components/lib/stack-config";
 import { buildPlatform } from "../components/platform";
 import { buildTenantShard } from "../components/tenant-shard";
 import type { TenantContract } from "../components/lib/shard-config";
-import { flat } from "./helpers/fixtures";
+import { configProblemLines as problemsOf, flat } from "./helpers/fixtures";
 import { fromRegistered, mutate, runGuard, violationsOf } from "./helpers/guard";
 import { installMocks, MockEngine, provideStackOutputs, Registered, valueOf } from "./helpers/mocks";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
@@ -27,15 +27,6 @@ const nodeFs = {
       return undefined;
     }
   },
-};
-const problemsOf = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`);
-    throw e;
-  }
-  return [];
 };
 
 describe("tenant stacks on a platform's tenantContract (StackReference)", () => {

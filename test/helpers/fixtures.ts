@@ -1,6 +1,7 @@
 /** Shared inputs for tests: a minimal valid raw config, and PEMs read from the prod stack file. */
 import * as fs from "fs";
 import { parse } from "yaml";
+import { ConfigError } from "../../components/lib/config";
 
 export type RawSections = Record<string, unknown>;
 
@@ -30,4 +31,15 @@ export function examplePem(): string {
 /** A parseable CA for the Kubernetes API (test-only; Vault outside the cluster needs one). */
 export function clusterCaPem(): string {
   return fs.readFileSync("test/fixtures/cluster-ca.pem", "utf8");
+}
+
+/** The config problems `f` throws, one line each (`key = value: message`); none: `[]`. Other errors propagate. */
+export function configProblemLines(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`);
+    throw e;
+  }
+  return [];
 }
