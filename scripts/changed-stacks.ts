@@ -12,7 +12,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { changedStacks, hasLocalEndpoints, previewMatrix } from "./lib/changed-stacks";
+import { changedStacks, previewInclude } from "./lib/changed-stacks";
 import { listStacks, readStackFile } from "./lib/stack-file";
 
 function main(argv: string[]): void {
@@ -41,10 +41,9 @@ function main(argv: string[]): void {
   for (const s of result.stacks) process.stderr.write(`${s}: ${result.reasons[s].slice(0, 3).join("; ")}\n`);
   if (result.stacks.length === 0) process.stderr.write(`no stack touched by ${changed.length} changed path(s)\n`);
   if (preview) {
-    const local = new Set(stacks.filter((s) => hasLocalEndpoints(s.config)).map((s) => s.stack));
-    const skipped = result.stacks.filter((s) => local.has(s));
+    const { include, skipped } = previewInclude(result.stacks, stacks);
     if (skipped.length) process.stderr.write(`not previewed here (local endpoints: the e2e job): ${skipped.join(", ")}\n`);
-    process.stdout.write(`${JSON.stringify(previewMatrix(result.stacks.filter((s) => !local.has(s))))}\n`);
+    process.stdout.write(`${JSON.stringify(include)}\n`);
   } else {
     process.stdout.write(`${JSON.stringify(result.stacks)}\n`);
   }

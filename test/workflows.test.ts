@@ -10,6 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { changedStacks, previewInclude, StackFileEntry } from "../scripts/lib/changed-stacks";
+import { readStackFile } from "../scripts/lib/stack-file";
 
 const DIR = ".github/workflows";
 const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
@@ -88,18 +90,38 @@ const remoteStacks = stacks.filter((s) => !localStacks.includes(s));
  * with a command, `pulumi preview|up|refresh|destroy`) or `npm run verify`, for its `stack-name`,
  * matrix `stack` values, or `-s/--stack/stack init|select` arguments. (Offline render reaches nothing.)
  */
-function jobStacks(job: any): string[] {
+function jobStacks(job: any, jobs: Record<string, any> = {}): string[] {
   const reaches = uses(job, "pulumi/actions@").some((s: any) => s.with?.command) || /\bpulumi (preview|up|refresh|destroy)\b|npm run verify/.test(runs(job));
   if (!reaches) return [];
   const text = JSON.stringify(job);
   const found = new Set<string>();
   const matrix = job.strategy?.matrix;
-  for (const v of [...(matrix?.stack ?? []), ...(matrix?.include ?? []).map((i: any) => i.stack)]) if (typeof v === "string") found.add(v);
+  const include = typeof matrix?.include === "string" ? dynamicInclude(matrix.include, jobs) : (matrix?.include ?? []);
+  for (const v of [...(matrix?.stack ?? []), ...include.map((i: any) => i.stack)]) if (typeof v === "string") found.add(v);
   for (const s of stacks) {
     const re = new RegExp(`(stack-name"?:\\s*"[^"]*/${s}"|(-s|--stack|stack init|stack select)\\s+(\\S+/)?${s}\\b|npm run verify -- ${s}\\b)`);
     if (re.test(text)) found.add(s);
   }
   return [...found];
+}
+
+/** The shipped stacks as scripts/lib/changed-stacks.ts reads them. */
+const stackEntries: StackFileEntry[] = stacks.map((stack) => ({ stack, file: `Pulumi.${stack}.yaml`, config: readStackFile(stack).config }));
+
+/**
+ * A matrix `include` computed by another job: `${{ fromJSON(needs.<job>.outputs.<out>) }}` where that
+ * output is `npm run changed-stacks -- ... --preview`. Its widest value (a change to the program touches
+ * every stack) is what the job may reach; the CLI prints previewInclude(...).include.
+ */
+function dynamicInclude(expr: string, jobs: Record<string, any>): Array<{ stack: string; suffix: string }> {
+  const m = /^\$\{\{ fromJSON\(needs\.([\w-]+)\.outputs\.([\w-]+)\) \}\}$/.exec(expr);
+  if (!m) throw new Error(`a matrix include this test cannot resolve: ${expr}`);
+  const step = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(jobs[m[1]]?.outputs?.[m[2]]));
+  if (!step) throw new Error(`needs.${m[1]}.outputs.${m[2]} is not a step output`);
+  const run = String((jobs[m[1]].steps ?? []).find((x: any) => x.id === step[1])?.run ?? "");
+  if (!new RegExp(`npm run --silent changed-stacks -- \\S+ --preview\\)\\n[^]*echo "${step[2]}=\\$`).test(run)) throw new Error(`step ${step[1]} does not output ${step[2]} from npm run changed-stacks -- <base> --preview`);
+  const every = changedStacks({ changed: ["index.ts"], stacks: stackEntries, project: "vault-eso", listDir: () => undefined }).stacks;
+  return previewInclude(every, stackEntries).include;
 }
 
 test("the stack files split as expected: dev's endpoints are local (loopback Vault, kind context), prod's are remote", () => {
@@ -109,8 +131,9 @@ test("the stack files split as expected: dev's endpoints are local (loopback Vau
 
 test("no job works on a local-endpoint stack unless it starts a Vault dev server and a kind cluster itself", () => {
   for (const f of files) {
-    for (const [name, job] of Object.entries<any>(load(f).jobs)) {
-      const local = jobStacks(job).filter((s) => localStacks.includes(s));
+    const jobs = load(f).jobs;
+    for (const [name, job] of Object.entries<any>(jobs)) {
+      const local = jobStacks(job, jobs).filter((s) => localStacks.includes(s));
       if (/127\.0\.0\.1|localhost|\[::1\]/.test(JSON.stringify(job))) local.push("loopback address");
       if (local.length === 0) continue;
       const where = `${f} ${name} (stack ${local.join(", ")})`;
@@ -162,7 +185,7 @@ test("e2e: kind + a pinned Vault dev server, a local Pulumi backend, pulumi up w
   expect(job.steps.find((s: any) => /create job --from=cronjob/.test(s.run ?? "")).if).toBe("matrix.auth == 'token'");
 });
 
-test("pull requests: every stack rendered offline; the e2e job for dev; remote stacks previewed with --diff and the pack as a PR comment", () => {
+test("pull requests: every stack rendered offline; the e2e job for dev; the remote stacks the change touches previewed with --diff and the pack as a PR comment", () => {
   const wf = load("pull-request.yml");
   expect(Object.keys(wf.on)).toEqual(["pull_request"]);
   expect(wf.permissions).toEqual({ contents: "read" });
@@ -173,7 +196,8 @@ test("pull requests: every stack rendered offline; the e2e job for dev; remote s
   expect(wf.jobs.e2e.uses).toBe("./.github/workflows/e2e.yml");
 
   const preview = wf.jobs.preview;
-  expect(preview.strategy.matrix.include.map((i: any) => i.stack).sort()).toEqual(remoteStacks);
+  // Every remote stack is previewed when the program changes (the widest matrix), never a local one.
+  expect(jobStacks(preview, wf.jobs).sort()).toEqual(remoteStacks);
   expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
   const step = uses(preview, "pulumi/actions@")[0];
   expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true, policyPacks: "policies/guard" });
@@ -181,6 +205,38 @@ test("pull requests: every stack rendered offline; the e2e job for dev; remote s
   // The Vault token comes from OIDC, never from a stored secret.
   const vault = uses(preview, "hashicorp/vault-action@")[0];
   expect(vault.with).toMatchObject({ method: "jwt", exportToken: true });
+});
+
+/**
+ * scripts/lib/changed-stacks.ts in the workflow: a first job computes the matrix from the merge
+ * commit's change (HEAD^1...HEAD, so fetch-depth 2), the preview runs over it and is skipped when empty.
+ */
+test("pull requests: the changes job computes the touched remote stacks (npm run changed-stacks), the preview is a matrix over them, skipped when none", () => {
+  const wf = load("pull-request.yml");
+  const changes = wf.jobs.changes;
+  expect(changes.needs).toBeUndefined();
+  expect(uses(changes, "actions/checkout@")[0].with).toEqual({ "fetch-depth": 2 });
+  expect(changes.outputs).toEqual({ preview: "${{ steps.stacks.outputs.preview }}" });
+  const step = changes.steps.find((s: any) => s.id === "stacks");
+  // The assignment fails the step (bash -e) when the CLI fails; an echo of $(...) would not.
+  expect(step.run).toMatch(/^preview=\$\(npm run --silent changed-stacks -- HEAD\^1 --preview\)\necho "preview=\$preview" >> "\$GITHUB_OUTPUT"/);
+  const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };
+  expect(pkg.scripts["changed-stacks"]).toMatch(/scripts\/changed-stacks\.ts$/);
+
+  const preview = wf.jobs.preview;
+  expect(preview.needs).toEqual(expect.arrayContaining(["changes"]));
+  expect(preview.strategy.matrix).toEqual({ include: "${{ fromJSON(needs.changes.outputs.preview) }}" });
+  expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository && needs.changes.outputs.preview != '[]'");
+  // The suffix picks the stack's vars and secrets: VAULT_ADDR_PROD, KUBECONFIG_PROD for prod.
+  expect(JSON.stringify(preview)).toContain("vars[format('VAULT_ADDR_{0}', matrix.suffix)]");
+  expect(JSON.stringify(preview)).toContain("secrets[format('KUBECONFIG_{0}', matrix.suffix)]");
+  const widest = dynamicInclude(preview.strategy.matrix.include, wf.jobs);
+  expect(widest).toEqual(remoteStacks.map((stack) => ({ stack, suffix: stack.toUpperCase() })));
+  // A docs-only change gives [], the string the preview's `if` compares with (the CLI prints JSON.stringify).
+  const none = changedStacks({ changed: ["README.md", "docs/ci.md"], stacks: stackEntries, project: "vault-eso", listDir: () => undefined }).stacks;
+  expect(JSON.stringify(previewInclude(none, stackEntries).include)).toBe("[]");
+  // A change to dev only (its stack file) is the e2e job's: nothing to preview.
+  expect(JSON.stringify(previewInclude(changedStacks({ changed: ["Pulumi.dev.yaml"], stacks: stackEntries, project: "vault-eso", listDir: () => undefined }).stacks, stackEntries).include)).toBe("[]");
 });
 
 test("main: the e2e job, then prod behind its GitHub environment: preview with the policy pack first, update only if it passes", () => {

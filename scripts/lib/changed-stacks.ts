@@ -172,3 +172,12 @@ export function hasLocalEndpoints(config: Readonly<Record<string, string>>): boo
 export function previewMatrix(stacks: readonly string[]): Array<{ stack: string; suffix: string }> {
   return stacks.map((stack) => ({ stack, suffix: stack.toUpperCase().replace(/[^A-Z0-9]/g, "_") }));
 }
+
+/**
+ * What the pull-request workflow previews of the touched stacks: those a runner can reach, as the
+ * matrix `include`; stacks with local endpoints are left to the e2e job (`skipped`).
+ */
+export function previewInclude(touched: readonly string[], stacks: readonly StackFileEntry[]): { include: Array<{ stack: string; suffix: string }>; skipped: string[] } {
+  const local = new Set(stacks.filter((s) => hasLocalEndpoints(s.config)).map((s) => s.stack));
+  return { include: previewMatrix(touched.filter((s) => !local.has(s))), skipped: touched.filter((s) => local.has(s)) };
+}
