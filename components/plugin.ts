@@ -8,3 +8,4 @@ export { VaultBackend } from "./vault-backend";
 export { EsoInstall } from "./eso-install";
 export { ClusterStore } from "./cluster-store";
 export { TokenRenewer } from "./token-renewer";
+export { TenantNamespace } from "./tenant-namespace";

@@ -47,7 +47,7 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
   }, 60000);
 
   test("every component of the plugin entry is in the schema, every input and output typed and described", () => {
-    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "TokenRenewer", "VaultBackend"]);
+    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "TenantNamespace", "TokenRenewer", "VaultBackend"]);
     expect(Object.keys(schema.resources).sort()).toEqual(components.map((c) => `vault-eso:index:${c.name}`).sort());
     const check = (where: string, p: Prop) => {
       const t = p.type ?? p.$ref;
@@ -73,6 +73,9 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
     // The mode enums, not free strings.
     expect(schema.types["vault-eso:index:TokenReviewMode"].enum!.map((e) => e.value)).toEqual(["clientJwt", "reviewerServiceAccount"]);
     expect(schema.types["vault-eso:index:ClusterStoreAuthKind"].enum!.map((e) => e.value)).toEqual(["kubernetes", "token"]);
+    expect(schema.types["vault-eso:index:TenantPolicyMode"].enum!.map((e) => e.value)).toEqual(["perTenant", "templated"]);
+    expect(schema.types["vault-eso:index:TenantStoreMode"].enum!.map((e) => e.value)).toEqual(["isolated", "shared"]);
+    expect(schema.types["vault-eso:index:PodSecurityLevel"].enum!.map((e) => e.value)).toEqual(["restricted", "baseline", "privileged"]);
   });
 
   test("examples/yaml uses every component, with known properties, the required ones, and values of the schema's types", () => {
@@ -134,6 +137,14 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
         kubernetesHost: "https://api.my-cluster:6443", kubernetesCaCert: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n",
         tokenReview: { mode: "reviewerServiceAccount", namespace: "vault-auth" },
         eso: { namespace: "external-secrets", serviceAccountName: "external-secrets", role: "eso", policy: "eso-read", scope: "platform/shared", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600 },
+      },
+      TenantNamespace: {
+        name: "team-a", subtree: "acme/prod/apps/team-a", kvPath: "secret", authPath: "kubernetes", audience: "vault", tokenReview: "clientJwt",
+        vaultServer: "https://vault.example.com:8200", policy: { mode: "perTenant" }, store: { mode: "isolated" }, tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
+        developers: { groups: ["team-a-devs"] }, ca: { kind: "bundle", pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" },
+        externalSecrets: [{ name: "db", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
+        push: { secrets: [{ name: "gen", secretName: "generated", data: [{ secretKey: "token", remoteKey: "generated" }] }] },
+        writers: { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "team-a-writers" } },
       },
       TokenRenewer: { readPolicies: ["eso-read"], vaultAddress: "https://vault.example.com:8200", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       ClusterStore: {
