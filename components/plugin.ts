@@ -9,3 +9,4 @@ export { EsoInstall } from "./eso-install";
 export { ClusterStore } from "./cluster-store";
 export { TokenRenewer } from "./token-renewer";
 export { TenantNamespace } from "./tenant-namespace";
+export { ReloaderInstall } from "./reloader-install";

@@ -3,6 +3,7 @@ import { installMocks, secretInput, valueOf } from "./helpers/mocks";
 import { VaultBackend } from "../components/vault-backend";
 import { EsoInstall } from "../components/eso-install";
 import { ClusterStore } from "../components/cluster-store";
+import { ReloaderInstall } from "../components/reloader-install";
 import { USER_DATA_OPTIONS } from "../components/lib/options";
 import { k8sObjects } from "./helpers/program";
 import { K8sObject, validateK8sObject } from "./helpers/schemas";
@@ -97,4 +98,12 @@ describe("ClusterStore", () => {
     expect(store.spec.conditions).toEqual([{ namespaces: ["team-a"] }]);
     await validateK8sObject(store as K8sObject);
   });
+});
+
+test("ReloaderInstall: the schema's resources shape (ContainerResources) without a CPU request is refused, nothing registers", () => {
+  const before = engine.resources.length;
+  expect(() => new ReloaderInstall("bad-reloader", { watchNamespaces: ["team-a"], resources: { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } } })).toThrow(
+    /ReloaderInstall bad-reloader: resources\.requests\.cpu: missing\. Fix: set a quantity such as "10m"/,
+  );
+  expect(engine.resources.length).toBe(before);
 });
