@@ -139,7 +139,7 @@ export interface Extras {
 export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }): Extras {
   for (const w of configWarnings(config)) pulumi.log.warn(w);
   const adopt = adoptTransformations(adoptionPlan(config));
-  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider }, transformations: adopt });
+  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices && [...config.audit.devices] }, { providers: { vault: p.vaultProvider }, transformations: adopt });
 
   const o = config.observability;
   const alertsOn = o.prometheusOperator && (o.alerts.enabled ?? true);

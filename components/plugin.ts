@@ -10,3 +10,4 @@ export { ClusterStore } from "./cluster-store";
 export { TokenRenewer } from "./token-renewer";
 export { TenantNamespace } from "./tenant-namespace";
 export { ReloaderInstall } from "./reloader-install";
+export { VaultAudit } from "./vault-audit";

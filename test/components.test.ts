@@ -4,6 +4,7 @@ import { VaultBackend } from "../components/vault-backend";
 import { EsoInstall } from "../components/eso-install";
 import { ClusterStore } from "../components/cluster-store";
 import { ReloaderInstall } from "../components/reloader-install";
+import { VaultAudit, type AuditDeviceArgs } from "../components/vault-audit";
 import { USER_DATA_OPTIONS } from "../components/lib/options";
 import { k8sObjects } from "./helpers/program";
 import { K8sObject, validateK8sObject } from "./helpers/schemas";
@@ -105,5 +106,16 @@ test("ReloaderInstall: the schema's resources shape (ContainerResources) without
   expect(() => new ReloaderInstall("bad-reloader", { watchNamespaces: ["team-a"], resources: { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } } })).toThrow(
     /ReloaderInstall bad-reloader: resources\.requests\.cpu: missing\. Fix: set a quantity such as "10m"/,
   );
+  expect(engine.resources.length).toBe(before);
+});
+
+test("VaultAudit: one flattened device shape, checked like the config's audit.devices (field, value, fix); nothing registers", () => {
+  const before = engine.resources.length;
+  const refused: [AuditDeviceArgs, RegExp][] = [
+    [{ type: "file", filePath: "stdout", address: "collector:9090" }, /devices\[0\]: "address" not used here \(another mode's field, or a typo\)\. Fix: drop it/],
+    [{ type: "file", filePath: "/vault/audit.log", mode: "600" }, /devices\[0\]\.mode: the audit file mode must be octal like "0600"\. Fix: e\.g\. "0600" \(got "600"\)/],
+    [{ type: "kafka" as never }, /devices\[0\]\.type: an audit device needs a type: "file", "socket" or "syslog"\. Fix: /],
+  ];
+  for (const [device, message] of refused) expect(() => new VaultAudit("bad-audit", { devices: [device] })).toThrow(message);
   expect(engine.resources.length).toBe(before);
 });

@@ -9,7 +9,7 @@
  * config's messages (what is wrong, and "Fix: ...") and its defaults.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
+import { zodProblems } from "./args-check";
 import { externalSecretSchema, type ExternalSecretConfig } from "./tenancy-config";
 import { pushSchema, type PushConfig } from "./push-config";
 import { writersSchema, type WritersConfig } from "./writers-config";
@@ -232,22 +232,8 @@ export interface TenantWritersArgs {
   readonly allowDelete?: boolean;
 }
 
-/** `field.path: message (got value)` for each zod issue. */
-function zodProblems(field: string, schema: z.ZodType, value: unknown): { problems: string[]; data?: unknown } {
-  const r = schema.safeParse(value);
-  if (r.success) return { problems: [], data: r.data };
-  return {
-    problems: r.error.issues.map((i) => {
-      const at = [field, ...i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/\.\[/g, "[");
-      let got: unknown = value;
-      for (const p of i.path) got = got && typeof got === "object" ? (got as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
-      const shown = got === undefined || typeof got === "object" ? "" : ` (got ${JSON.stringify(got)})`;
-      // The only union in these shapes is a dataFrom entry (extract | find); zod only says "Invalid input".
-      const message = i.code === "invalid_union" ? 'needs exactly one of "extract" or "find". Fix: split it into one entry each' : i.message;
-      return `${at}: ${message}${shown}`;
-    }),
-  };
-}
+/** A dataFrom entry with both or neither of extract and find matches no member of the config's union. */
+const DATA_FROM_HINT = 'needs exactly one of "extract" or "find". Fix: split it into one entry each';
 
 /** The flattened shapes, checked: modes, fields of the other mode, and the nested config shapes. */
 export interface CheckedTenantArgs {
@@ -287,7 +273,7 @@ export function checkTenantArgs(a: {
   }
   const externalSecrets: ExternalSecretConfig[] = [];
   (a.externalSecrets ?? []).forEach((es, i) => {
-    const r = zodProblems(`externalSecrets[${i}]`, externalSecretSchema, es);
+    const r = zodProblems(`externalSecrets[${i}]`, externalSecretSchema, es, DATA_FROM_HINT);
     problems.push(...r.problems);
     if (r.data) externalSecrets.push(r.data as ExternalSecretConfig);
   });
