@@ -11,3 +11,4 @@ export { TokenRenewer } from "./token-renewer";
 export { TenantNamespace } from "./tenant-namespace";
 export { ReloaderInstall } from "./reloader-install";
 export { VaultAudit } from "./vault-audit";
+export { EsoNetworkPolicies } from "./eso-network-policies";

@@ -4,6 +4,8 @@ import { VaultBackend } from "../components/vault-backend";
 import { EsoInstall } from "../components/eso-install";
 import { ClusterStore } from "../components/cluster-store";
 import { ReloaderInstall } from "../components/reloader-install";
+import { EsoNetworkPolicies, egressArgs } from "../components/eso-network-policies";
+import { networkSchema } from "../components/lib/network-config";
 import { VaultAudit, type AuditDeviceArgs } from "../components/vault-audit";
 import { USER_DATA_OPTIONS } from "../components/lib/options";
 import { k8sObjects } from "./helpers/program";
@@ -118,4 +120,19 @@ test("VaultAudit: one flattened device shape, checked like the config's audit.de
   ];
   for (const [device, message] of refused) expect(() => new VaultAudit("bad-audit", { devices: [device] })).toThrow(message);
   expect(engine.resources.length).toBe(before);
+});
+
+test("EsoNetworkPolicies: optional fields with the config's defaults; bad CIDRs, ports, DNS selector and URL refused (field, value, fix); nothing registers", () => {
+  const before = engine.resources.length;
+  const base = { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200" };
+  expect(() => new EsoNetworkPolicies("bad-egress", { ...base, vaultCidrs: ["10.0.0.0"], apiServerPorts: [0], dns: { podLabels: {} }, vaultServer: "vault:8200" })).toThrow(
+    /vaultCidrs\[0\]: "10\.0\.0\.0" is not a CIDR\. Fix: .*apiServerPorts\[0\]: 0 is not a port\. Fix: .*dns\.podLabels: .*Fix: .*vaultServer: "vault:8200" is not an http\(s\) URL\. Fix: /,
+  );
+  expect(() => new EsoNetworkPolicies("bad-ports", { ...base, apiServerPorts: [] })).toThrow(/apiServerPorts: empty\. Fix: /);
+  expect(engine.resources.length).toBe(before);
+  const np = new EsoNetworkPolicies("defaults-egress", base);
+  expect(np.names).toEqual(["eso-controller-egress", "eso-webhook-egress", "eso-cert-controller-egress"]);
+  // The component's defaults are the stack config's (networkPolicies with nothing but enabled: true).
+  const d = networkSchema.parse({ enabled: true });
+  expect(egressArgs(base).args).toEqual({ ...base, vaultCidrs: d.vaultCidrs, apiServerCidrs: d.apiServerCidrs, apiServerPorts: d.apiServerPorts, dns: d.dns });
 });
