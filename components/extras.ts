@@ -21,7 +21,7 @@ import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
 import { adoptionPlan, adoptTransformations } from "./lib/adopt";
-import { ESO_CHART } from "./lib/eso";
+import { ESO_CHART, toVaultCaTrust } from "./lib/eso";
 import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./lib/kubernetes-auth";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
@@ -86,7 +86,7 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
         server: cm.server,
       });
       return {
-        clusterCa: trust.clusterCa,
+        clusterCa: toVaultCaTrust(trust.clusterCa),
         tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: trust.caPem },
         dependsOn: [trust],
         vaultTrust: trust,

@@ -12,3 +12,4 @@ export { TenantNamespace } from "./tenant-namespace";
 export { ReloaderInstall } from "./reloader-install";
 export { VaultAudit } from "./vault-audit";
 export { EsoNetworkPolicies } from "./eso-network-policies";
+export { VaultTrust } from "./vault-trust";

@@ -47,7 +47,7 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
   }, 60000);
 
   test("every component of the plugin entry is in the schema, every input and output typed and described", () => {
-    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "EsoNetworkPolicies", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend"]);
+    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "EsoNetworkPolicies", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultTrust"]);
     expect(Object.keys(schema.resources).sort()).toEqual(components.map((c) => `vault-eso:index:${c.name}`).sort());
     const check = (where: string, p: Prop) => {
       const t = p.type ?? p.$ref;
@@ -149,6 +149,10 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
       ReloaderInstall: { watchNamespaces: ["team-a"], resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       VaultAudit: { devices: [{ type: "file", filePath: "stdout" }, { type: "syslog", path: "syslog-audit", tag: "vault-prod" }] },
       EsoNetworkPolicies: { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200", apiServerCidrs: ["10.0.0.1/32"] },
+      VaultTrust: {
+        install: false, certManagerNamespace: "cert-manager", caName: "vault-ca", caDuration: "87600h",
+        server: { namespace: "vault", secretName: "vault-server-tls", dnsNames: ["vault.vault.svc"], ipAddresses: [], duration: "2160h", renewBefore: "360h" },
+      },
       TokenRenewer: { readPolicies: ["eso-read"], vaultAddress: "https://vault.example.com:8200", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       ClusterStore: {
         server: "https://vault.example.com:8200", mountPath: "secret",
