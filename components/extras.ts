@@ -160,7 +160,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
               audience: singleAudienceRoleAudience(config.kubernetesAuth.tokenReview, config.kubernetesAuth.audience, config.kubernetesAuth.apiAudiences, m.audience),
               tokenTtlSeconds: parseTtl(m.tokenTtl),
               tokenReview: config.kubernetesAuth.tokenReview,
-              apiAudiences: config.kubernetesAuth.apiAudiences,
+              apiAudiences: [...config.kubernetesAuth.apiAudiences],
               scrape: {
                 server: m.server ?? config.vault.serverForEso,
                 caPem: config.vault.caCertPem,

@@ -13,3 +13,4 @@ export { ReloaderInstall } from "./reloader-install";
 export { VaultAudit } from "./vault-audit";
 export { EsoNetworkPolicies } from "./eso-network-policies";
 export { VaultTrust } from "./vault-trust";
+export { Observability } from "./observability";

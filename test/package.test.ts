@@ -47,7 +47,7 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
   }, 60000);
 
   test("every component of the plugin entry is in the schema, every input and output typed and described", () => {
-    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "EsoNetworkPolicies", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultTrust"]);
+    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "EsoNetworkPolicies", "Observability", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultTrust"]);
     expect(Object.keys(schema.resources).sort()).toEqual(components.map((c) => `vault-eso:index:${c.name}`).sort());
     const check = (where: string, p: Prop) => {
       const t = p.type ?? p.$ref;
@@ -152,6 +152,10 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
       VaultTrust: {
         install: false, certManagerNamespace: "cert-manager", caName: "vault-ca", caDuration: "87600h",
         server: { namespace: "vault", secretName: "vault-server-tls", dnsNames: ["vault.vault.svc"], ipAddresses: [], duration: "2160h", renewBefore: "360h" },
+      },
+      Observability: {
+        vaultMetrics: { authPath: "kubernetes", policy: "vault-metrics", role: "prometheus", namespace: "monitoring", serviceAccountName: "prometheus", audience: "https://kubernetes.default.svc.cluster.local", tokenTtlSeconds: 900, tokenReview: "clientJwt", scrape: { server: "https://vault.example.com:8200" }, dashboardNamespace: "monitoring" },
+        alerts: { namespace: "external-secrets", labels: { release: "kube-prometheus-stack" }, maxLoginsPerMinute: 30 },
       },
       TokenRenewer: { readPolicies: ["eso-read"], vaultAddress: "https://vault.example.com:8200", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       ClusterStore: {
