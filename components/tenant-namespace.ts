@@ -16,7 +16,7 @@ import {
   type TenantDevelopers,
   type TenantPolicyArgs,
   type TenantPushArgs,
-  type TenantStoreArgs,
+  type TenantStore,
   type TenantWritersArgs,
 } from "./lib/tenant-args";
 import { storeTokenAudiences, TokenReviewMode } from "./lib/kubernetes-auth";
@@ -65,7 +65,7 @@ export interface TenantNamespaceArgs {
    * `isolated`: a SecretStore in the namespace that logs in as this tenant.
    * `shared`: ExternalSecrets use the ClusterSecretStore (weaker: Vault sees ESO, not the tenant).
    */
-  readonly store: TenantStoreArgs;
+  readonly store: TenantStore;
   /** Service account ESO logs in as. Default `vault-secrets`. */
   readonly serviceAccountName?: string;
   /** Bind the service account to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"` (false is refused there). */

@@ -59,7 +59,7 @@ export interface TokenRenewerArgs {
 }
 
 /** Where the renewed token lives: the Secret the ClusterSecretStore's `auth.tokenSecretRef` names. */
-export interface TokenSecretRef {
+export interface RenewerSecretRef {
   /** The Secret's name (`secretName`, default `vault-token`). */
   readonly name: pulumi.Output<string>;
   /** The token's key in the Secret (`secretKey`, default `token`). */
@@ -79,7 +79,7 @@ export interface TokenSecretRef {
  */
 export class TokenRenewer extends pulumi.ComponentResource {
   /** Where the token lives: pass to `ClusterStoreAuth` kind "token". */
-  public readonly secretRef: TokenSecretRef;
+  public readonly secretRef: RenewerSecretRef;
   /** The Vault token role every token is created through (`role`). */
   public readonly roleName: pulumi.Output<string>;
   /** The renewer's own Vault policy (`policy`). */

@@ -78,6 +78,22 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
     expect(schema.types["vault-eso:index:PodSecurityLevel"].enum!.map((e) => e.value)).toEqual(["restricted", "baseline", "privileged"]);
   });
 
+  test("no two exported interfaces or enums share a name (the schema has one namespace of types: a second one would silently replace the first)", () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    for (const f of files(path.join(root, "components"))) {
+      for (const m of fs.readFileSync(f, "utf8").matchAll(/^export (?:interface|const) (\w+)\b(?: extends [^{]+)?(?: = \{)?/gm)) {
+        if (!/^export (interface|const \w+ = \{)/.test(m[0])) continue;
+        const where = path.relative(root, f);
+        if (seen.has(m[1]) && seen.get(m[1]) !== where) clashes.push(`${m[1]}: ${seen.get(m[1])} and ${where}`);
+        seen.set(m[1], where);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
   test("examples/yaml uses every component, with known properties, the required ones, and values of the schema's types", () => {
     const program = parse(fs.readFileSync(path.join(root, "examples/yaml/Pulumi.yaml"), "utf8"));
     const used = new Set<string>();

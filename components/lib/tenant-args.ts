@@ -65,7 +65,7 @@ export interface TenantPolicyArgs {
 }
 
 /** The tenant's store. With `mode: "isolated"`: optional `name`; with `shared`: `clusterStoreName`. */
-export interface TenantStoreArgs {
+export interface TenantStore {
   /** `isolated` or `shared`. */
   readonly mode: TenantStoreMode;
   /** `isolated`: the SecretStore's name. Default `vault`. Refused with `shared`. */
@@ -249,7 +249,7 @@ export interface CheckedTenantArgs {
  */
 export function checkTenantArgs(a: {
   readonly policy: TenantPolicyArgs;
-  readonly store: TenantStoreArgs;
+  readonly store: TenantStore;
   readonly podSecurity?: string;
   readonly externalSecrets?: readonly ExternalSecretArgs[];
   readonly push?: TenantPushArgs;
