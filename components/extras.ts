@@ -21,7 +21,7 @@ import { VaultAudit } from "./vault-audit";
 import type { VaultBackend } from "./vault-backend";
 import { VaultTrust } from "./vault-trust";
 import { adoptionPlan, adoptTransformations } from "./lib/adopt";
-import { ESO_CHART } from "./lib/eso";
+import { ESO_CHART, toVaultCaTrust } from "./lib/eso";
 import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./lib/kubernetes-auth";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
@@ -86,7 +86,7 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
         server: cm.server,
       });
       return {
-        clusterCa: trust.clusterCa,
+        clusterCa: toVaultCaTrust(trust.clusterCa),
         tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: trust.caPem },
         dependsOn: [trust],
         vaultTrust: trust,
@@ -139,7 +139,7 @@ export interface Extras {
 export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }): Extras {
   for (const w of configWarnings(config)) pulumi.log.warn(w);
   const adopt = adoptTransformations(adoptionPlan(config));
-  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices }, { providers: { vault: p.vaultProvider }, transformations: adopt });
+  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices && [...config.audit.devices] }, { providers: { vault: p.vaultProvider }, transformations: adopt });
 
   const o = config.observability;
   const alertsOn = o.prometheusOperator && (o.alerts.enabled ?? true);
@@ -160,7 +160,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
               audience: singleAudienceRoleAudience(config.kubernetesAuth.tokenReview, config.kubernetesAuth.audience, config.kubernetesAuth.apiAudiences, m.audience),
               tokenTtlSeconds: parseTtl(m.tokenTtl),
               tokenReview: config.kubernetesAuth.tokenReview,
-              apiAudiences: config.kubernetesAuth.apiAudiences,
+              apiAudiences: [...config.kubernetesAuth.apiAudiences],
               scrape: {
                 server: m.server ?? config.vault.serverForEso,
                 caPem: config.vault.caCertPem,

@@ -14,9 +14,15 @@ export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, Servic
 export { ReloaderInstall } from "./reloader-install";
 export type { ReloaderInstallArgs } from "./reloader-install";
 export { TenantNamespace } from "./tenant-namespace";
-export type { TenantNamespaceArgs } from "./tenant-namespace";
+export type { TenantNamespaceArgs, TenantNamespaceOptions } from "./tenant-namespace";
+export { TenantPolicyMode, TenantStoreMode, PodSecurityLevel, ExternalSecretRefreshPolicy, ExternalSecretDeletionPolicy, PushUpdatePolicy, PushDeletionPolicy } from "./lib/tenant-args";
+export type {
+  TenantPolicyArgs, TenantStore, TenantDevelopers, TenantCaConfigMap, ExternalSecretArgs, ExternalSecretData, ExternalSecretRemoteRef, ExternalSecretDataFrom,
+  ExternalSecretExtract, ExternalSecretFind, ExternalSecretFindName, ExternalSecretTemplate, ExternalSecretTemplateMetadata, TenantPushArgs, PushSecretArgs,
+  PushSecretDataArgs, TenantWritersArgs, TenantWritersAlias,
+} from "./lib/tenant-args";
 export { TokenRenewer } from "./token-renewer";
-export type { TokenRenewerArgs } from "./token-renewer";
+export type { TokenRenewerArgs, RenewerSecretRef } from "./token-renewer";
 export { buildPlatform } from "./platform";
 export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./lib/eso";
@@ -27,10 +33,10 @@ export { InputError } from "./lib/errors";
 export type { PlatformConfig } from "./lib/config";
 export { loadStackConfig } from "./lib/stack-config";
 export { VaultTrust } from "./vault-trust";
-export type { VaultTrustArgs } from "./vault-trust";
-export { VaultAudit } from "./vault-audit";
-export type { VaultAuditArgs } from "./vault-audit";
+export type { VaultTrustArgs, VaultServerCertificate } from "./vault-trust";
+export { VaultAudit, AuditDeviceType, AuditFormat, AuditSocketType } from "./vault-audit";
+export type { VaultAuditArgs, AuditDeviceArgs } from "./vault-audit";
 export { Observability } from "./observability";
-export type { ObservabilityArgs } from "./observability";
+export type { ObservabilityArgs, VaultMetricsArgs, VaultMetricsScrape, EsoAlertsArgs } from "./observability";
 export { EsoNetworkPolicies } from "./eso-network-policies";
-export type { EsoNetworkPoliciesArgs } from "./eso-network-policies";
+export type { EsoNetworkPoliciesArgs, EsoDnsPods } from "./eso-network-policies";

@@ -10,61 +10,74 @@ import { singleAudienceProblem, TokenReviewMode } from "./lib/kubernetes-auth";
 import { stringify } from "yaml";
 import { GRAFANA_DASHBOARD_LABEL, prometheusSpecForVaultMetrics, vaultAgentConfig, vaultDashboard, vaultScrapeJob } from "./lib/vault-metrics";
 
+/** How Prometheus scrapes Vault (docs/observability.md). */
+export interface VaultMetricsScrape {
+  /** Vault's URL as Prometheus reaches it. */
+  readonly server: string;
+  /** Vault's CA (PEM), if not in the system roots. Default: none (system roots). */
+  readonly caPem?: string;
+  /** Scrape interval. Default "30s". */
+  readonly interval?: string;
+  /** The Vault Agent sidecar's image. Default: the pinned `VAULT_AGENT_IMAGE` (components/lib/vault-metrics.ts). */
+  readonly agentImage?: string;
+  /** Vault Enterprise namespace. Default: none. */
+  readonly vaultNamespace?: string;
+  /** Kubernetes auth mount path as a plain string (the agent's config is a file). Default "kubernetes". */
+  readonly authMountPath?: string;
+}
+
+/** Prometheus reading Vault's `sys/metrics`. */
+export interface VaultMetricsArgs {
+  /** Kubernetes auth mount path (pass `VaultBackend.authPath`). */
+  readonly authPath: pulumi.Input<string>;
+  /** Vault policy name. */
+  readonly policy: string;
+  /** Vault role name. */
+  readonly role: string;
+  /** Prometheus' namespace. */
+  readonly namespace: string;
+  /** Prometheus' service account. */
+  readonly serviceAccountName: string;
+  /**
+   * JWT audience the role requires: the one audience of the projected token
+   * Prometheus presents. With `clientJwt` review it must be one of
+   * `apiAudiences` (that token is also the bearer of Vault's TokenReview).
+   */
+  readonly audience: string;
+  /** Token TTL (and max TTL) in seconds. */
+  readonly tokenTtlSeconds: number;
+  /** Who reviews logins (`VaultBackend.tokenReviewMode`). */
+  readonly tokenReview: TokenReviewMode;
+  /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
+  readonly apiAudiences?: string[];
+  /** Bind Prometheus' SA to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"`. */
+  readonly authDelegator?: boolean;
+  /**
+   * How Prometheus scrapes Vault (docs/observability.md): a Secret with the
+   * scrape job (`vault.yaml`, for `additionalScrapeConfigs`) and a ConfigMap
+   * with the Vault Agent sidecar's config (`agent.hcl`, and Vault's CA as
+   * `ca.crt`), both in `namespace`. Default: none.
+   */
+  readonly scrape?: VaultMetricsScrape;
+  /** A Grafana dashboard ConfigMap on Vault's metrics, in this namespace. Default: none. */
+  readonly dashboardNamespace?: string;
+}
+
+/** The PrometheusRule with ESO alerts. */
+export interface EsoAlertsArgs {
+  /** Namespace of the rule (ESO's). */
+  readonly namespace: pulumi.Input<string>;
+  /** Labels your Prometheus selects rules by. */
+  readonly labels: Record<string, string>;
+  /** Vault logins per minute above which the login-churn alert fires. */
+  readonly maxLoginsPerMinute: number;
+}
+
 export interface ObservabilityArgs {
   /** Prometheus reading Vault's `sys/metrics`. Default: off. */
-  readonly vaultMetrics?: {
-    /** Kubernetes auth mount path (pass `VaultBackend.authPath`). */
-    readonly authPath: pulumi.Input<string>;
-    /** Vault policy name. */
-    readonly policy: string;
-    /** Vault role name. */
-    readonly role: string;
-    /** Prometheus' namespace and service account. */
-    readonly namespace: string;
-    readonly serviceAccountName: string;
-    /**
-     * JWT audience the role requires: the one audience of the projected token
-     * Prometheus presents. With `clientJwt` review it must be one of
-     * `apiAudiences` (that token is also the bearer of Vault's TokenReview).
-     */
-    readonly audience: string;
-    /** Token TTL (and max TTL) in seconds. */
-    readonly tokenTtlSeconds: number;
-    /** Who reviews logins (`VaultBackend.tokenReviewMode`). */
-    readonly tokenReview: TokenReviewMode;
-    /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
-    readonly apiAudiences?: readonly string[];
-    /** Bind Prometheus' SA to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"`. */
-    readonly authDelegator?: boolean;
-    /**
-     * How Prometheus scrapes Vault (docs/observability.md): a Secret with the
-     * scrape job (`vault.yaml`, for `additionalScrapeConfigs`) and a ConfigMap
-     * with the Vault Agent sidecar's config (`agent.hcl`, and Vault's CA as
-     * `ca.crt`), both in `namespace`. Default: none.
-     */
-    readonly scrape?: {
-      /** Vault's URL as Prometheus reaches it. */
-      readonly server: string;
-      /** Vault's CA (PEM), if not in the system roots. */
-      readonly caPem?: string;
-      /** Default "30s". */
-      readonly interval?: string;
-      readonly agentImage?: string;
-      readonly vaultNamespace?: string;
-      /** Kubernetes auth mount path as a plain string (the agent's config is a file). Default "kubernetes". */
-      readonly authMountPath?: string;
-    };
-    /** A Grafana dashboard ConfigMap on Vault's metrics, in this namespace. Default: none. */
-    readonly dashboardNamespace?: string;
-  };
+  readonly vaultMetrics?: VaultMetricsArgs;
   /** The PrometheusRule with ESO alerts. Default: off. */
-  readonly alerts?: {
-    /** Namespace of the rule (ESO's). */
-    readonly namespace: pulumi.Input<string>;
-    /** Labels your Prometheus selects rules by. */
-    readonly labels: Readonly<Record<string, string>>;
-    readonly maxLoginsPerMinute: number;
-  };
+  readonly alerts?: EsoAlertsArgs;
 }
 
 /**
@@ -76,9 +89,10 @@ export interface ObservabilityArgs {
 export class Observability extends pulumi.ComponentResource {
   /** The metrics policy's HCL; undefined when off. */
   public readonly metricsPolicyHcl?: string;
+  /** The metrics role's name; undefined when off. */
   public readonly metricsRoleName?: pulumi.Output<string>;
   /** The Prometheus CR `spec` fields that run the Vault Agent sidecar and load the scrape job (kube-prometheus-stack: `prometheus.prometheusSpec`); undefined without `scrape`. */
-  public readonly prometheusSpec?: Record<string, unknown>;
+  public readonly prometheusSpec?: Record<string, any>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-eso:index:Observability", name, {}, opts);

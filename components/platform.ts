@@ -271,7 +271,7 @@ function buildTenants(
           authPath: backend.authPath,
           audience: config.kubernetesAuth.audience,
           tokenReview: config.kubernetesAuth.tokenReview,
-          apiAudiences: config.kubernetesAuth.apiAudiences,
+          apiAudiences: [...config.kubernetesAuth.apiAudiences],
           vaultServer: config.vault.serverForEso,
           ca: trust.tenantCa,
           caConfigMap: trust.tenantCaConfigMap,
@@ -289,10 +289,13 @@ function buildTenants(
           developerClusterRole: developerRole.metadata.name,
           podSecurity: tenancy.podSecurity,
           externalSecrets: t.externalSecrets,
+        },
+        {
+          providers: { vault: vaultProvider },
+          transformations: adoptTransformations(adoptionPlan(config)),
           // Only the store and ExternalSecrets wait for the shared pieces (see BENCHMARKS.md, graph depth).
           storeDependsOn: [eso.release, backend.authConfig, ...trust.dependsOn],
         },
-        { providers: { vault: vaultProvider }, transformations: adoptTransformations(adoptionPlan(config)) },
       ),
   );
   return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined, templatedPolicy };

@@ -7,3 +7,10 @@
 export { VaultBackend } from "./vault-backend";
 export { EsoInstall } from "./eso-install";
 export { ClusterStore } from "./cluster-store";
+export { TokenRenewer } from "./token-renewer";
+export { TenantNamespace } from "./tenant-namespace";
+export { ReloaderInstall } from "./reloader-install";
+export { VaultAudit } from "./vault-audit";
+export { EsoNetworkPolicies } from "./eso-network-policies";
+export { VaultTrust } from "./vault-trust";
+export { Observability } from "./observability";

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceRequirements } from "./lib/config";
+import type { ContainerResources } from "./eso-install";
+import { InputError } from "./lib/errors";
 import { RELOADER_CHART, reloaderChartValues } from "./lib/reloader";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 
@@ -9,8 +10,8 @@ export interface ReloaderInstallArgs {
   readonly namespace?: string;
   /** The namespaces Reloader watches (and only these: a Role in each, no ClusterRole). Pass tenant namespaces' outputs so the release waits for them. */
   readonly watchNamespaces: pulumi.Input<pulumi.Input<string>[]>;
-  /** Container resources. Default 10m/64Mi requests, 128Mi limit. */
-  readonly resources?: ResourceRequirements;
+  /** Container resources (`requests.cpu` required). Default 10m/64Mi requests, 128Mi limit. */
+  readonly resources?: ContainerResources;
   /** Chart version. Default: the pinned `RELOADER_CHART.version`. */
   readonly chartVersion?: string;
 }
@@ -24,17 +25,22 @@ export interface ReloaderInstallArgs {
  * their Secret (docs/reloader.md).
  */
 export class ReloaderInstall extends pulumi.ComponentResource {
+  /** Reloader's namespace (`namespace`). */
   public readonly namespace: pulumi.Output<string>;
+  /** The Helm release. */
   public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: ReloaderInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    const r = args.resources;
+    if (r && r.requests.cpu === undefined) throw new InputError(`ReloaderInstall ${name}: resources.requests.cpu: missing. Fix: set a quantity such as "10m"`);
+    const resources = r && { requests: { cpu: r.requests.cpu!, memory: r.requests.memory }, limits: { ...(r.limits.cpu !== undefined ? { cpu: r.limits.cpu } : {}), memory: r.limits.memory } };
     super("vault-eso:index:ReloaderInstall", name, {}, opts);
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: args.namespace ?? "reloader", labels: { ...MANAGED_BY_LABELS, ...RESTRICTED_POD_SECURITY } } },
       { parent: this },
     );
-    const values = pulumi.output(args.watchNamespaces).apply((namespaces) => reloaderChartValues({ namespaces, resources: args.resources }));
+    const values = pulumi.output(args.watchNamespaces).apply((namespaces) => reloaderChartValues({ namespaces, resources }));
     this.release = new k8s.helm.v3.Release(
       `${name}-chart`,
       {

@@ -4,11 +4,21 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { tenantPushPolicy, tenantReadPolicy, tenantWriterPolicy } from "../policies/vault/builders";
-import { tenantWriterGroupName, tenantWriterPolicyName, WritersConfig } from "./lib/writers-config";
+import { tenantWriterGroupName, tenantWriterPolicyName } from "./lib/writers-config";
 import { pushSecretManifest } from "./lib/push";
-import { PushConfig, tenantPushPolicyName } from "./lib/push-config";
-import { ESO_API, VaultCaTrust } from "./lib/eso";
-import type { ExternalSecretConfig } from "./lib/tenancy-config";
+import { tenantPushPolicyName } from "./lib/push-config";
+import { ESO_API, toVaultCaTrust, vaultCaTrustProblems, type VaultCaTrustArgs } from "./lib/eso";
+import {
+  checkTenantArgs,
+  type ExternalSecretArgs,
+  type PodSecurityLevel,
+  type TenantCaConfigMap,
+  type TenantDevelopers,
+  type TenantPolicyArgs,
+  type TenantPushArgs,
+  type TenantStore,
+  type TenantWritersArgs,
+} from "./lib/tenant-args";
 import { storeTokenAudiences, TokenReviewMode } from "./lib/kubernetes-auth";
 import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec, tenantVaultName } from "./lib/tenant";
 import { InputError } from "./lib/errors";
@@ -33,12 +43,12 @@ export interface TenantNamespaceArgs {
    */
   readonly tokenReview: TokenReviewMode;
   /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
-  readonly apiAudiences?: readonly string[];
+  readonly apiAudiences?: string[];
   /** Vault URL as ESO reaches it. */
   readonly vaultServer: string;
-  /** TLS trust for Vault (a `provider` CA must be in the tenant namespace). Default: system roots. */
-  readonly ca?: VaultCaTrust;
-  /** Vault Enterprise namespace. */
+  /** TLS trust for Vault (a `provider` CA must be in the tenant namespace, no `namespace`). Default: system roots. */
+  readonly ca?: VaultCaTrustArgs;
+  /** Vault Enterprise namespace. Default: none. */
   readonly vaultNamespace?: string;
   /** The KV mount requires check-and-set (`kv.casRequired`): the store sends CAS on PushSecret writes. Default false. */
   readonly checkAndSetRequired?: boolean;
@@ -46,38 +56,40 @@ export interface TenantNamespaceArgs {
    * `perTenant`: this component writes the tenant's own policy.
    * `templated`: the role uses a shared identity-templated policy (created once by the caller).
    */
-  readonly policy: { readonly mode: "perTenant" } | { readonly mode: "templated"; readonly policyName: pulumi.Input<string> };
+  readonly policy: TenantPolicyArgs;
+  /** TTL of the tokens the tenant's role issues, in seconds. */
   readonly tokenTtlSeconds: number;
+  /** Max TTL of the tokens the tenant's role issues, in seconds. */
   readonly tokenMaxTtlSeconds: number;
   /**
    * `isolated`: a SecretStore in the namespace that logs in as this tenant.
    * `shared`: ExternalSecrets use the ClusterSecretStore (weaker: Vault sees ESO, not the tenant).
    */
-  readonly store: { readonly mode: "isolated"; readonly name?: string } | { readonly mode: "shared"; readonly clusterStoreName: pulumi.Input<string> };
+  readonly store: TenantStore;
   /** Service account ESO logs in as. Default `vault-secrets`. */
   readonly serviceAccountName?: string;
   /** Bind the service account to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"` (false is refused there). */
   readonly authDelegator?: boolean;
   /** Developers bound to `developerClusterRole` in the namespace. Default: none. */
-  readonly developers?: { readonly users: readonly string[]; readonly groups: readonly string[] };
+  readonly developers?: TenantDevelopers;
   /** The shared developer ClusterRole. Default `namespace-developer`. */
   readonly developerClusterRole?: pulumi.Input<string>;
   /** Pod Security level enforced on the namespace. Default `restricted`. */
-  readonly podSecurity?: "restricted" | "baseline" | "privileged";
+  readonly podSecurity?: PodSecurityLevel;
   /** ExternalSecrets to declare, keys relative to `subtree`. Default: none. */
-  readonly externalSecrets?: readonly ExternalSecretConfig[];
+  readonly externalSecrets?: ExternalSecretArgs[];
   /**
    * Vault's CA as a ConfigMap in the tenant's namespace (key `key`), which the
    * SecretStore references through `caProvider`; overrides `ca`. Used when the
    * CA is delivered by ConfigMap or issued by cert-manager. Default: none.
    */
-  readonly caConfigMap?: { readonly name: string; readonly key: string; readonly pem: pulumi.Input<string> };
+  readonly caConfigMap?: TenantCaConfigMap;
   /**
    * Grant PushSecret: an extra policy `tenant-<name>-push` with create/read/update
    * (and delete with `allowDelete`) on the tenant's own subtree, and the tenant's
    * PushSecrets (remote keys relative to `subtree`). Isolated store mode only. Default: none.
    */
-  readonly push?: PushConfig;
+  readonly push?: TenantPushArgs;
   /**
    * People who write the tenant's secrets (`vault kv put`): a writer policy
    * `tenant-<name>-writer` on the subtree (create/read/update/list; soft delete
@@ -85,14 +97,19 @@ export interface TenantNamespaceArgs {
    * `tenant-<name>-writers`) holding it, and a group alias that maps the SSO
    * group `alias.name` on the auth mount `alias.mountAccessor` onto it. Default: none.
    */
-  readonly writers?: WritersConfig;
+  readonly writers?: TenantWritersArgs;
+}
+
+
+/** TenantNamespace's resource options: the component options and what the tenant's store waits for. */
+export interface TenantNamespaceOptions extends pulumi.ComponentResourceOptions {
   /**
    * What the SecretStore and ExternalSecrets wait for: ESO's Helm release (CRDs,
    * webhook) and Vault's Kubernetes auth config (so the store's first login can
    * succeed). Only these wait: the namespace, service account and Vault policy and
    * role start at once, which keeps the graph shallow. Default: none.
    */
-  readonly storeDependsOn?: readonly pulumi.Resource[];
+  readonly storeDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -103,12 +120,15 @@ export interface TenantNamespaceArgs {
  * RBAC and the tenant's ExternalSecrets.
  */
 export class TenantNamespace extends pulumi.ComponentResource {
+  /** The tenant's namespace (`name`). */
   public readonly namespace: pulumi.Output<string>;
+  /** The tenant's Kubernetes auth role in Vault (`tenant-<name>`). */
   public readonly roleName: pulumi.Output<string>;
   /** Name of the tenant's own policy (perTenant) or the shared one (templated). */
   public readonly policyName: pulumi.Output<string>;
   /** HCL of the tenant's own policy; undefined in templated mode. */
   public readonly policyHcl?: string;
+  /** The store the tenant's ExternalSecrets use: its SecretStore (isolated) or the ClusterSecretStore (shared). */
   public readonly storeName: pulumi.Output<string>;
   /** HCL of the tenant's push policy; undefined without push. */
   public readonly pushPolicyHcl?: string;
@@ -117,13 +137,20 @@ export class TenantNamespace extends pulumi.ComponentResource {
   /** The writers' Vault identity group name; undefined without writers. */
   public readonly writerGroupName?: pulumi.Output<string>;
 
-  constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-eso:index:TenantNamespace", name, {}, opts);
-    if (args.push && args.store.mode !== "isolated") {
+  constructor(name: string, args: TenantNamespaceArgs, opts?: TenantNamespaceOptions) {
+    const { storeDependsOn = [], ...componentOpts } = opts ?? {};
+    const checked = checkTenantArgs(args);
+    const caProblems = vaultCaTrustProblems("ca", args.ca);
+    if (checked.problems.length + caProblems.length > 0) {
+      throw new InputError(`TenantNamespace ${name} (tenant ${args.name}): ${[...checked.problems, ...caProblems].join("; ")}`);
+    }
+    super("vault-eso:index:TenantNamespace", name, {}, opts === undefined ? undefined : componentOpts);
+    const { externalSecrets, push, writers } = checked;
+    if (push && args.store.mode !== "isolated") {
       throw new InputError(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
     }
-    const deleting = args.push?.secrets.find((ps) => ps.deletionPolicy === "Delete");
-    if (deleting && !args.push!.allowDelete) {
+    const deleting = push?.secrets.find((ps) => ps.deletionPolicy === "Delete");
+    if (deleting && !push!.allowDelete) {
       throw new InputError(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
     }
     if (args.tokenReview === "clientJwt" && args.authDelegator === false) {
@@ -174,17 +201,17 @@ export class TenantNamespace extends pulumi.ComponentResource {
       this.policyHcl = renderPolicyHcl(tenantReadPolicy(vaultName, args.kvPath, args.subtree));
       policyName = new vault.Policy(`${name}-policy`, { name: vaultName, policy: this.policyHcl }, { parent: this }).name;
     } else {
-      policyName = pulumi.output(args.policy.policyName);
+      policyName = pulumi.output(args.policy.policyName!);
     }
 
     const tokenPolicies: pulumi.Input<string>[] = [policyName];
-    if (args.push) {
-      this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(tenantPushPolicyName(args.name), args.kvPath, args.subtree, args.push.allowDelete));
+    if (push) {
+      this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(tenantPushPolicyName(args.name), args.kvPath, args.subtree, push.allowDelete));
       tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: tenantPushPolicyName(args.name), policy: this.pushPolicyHcl }, { parent: this }).name);
     }
 
-    if (args.writers) {
-      const w = args.writers;
+    if (writers) {
+      const w = writers;
       const policyName = tenantWriterPolicyName(args.name);
       this.writerPolicyHcl = renderPolicyHcl(tenantWriterPolicy(policyName, args.kvPath, args.subtree, w.allowDelete));
       const writerPolicy = new vault.Policy(`${name}-writer-policy`, { name: policyName, policy: this.writerPolicyHcl }, { parent: this });
@@ -221,7 +248,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     let storeOutput: pulumi.Output<string>;
     if (args.store.mode === "isolated") {
       const storeName = args.store.name ?? "vault";
-      let ca = args.ca;
+      let ca = toVaultCaTrust(args.ca);
       const caDeps: pulumi.Resource[] = [];
       if (args.caConfigMap) {
         const cm = args.caConfigMap;
@@ -256,18 +283,18 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: { name: storeName, namespace: args.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
           spec,
         },
-        { parent: this, dependsOn: [ns, sa, ...loginDeps, ...caDeps, ...(args.storeDependsOn ?? [])] },
+        { parent: this, dependsOn: [ns, sa, ...loginDeps, ...caDeps, ...(storeDependsOn)] },
       );
       // The name is known here; the ExternalSecrets wait for the store through dependsOn.
       storeRef = { name: storeName, kind: "SecretStore" };
       storeDeps = [store];
       storeOutput = store.metadata.name;
     } else {
-      storeRef = { name: args.store.clusterStoreName, kind: "ClusterSecretStore" };
-      storeOutput = pulumi.output(args.store.clusterStoreName);
+      storeRef = { name: args.store.clusterStoreName!, kind: "ClusterSecretStore" };
+      storeOutput = pulumi.output(args.store.clusterStoreName!);
     }
 
-    const subjects = developerSubjects(args.developers ?? { users: [], groups: [] });
+    const subjects = developerSubjects({ users: args.developers?.users ?? [], groups: args.developers?.groups ?? [] });
     if (subjects.length > 0) {
       new k8s.rbac.v1.RoleBinding(
         `${name}-developers`,
@@ -284,7 +311,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const withStoreName = <T>(build: (storeName: string) => T) =>
       typeof storeRef.name === "string" ? build(storeRef.name) : pulumi.output(storeRef.name).apply(build);
 
-    for (const es of args.externalSecrets ?? []) {
+    for (const es of externalSecrets) {
       const manifest = withStoreName((storeName) =>
         externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels }),
       );
@@ -296,11 +323,11 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata: manifest.metadata,
           spec: manifest.spec,
         },
-        { parent: this, dependsOn: [ns, ...storeDeps, ...(args.storeDependsOn ?? [])] },
+        { parent: this, dependsOn: [ns, ...storeDeps, ...(storeDependsOn)] },
       );
     }
 
-    for (const ps of args.push?.secrets ?? []) {
+    for (const ps of push?.secrets ?? []) {
       const manifest = withStoreName((storeName) => pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName, labels }));
       new k8s.apiextensions.CustomResource(
         `${name}-push-${ps.name}`,

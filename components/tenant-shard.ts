@@ -58,7 +58,7 @@ export function buildTenantShard(args: { config: TenantStackConfig; secrets: Par
             authPath: k.path,
             audience: k.audience,
             tokenReview: k.tokenReview,
-            apiAudiences: k.apiAudiences,
+            apiAudiences: [...k.apiAudiences],
             vaultServer: contract.vault.serverForEso,
             ca: ca.kind === "bundle" ? { kind: "bundle", pem: ca.pem } : undefined,
             caConfigMap: ca.kind === "configMap" ? { name: ca.name, key: ca.key, pem: ca.pem } : undefined,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
-import type { ResourceRequirements } from "./lib/config";
+import type { ContainerResources } from "./eso-install";
 import { DEFAULT_RENEWER_IMAGE, imageProblem, timingProblems } from "./lib/token-auth-config";
 import {
   bootstrapEnv,
@@ -27,7 +27,7 @@ import { InputError } from "./lib/errors";
 
 export interface TokenRenewerArgs {
   /** Policies the token carries for its real work (the ESO read policy). They and the renewer policy are all it gets. */
-  readonly readPolicies: readonly pulumi.Input<string>[];
+  readonly readPolicies: pulumi.Input<string>[];
   /** Vault URL as the renewer pod reaches it (same as ESO's). */
   readonly vaultAddress: string;
   /** PEM CA bundle for Vault's certificate; shipped in the script ConfigMap. Default: the image's system roots. */
@@ -54,8 +54,18 @@ export interface TokenRenewerArgs {
   readonly schedule?: string;
   /** Renewer image, pinned. Default `node:24.11.1-alpine3.22`. */
   readonly image?: string;
-  /** Renewer pod resources. Default requests 10m/64Mi, limit 128Mi memory. */
-  readonly resources?: ResourceRequirements;
+  /** Renewer pod resources (`requests.cpu` required). Default requests 10m/64Mi, limit 128Mi memory. */
+  readonly resources?: ContainerResources;
+}
+
+/** Where the renewed token lives: the Secret the ClusterSecretStore's `auth.tokenSecretRef` names. */
+export interface RenewerSecretRef {
+  /** The Secret's name (`secretName`, default `vault-token`). */
+  readonly name: pulumi.Output<string>;
+  /** The token's key in the Secret (`secretKey`, default `token`). */
+  readonly key: string;
+  /** The credentials namespace (`namespace`, default `external-secrets-credentials`). */
+  readonly namespace: pulumi.Output<string>;
 }
 
 /**
@@ -69,8 +79,10 @@ export interface TokenRenewerArgs {
  */
 export class TokenRenewer extends pulumi.ComponentResource {
   /** Where the token lives: pass to `ClusterStoreAuth` kind "token". */
-  public readonly secretRef: { readonly name: pulumi.Output<string>; readonly key: string; readonly namespace: pulumi.Output<string> };
+  public readonly secretRef: RenewerSecretRef;
+  /** The Vault token role every token is created through (`role`). */
   public readonly roleName: pulumi.Output<string>;
+  /** The renewer's own Vault policy (`policy`). */
   public readonly policyName: pulumi.Output<string>;
   /** The HCL of the renewer policy. */
   public readonly policyHcl: string;
@@ -79,6 +91,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
    * consumed and revoked by the bootstrap Job during the same `pulumi up`.
    */
   public readonly initialToken: pulumi.Output<string>;
+  /** The renewer CronJob's name (`vault-token-renewer`). */
   public readonly cronJobName: pulumi.Output<string>;
 
   constructor(name: string, args: TokenRenewerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -94,6 +107,9 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const problems = timingProblems({ periodSeconds: period, explicitMaxTtlSeconds: explicitMax, rotateBeforeSeconds: rotateBefore, schedule }).map((p) => `${p.key}: ${p.message}`);
     const ip = imageProblem(image);
     if (ip) problems.push(`image: the renewer image ${ip}`);
+    if (args.resources && args.resources.requests.cpu === undefined) {
+      problems.push(`resources.requests.cpu: missing. Fix: set a quantity such as "10m"`);
+    }
     if (problems.length > 0) throw new InputError(`TokenRenewer ${name}: ${problems.join("; ")}`);
     super(TOKEN_RENEWER_TYPE, name, {}, opts);
     const lifecycle = bootstrapLifecycleNames(name);
@@ -218,7 +234,9 @@ export class TokenRenewer extends pulumi.ComponentResource {
       image,
       serviceAccountName: saName,
       configMapName: cmName,
-      resources: args.resources ?? { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      resources: args.resources
+        ? { requests: { cpu: args.resources.requests.cpu!, memory: args.resources.requests.memory }, limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory } }
+        : { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
       env: renewerEnv({
         vaultAddress: args.vaultAddress,
         vaultCaPem: args.vaultCaPem,

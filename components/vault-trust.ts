@@ -1,12 +1,60 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CertManager } from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
-import { CERT_MANAGER_CHART, certManagerHelmOptions, trustChain, TrustChainArgs } from "./lib/cert-manager";
-import type { VaultCaTrust } from "./lib/eso";
+import { CERT_MANAGER_CHART, certManagerHelmOptions, trustChain } from "./lib/cert-manager";
+import type { VaultCaTrustArgs } from "./lib/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "./lib/options";
 import { InputError } from "./lib/errors";
+import { certDurationSeconds } from "./lib/tls-config";
 
-export interface VaultTrustArgs extends TrustChainArgs {
+/** What is wrong with VaultTrust's args (field, value, fix): no name to issue for, malformed or inverted durations. Pure. */
+export function vaultTrustProblems(a: VaultTrustArgs): string[] {
+  const problems: string[] = [];
+  if (a.server.dnsNames.length === 0 && a.server.ipAddresses.length === 0) {
+    problems.push(`server.dnsNames: empty, and so is server.ipAddresses: cert-manager cannot issue a certificate without a name. Fix: e.g. ["vault.vault.svc"]`);
+  }
+  const seconds = (field: string, v: string) => {
+    const s = certDurationSeconds(v);
+    if (s === undefined) problems.push(`${field}: ${JSON.stringify(v)} is not a Go duration in hours/minutes/seconds (cert-manager has no "d" unit). Fix: e.g. "2160h"`);
+    return s;
+  };
+  const ca = seconds("caDuration", a.caDuration);
+  const dur = seconds("server.duration", a.server.duration);
+  const before = seconds("server.renewBefore", a.server.renewBefore);
+  if (dur !== undefined && before !== undefined && before >= dur) {
+    problems.push(`server.renewBefore: "${a.server.renewBefore}" must be shorter than server.duration ("${a.server.duration}"). Fix: e.g. "360h" for "2160h"`);
+  }
+  if (ca !== undefined && dur !== undefined && ca < dur) {
+    problems.push(`caDuration: "${a.caDuration}" is shorter than server.duration ("${a.server.duration}"): the CA would expire first. Fix: lengthen it, e.g. "87600h"`);
+  }
+  return problems;
+}
+
+/** Vault's serving certificate, issued by the CA ClusterIssuer. */
+export interface VaultServerCertificate {
+  /** Where Vault runs (must exist): its serving Secret is created there for Vault to mount. */
+  readonly namespace: string;
+  /** The serving Secret (`tls.crt`, `tls.key`, `ca.crt`) for Vault's listener. */
+  readonly secretName: string;
+  /** DNS names of the certificate; with `ipAddresses`, at least one name, covering the host ESO connects to. */
+  readonly dnsNames: string[];
+  /** IP addresses of the certificate. */
+  readonly ipAddresses: string[];
+  /** Lifetime of the server certificate (cert-manager duration, e.g. `2160h`). */
+  readonly duration: string;
+  /** Renew this long before expiry (e.g. `360h`); less than `duration`. */
+  readonly renewBefore: string;
+}
+
+export interface VaultTrustArgs {
+  /** cert-manager's namespace (its cluster resource namespace): the CA Secret lives here. */
+  readonly certManagerNamespace: string;
+  /** Name of the CA Certificate, its Secret and the CA ClusterIssuer (`<caName>-selfsigned` for the root issuer). */
+  readonly caName: string;
+  /** Lifetime of the CA (cert-manager duration, e.g. `87600h`); at least the server certificate's. */
+  readonly caDuration: string;
+  /** Vault's serving certificate. */
+  readonly server: VaultServerCertificate;
   /** Install cert-manager (Helm chart) first. Default true; false when the cluster already runs it. */
   readonly install?: boolean;
   /** cert-manager chart version, when installing. Default: the pinned `CERT_MANAGER_CHART.version`. */
@@ -23,13 +71,18 @@ export interface VaultTrustArgs extends TrustChainArgs {
  */
 export class VaultTrust extends pulumi.ComponentResource {
   /** `caProvider` for the ClusterSecretStore: the CA Secret's `ca.crt` in cert-manager's namespace. */
-  public readonly clusterCa: VaultCaTrust;
+  public readonly clusterCa: VaultCaTrustArgs;
   /** The CA certificate (PEM; public), once cert-manager has issued it. */
   public readonly caPem: pulumi.Output<string>;
-  /** Vault's serving certificate, ready (pass as `dependsOn` to what needs Vault's TLS). */
-  public readonly serverCertificate: k8s.apiextensions.CustomResource;
+  /**
+   * The name of Vault's serving Certificate (in `server.namespace`), once Ready. To wait for Vault's TLS, pass the
+   * component itself as `dependsOn` (as the program does).
+   */
+  public readonly serverCertificateName: pulumi.Output<string>;
 
   constructor(name: string, args: VaultTrustArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = vaultTrustProblems(args);
+    if (problems.length > 0) throw new InputError(`VaultTrust ${name}: ${problems.join("; ")}`);
     super("vault-eso:index:VaultTrust", name, {}, opts);
     const chain = trustChain(args);
     const deps: pulumi.Resource[] = [];
@@ -55,7 +108,8 @@ export class VaultTrust extends pulumi.ComponentResource {
     const selfSigned = cr("selfsigned-issuer", chain.selfSignedIssuer, deps);
     const caCert = cr("ca-certificate", chain.caCertificate, [selfSigned, ...deps]);
     const caIssuer = cr("ca-issuer", chain.caIssuer, [caCert, ...deps]);
-    this.serverCertificate = cr("server-certificate", chain.serverCertificate, [caIssuer, ...deps]);
+    const serverCertificate = cr("server-certificate", chain.serverCertificate, [caIssuer, ...deps]);
+    this.serverCertificateName = serverCertificate.metadata.name;
 
     this.clusterCa = { kind: "provider", type: "Secret", ...chain.caSecret };
     // Read the CA back once issued. The id waits for the Certificate's own id, so a

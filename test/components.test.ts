@@ -3,6 +3,10 @@ import { installMocks, secretInput, valueOf } from "./helpers/mocks";
 import { VaultBackend } from "../components/vault-backend";
 import { EsoInstall } from "../components/eso-install";
 import { ClusterStore } from "../components/cluster-store";
+import { ReloaderInstall } from "../components/reloader-install";
+import { EsoNetworkPolicies, egressArgs } from "../components/eso-network-policies";
+import { networkSchema } from "../components/lib/network-config";
+import { VaultAudit, type AuditDeviceArgs } from "../components/vault-audit";
 import { USER_DATA_OPTIONS } from "../components/lib/options";
 import { k8sObjects } from "./helpers/program";
 import { K8sObject, validateK8sObject } from "./helpers/schemas";
@@ -97,4 +101,38 @@ describe("ClusterStore", () => {
     expect(store.spec.conditions).toEqual([{ namespaces: ["team-a"] }]);
     await validateK8sObject(store as K8sObject);
   });
+});
+
+test("ReloaderInstall: the schema's resources shape (ContainerResources) without a CPU request is refused, nothing registers", () => {
+  const before = engine.resources.length;
+  expect(() => new ReloaderInstall("bad-reloader", { watchNamespaces: ["team-a"], resources: { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } } })).toThrow(
+    /ReloaderInstall bad-reloader: resources\.requests\.cpu: missing\. Fix: set a quantity such as "10m"/,
+  );
+  expect(engine.resources.length).toBe(before);
+});
+
+test("VaultAudit: one flattened device shape, checked like the config's audit.devices (field, value, fix); nothing registers", () => {
+  const before = engine.resources.length;
+  const refused: [AuditDeviceArgs, RegExp][] = [
+    [{ type: "file", filePath: "stdout", address: "collector:9090" }, /devices\[0\]: "address" not used here \(another mode's field, or a typo\)\. Fix: drop it/],
+    [{ type: "file", filePath: "/vault/audit.log", mode: "600" }, /devices\[0\]\.mode: the audit file mode must be octal like "0600"\. Fix: e\.g\. "0600" \(got "600"\)/],
+    [{ type: "kafka" as never }, /devices\[0\]\.type: an audit device needs a type: "file", "socket" or "syslog"\. Fix: /],
+  ];
+  for (const [device, message] of refused) expect(() => new VaultAudit("bad-audit", { devices: [device] })).toThrow(message);
+  expect(engine.resources.length).toBe(before);
+});
+
+test("EsoNetworkPolicies: optional fields with the config's defaults; bad CIDRs, ports, DNS selector and URL refused (field, value, fix); nothing registers", () => {
+  const before = engine.resources.length;
+  const base = { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200" };
+  expect(() => new EsoNetworkPolicies("bad-egress", { ...base, vaultCidrs: ["10.0.0.0"], apiServerPorts: [0], dns: { podLabels: {} }, vaultServer: "vault:8200" })).toThrow(
+    /vaultCidrs\[0\]: "10\.0\.0\.0" is not a CIDR\. Fix: .*apiServerPorts\[0\]: 0 is not a port\. Fix: .*dns\.podLabels: .*Fix: .*vaultServer: "vault:8200" is not an http\(s\) URL\. Fix: /,
+  );
+  expect(() => new EsoNetworkPolicies("bad-ports", { ...base, apiServerPorts: [] })).toThrow(/apiServerPorts: empty\. Fix: /);
+  expect(engine.resources.length).toBe(before);
+  const np = new EsoNetworkPolicies("defaults-egress", base);
+  expect(np.names).toEqual(["eso-controller-egress", "eso-webhook-egress", "eso-cert-controller-egress"]);
+  // The component's defaults are the stack config's (networkPolicies with nothing but enabled: true).
+  const d = networkSchema.parse({ enabled: true });
+  expect(egressArgs(base).args).toEqual({ ...base, vaultCidrs: d.vaultCidrs, apiServerCidrs: d.apiServerCidrs, apiServerPorts: d.apiServerPorts, dns: d.dns });
 });

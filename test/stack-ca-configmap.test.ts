@@ -6,7 +6,7 @@
 import type { TenantNamespaceArgs } from "../components/tenant-namespace";
 import { buildPlatform } from "../components/platform";
 import { parseStackConfig } from "../components/lib/config";
-import { VaultTrust } from "../components/vault-trust";
+import { VaultTrust, vaultTrustProblems } from "../components/vault-trust";
 import { installMocks, MockEngine } from "./helpers/mocks";
 import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -116,4 +116,17 @@ test("TenantNamespace refuses a deleting PushSecret without the delete grant", a
   const secret = { name: "p", secretName: "s", refreshInterval: "1h", updatePolicy: "Replace" as const, deletionPolicy: "Delete" as const, data: [{ secretKey: "k", remoteKey: "k" }] };
   const args: TenantNamespaceArgs = { ...tenantArgs("team-y"), store: { mode: "isolated" }, push: { allowDelete: false, secrets: [secret] } };
   expect(() => new TenantNamespace("bad-delete", args)).toThrow(/needs push.allowDelete/);
+});
+
+test("VaultTrust's flattened args are checked before anything registers (field, value, fix)", () => {
+  const server = { namespace: "vault", secretName: "vault-tls", dnsNames: ["vault.vault.svc"], ipAddresses: [], duration: "2160h", renewBefore: "360h" };
+  const base = { certManagerNamespace: "cert-manager", caName: "ca", caDuration: "87600h", server };
+  expect(vaultTrustProblems(base)).toEqual([]);
+  expect(vaultTrustProblems({ ...base, server: { ...server, dnsNames: [] } })).toEqual([expect.stringMatching(/^server\.dnsNames: empty, and so is server\.ipAddresses.*Fix: /)]);
+  expect(vaultTrustProblems({ ...base, caDuration: "3650d" })).toEqual([expect.stringMatching(/^caDuration: "3650d" is not a Go duration.*Fix: e\.g\. "2160h"/)]);
+  expect(vaultTrustProblems({ ...base, server: { ...server, renewBefore: "2160h" } })).toEqual([expect.stringMatching(/^server\.renewBefore: "2160h" must be shorter than server\.duration.*Fix: /)]);
+  expect(vaultTrustProblems({ ...base, caDuration: "720h" })).toEqual([expect.stringMatching(/^caDuration: "720h" is shorter than server\.duration.*Fix: /)]);
+  const before = engine.resources.length;
+  expect(() => new VaultTrust("bad-trust", { ...base, caDuration: "720h" })).toThrow(/^VaultTrust bad-trust: caDuration: /);
+  expect(engine.resources.length).toBe(before);
 });

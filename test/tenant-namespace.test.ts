@@ -2,6 +2,7 @@
 import { installMocks, MockEngine } from "./helpers/mocks";
 import { TenantNamespace, TenantNamespaceArgs } from "../components/tenant-namespace";
 import { externalSecretManifest, tenantSecretStoreSpec } from "../components/lib/tenant";
+import { checkTenantArgs } from "../components/lib/tenant-args";
 import { k8sObjects } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 
@@ -124,4 +125,58 @@ test("the ExternalSecret builder keeps every key under the subtree", () => {
     { namespace: "n", subtree: "s/t", storeRef: { name: "vault", kind: "SecretStore" }, labels: {} },
   );
   expect(m.spec!.data![0].remoteRef.key).toBe("s/t/k/v");
+});
+
+// The schema-friendly args (components/lib/tenant-args.ts): modes as enum fields plus optional fields, nested
+// shapes checked with the stack config's zod schemas. Each refusal names the field, the value and the fix, and
+// nothing registers.
+describe("TenantNamespace flattened args (component-package schema shapes)", () => {
+  const refused: [string, Partial<TenantNamespaceArgs>, RegExp][] = [
+    ["templated without policyName", { policy: { mode: "templated" } }, /policy\.policyName: required with policy\.mode "templated"\. Fix: /],
+    ["perTenant with policyName", { policy: { mode: "perTenant", policyName: "x" } }, /policy\.policyName: only used with policy\.mode "templated"\. Fix: /],
+    ["unknown policy mode", { policy: { mode: "shared" as never } }, /policy\.mode: "shared" is not one of "perTenant", "templated"\. Fix: /],
+    ["shared without clusterStoreName", { store: { mode: "shared" } }, /store\.clusterStoreName: required with store\.mode "shared"\. Fix: /],
+    ["shared with a SecretStore name", { store: { mode: "shared", clusterStoreName: "vault-backend", name: "vault" } }, /store\.name: only used with store\.mode "isolated"/],
+    ["isolated with clusterStoreName", { store: { mode: "isolated", clusterStoreName: "vault-backend" } }, /store\.clusterStoreName: only used with store\.mode "shared"/],
+    ["unknown Pod Security level", { podSecurity: "strict" as never }, /podSecurity: "strict" is not one of "restricted", "baseline", "privileged"\. Fix: /],
+    ["ExternalSecret without data", { externalSecrets: [{ name: "db" }] }, /externalSecrets\[0\]: has neither data nor dataFrom\. Fix: /],
+    ["dataFrom entry with extract and find", { externalSecrets: [{ name: "db", dataFrom: [{ extract: { key: "a" }, find: { path: "b" } }] }] }, /externalSecrets\[0\]\.dataFrom\[0\]: needs exactly one of "extract" or "find"\. Fix: /],
+    ["escaping remote key", { externalSecrets: [{ name: "db", data: [{ secretKey: "p", remoteRef: { key: "../team-b/db" } }] }] }, /externalSecrets\[0\]\.data\[0\]\.remoteRef\.key: .*Fix: .*\(got "\.\.\/team-b\/db"\)/],
+    ["PushSecret without data", { push: { secrets: [{ name: "gen", secretName: "generated", data: [] }] } }, /push\.secrets\[0\]\.data: a PushSecret needs at least one data entry\. Fix: /],
+    ["writers on a malformed accessor", { writers: { alias: { mountAccessor: "oidc", name: "devs" } } }, /writers\.alias\.mountAccessor: .*Fix: .*\(got "oidc"\)/],
+    ["a provider CA without name and key", { ca: { kind: "provider", type: "ConfigMap" } }, /ca\.name: required with ca\.kind "provider"; ca\.key: required/],
+  ];
+  test.each(refused)("refused before anything registers: %s", (_what, change, message) => {
+    const before = engine.resources.length;
+    expect(() => new TenantNamespace("bad-flat", { ...base, ...change } as TenantNamespaceArgs)).toThrow(message);
+    expect(engine.resources.length).toBe(before);
+  });
+
+  test("defaults of the nested shapes are the stack config's (refreshInterval 1h, push.allowDelete false, developers none)", () => {
+    const c = checkTenantArgs({
+      policy: { mode: "perTenant" },
+      store: { mode: "isolated" },
+      externalSecrets: [{ name: "db", data: [{ secretKey: "p", remoteRef: { key: "db" } }] }],
+      push: { secrets: [{ name: "gen", secretName: "generated", data: [{ secretKey: "t", remoteKey: "gen" }] }] },
+      writers: { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "devs" } },
+    });
+    expect(c.problems).toEqual([]);
+    expect(c.externalSecrets[0].refreshInterval).toBe("1h");
+    expect(c.push).toMatchObject({ allowDelete: false, secrets: [{ refreshInterval: "1h", updatePolicy: "Replace", deletionPolicy: "None" }] });
+    expect(c.writers).toMatchObject({ allowDelete: false });
+  });
+});
+
+test("storeDependsOn (a TenantNamespaceOptions field): only the SecretStore and the ExternalSecrets wait for it", async () => {
+  const { ComponentResource } = await import("@pulumi/pulumi");
+  const shared = new ComponentResource("test:index:Shared", "shared-dep", {});
+  const seen: Record<string, unknown[]> = {};
+  new TenantNamespace("deps", { ...base, name: "team-d", subtree: "acme/dev/apps/team-d" }, {
+    storeDependsOn: [shared],
+    transformations: [(a) => { seen[a.name] = ([] as unknown[]).concat(a.opts.dependsOn ?? []); return undefined; }],
+  });
+  await engine.settle();
+  const waits = Object.entries(seen).filter(([, deps]) => deps.includes(shared)).map(([n]) => n).sort();
+  expect(waits).toEqual(["deps-es-db", "deps-store"]);
+  expect(Object.keys(seen)).toEqual(expect.arrayContaining(["deps-ns", "deps-sa", "deps-role", "deps-policy"]));
 });

@@ -278,6 +278,8 @@ test("arguments that cannot work are refused before anything registers", () => {
   expect(() => new TokenRenewer("bad3", { ...base, schedule: "0 0 * *" })).toThrow(/not a valid CronJob schedule/);
   expect(() => new TokenRenewer("bad4", { ...base, rotateBeforeSeconds: 8 * 86400 })).toThrow(/rotateBefore: the rotation threshold \(8d\) is larger than the period/);
   expect(() => new TokenRenewer("bad5", { ...base, image: "node:latest" })).toThrow(/"latest" tag/);
+  // The flattened resources shape (ResourceQuantities: cpu optional for limits) must still carry a CPU request.
+  expect(() => new TokenRenewer("bad6", { ...base, resources: { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } } })).toThrow(/resources\.requests\.cpu: missing\. Fix: set a quantity such as "10m"/);
   expect(engine.resources.length).toBe(before);
   expect(engine.resources.filter((r) => r.name.startsWith("bad"))).toHaveLength(0);
 });

@@ -55,7 +55,7 @@ const dataFromEntry = z.union([
   }),
 ]);
 
-const externalSecret = z
+export const externalSecretSchema = z
   .strictObject({
     name: dnsSubdomain("the ExternalSecret name").describe("The ExternalSecret's name, unique in the tenant."),
     targetName: dnsSubdomain("the target Secret name").optional().meta({ description: "Name of the Kubernetes Secret ESO writes.", defaultText: "`name`" }),
@@ -112,7 +112,7 @@ export const tenantSchema = z.strictObject({
     })
     .prefault({})
     .describe("Who gets the `namespace-developer` ClusterRole in the tenant's namespace (read Secrets and ESO objects, manage workloads; never write ESO objects)."),
-  externalSecrets: z.array(externalSecret).default([]).describe("The tenant's ExternalSecrets; every Vault key is relative to the tenant's subtree."),
+  externalSecrets: z.array(externalSecretSchema).default([]).describe("The tenant's ExternalSecrets; every Vault key is relative to the tenant's subtree."),
   push: pushSchema.optional().describe("Let the tenant write into its own subtree with PushSecrets (`isolated` tenancy only); see docs/operations.md#pushsecret."),
   writers: writersSchema
     .optional()

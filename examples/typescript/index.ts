@@ -32,8 +32,7 @@ new TenantNamespace("team-a", {
   vaultServer: "https://vault.example.com:8200",
   policy: { mode: "perTenant" }, store: { mode: "isolated" },
   tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
-  storeDependsOn: [eso, vaultSide],
   externalSecrets: [{ name: "db", refreshInterval: "1h", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
-});
+}, { storeDependsOn: [eso, vaultSide] });
 
 export const esoPolicy = vaultSide.esoPolicyName;
