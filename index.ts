@@ -5,8 +5,8 @@
  * stack's tenants on the platform's published `tenantContract`.
  */
 import { buildPlatform } from "./components/platform";
-import { buildTenantShard } from "./components/tenant-shard";
-import { loadStack } from "./components/lib/stack-config";
+import { buildTenantShard } from "./components/tenants/tenant-shard";
+import { loadStack } from "./components/config/stack-config";
 
 const loaded = loadStack();
 const platform = loaded.kind === "platform" ? buildPlatform(loaded, loaded.stack) : undefined;

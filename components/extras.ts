@@ -7,22 +7,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as vault from "@pulumi/vault";
-import { auditWarnings } from "./lib/audit-config";
-import { providerCaWarning } from "./lib/vault-provider-ca";
-import type { PlatformConfig } from "./lib/config";
-import type { VaultCaTrust } from "./lib/eso";
-import { esoMonitoringValues } from "./lib/monitoring";
-import { MANAGED_BY_LABELS } from "./lib/options";
-import { parseDuration } from "./lib/duration";
-import type { EsoInstall } from "./eso-install";
-import { EsoNetworkPolicies } from "./eso-network-policies";
-import { Observability } from "./observability";
-import { VaultAudit } from "./vault-audit";
-import type { VaultBackend } from "./vault-backend";
-import { VaultTrust } from "./vault-trust";
-import { adoptionPlan, adoptTransformations } from "./lib/adopt";
-import { ESO_CHART, toVaultCaTrust } from "./lib/eso";
-import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./lib/kubernetes-auth";
+import { auditWarnings } from "./vault-backend/audit-config";
+import { providerCaWarning } from "./vault-backend/vault-provider-ca";
+import type { PlatformConfig } from "./config/config";
+import type { VaultCaTrust } from "./eso/eso";
+import { esoMonitoringValues } from "./observability/monitoring";
+import { MANAGED_BY_LABELS } from "./config/options";
+import { parseDuration } from "./config/duration";
+import type { EsoInstall } from "./eso/eso-install";
+import { EsoNetworkPolicies } from "./network/eso-network-policies";
+import { Observability } from "./observability/observability";
+import { VaultAudit } from "./vault-backend/vault-audit";
+import type { VaultBackend } from "./vault-backend/vault-backend";
+import { VaultTrust } from "./trust/vault-trust";
+import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
+import { ESO_CHART, toVaultCaTrust } from "./eso/eso";
+import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./vault-backend/kubernetes-auth";
 
 /** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
 export const CA_KEY = "ca.crt";

@@ -5,38 +5,38 @@
  *
  * Importing this module registers nothing: it only defines classes and pure functions.
  */
-export { VaultBackend } from "./vault-backend";
-export type { VaultBackendArgs, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend";
-export { EsoInstall } from "./eso-install";
-export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso-install";
-export { ClusterStore, ClusterStoreAuthKind } from "./cluster-store";
-export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, ServiceAccountRef, TokenSecretRef } from "./cluster-store";
-export { ReloaderInstall } from "./reloader-install";
-export type { ReloaderInstallArgs } from "./reloader-install";
-export { TenantNamespace } from "./tenant-namespace";
-export type { TenantNamespaceArgs, TenantNamespaceOptions } from "./tenant-namespace";
-export { TenantPolicyMode, TenantStoreMode, PodSecurityLevel, ExternalSecretRefreshPolicy, ExternalSecretDeletionPolicy, PushUpdatePolicy, PushDeletionPolicy } from "./lib/tenant-args";
+export { VaultBackend } from "./vault-backend/vault-backend";
+export type { VaultBackendArgs, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend/vault-backend";
+export { EsoInstall } from "./eso/eso-install";
+export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso/eso-install";
+export { ClusterStore, ClusterStoreAuthKind } from "./stores/cluster-store";
+export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, ServiceAccountRef, TokenSecretRef } from "./stores/cluster-store";
+export { ReloaderInstall } from "./reloader/reloader-install";
+export type { ReloaderInstallArgs } from "./reloader/reloader-install";
+export { TenantNamespace } from "./tenants/tenant-namespace";
+export type { TenantNamespaceArgs, TenantNamespaceOptions } from "./tenants/tenant-namespace";
+export { TenantPolicyMode, TenantStoreMode, PodSecurityLevel, ExternalSecretRefreshPolicy, ExternalSecretDeletionPolicy, PushUpdatePolicy, PushDeletionPolicy } from "./tenants/tenant-args";
 export type {
   TenantPolicyArgs, TenantStore, TenantDevelopers, TenantCaConfigMap, ExternalSecretArgs, ExternalSecretData, ExternalSecretRemoteRef, ExternalSecretDataFrom,
   ExternalSecretExtract, ExternalSecretFind, ExternalSecretFindName, ExternalSecretTemplate, ExternalSecretTemplateMetadata, TenantPushArgs, PushSecretArgs,
   PushSecretDataArgs, TenantWritersArgs, TenantWritersAlias,
-} from "./lib/tenant-args";
-export { TokenRenewer } from "./token-renewer";
-export type { TokenRenewerArgs, RenewerSecretRef } from "./token-renewer";
+} from "./tenants/tenant-args";
+export { TokenRenewer } from "./token-renewer/token-renewer";
+export type { TokenRenewerArgs, RenewerSecretRef } from "./token-renewer/token-renewer";
 export { buildPlatform } from "./platform";
 export type { Platform } from "./platform";
-export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./lib/eso";
-export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./lib/eso";
-export { parseStackConfig, ConfigError } from "./lib/config";
-export { DEFAULT_API_AUDIENCES, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./lib/kubernetes-auth";
-export { InputError } from "./lib/errors";
-export type { PlatformConfig } from "./lib/config";
-export { loadStackConfig } from "./lib/stack-config";
-export { VaultTrust } from "./vault-trust";
-export type { VaultTrustArgs, VaultServerCertificate } from "./vault-trust";
-export { VaultAudit, AuditDeviceType, AuditFormat, AuditSocketType } from "./vault-audit";
-export type { VaultAuditArgs, AuditDeviceArgs } from "./vault-audit";
-export { Observability } from "./observability";
-export type { ObservabilityArgs, VaultMetricsArgs, VaultMetricsScrape, EsoAlertsArgs } from "./observability";
-export { EsoNetworkPolicies } from "./eso-network-policies";
-export type { EsoNetworkPoliciesArgs, EsoDnsPods } from "./eso-network-policies";
+export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./eso/eso";
+export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./eso/eso";
+export { parseStackConfig, ConfigError } from "./config/config";
+export { DEFAULT_API_AUDIENCES, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./vault-backend/kubernetes-auth";
+export { InputError } from "./config/errors";
+export type { PlatformConfig } from "./config/config";
+export { loadStackConfig } from "./config/stack-config";
+export { VaultTrust } from "./trust/vault-trust";
+export type { VaultTrustArgs, VaultServerCertificate } from "./trust/vault-trust";
+export { VaultAudit, AuditDeviceType, AuditFormat, AuditSocketType } from "./vault-backend/vault-audit";
+export type { VaultAuditArgs, AuditDeviceArgs } from "./vault-backend/vault-audit";
+export { Observability } from "./observability/observability";
+export type { ObservabilityArgs, VaultMetricsArgs, VaultMetricsScrape, EsoAlertsArgs } from "./observability/observability";
+export { EsoNetworkPolicies } from "./network/eso-network-policies";
+export type { EsoNetworkPoliciesArgs, EsoDnsPods } from "./network/eso-network-policies";

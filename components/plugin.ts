@@ -4,13 +4,13 @@
  * components whose args the schema inference accepts (interfaces, named enums, no unions) are listed here; the
  * TypeScript entry (`exports["."]`, components/index.ts) exports all of them. Importing registers nothing.
  */
-export { VaultBackend } from "./vault-backend";
-export { EsoInstall } from "./eso-install";
-export { ClusterStore } from "./cluster-store";
-export { TokenRenewer } from "./token-renewer";
-export { TenantNamespace } from "./tenant-namespace";
-export { ReloaderInstall } from "./reloader-install";
-export { VaultAudit } from "./vault-audit";
-export { EsoNetworkPolicies } from "./eso-network-policies";
-export { VaultTrust } from "./vault-trust";
-export { Observability } from "./observability";
+export { VaultBackend } from "./vault-backend/vault-backend";
+export { EsoInstall } from "./eso/eso-install";
+export { ClusterStore } from "./stores/cluster-store";
+export { TokenRenewer } from "./token-renewer/token-renewer";
+export { TenantNamespace } from "./tenants/tenant-namespace";
+export { ReloaderInstall } from "./reloader/reloader-install";
+export { VaultAudit } from "./vault-backend/vault-audit";
+export { EsoNetworkPolicies } from "./network/eso-network-policies";
+export { VaultTrust } from "./trust/vault-trust";
+export { Observability } from "./observability/observability";

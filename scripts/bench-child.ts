@@ -37,7 +37,7 @@ import { unwrapSecrets } from "./lib/render-files";
 import { Registration, registerFloor, setFloor } from "./lib/floor";
 // Loaded up front in both modes, so module loading is outside the clock and in both baselines.
 import "../components/platform";
-import "../components/lib/stack-config";
+import "../components/config/stack-config";
 
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);

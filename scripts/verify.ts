@@ -18,7 +18,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseStackConfig, PlatformConfig } from "../components/lib/config";
+import { parseStackConfig, PlatformConfig } from "../components/config/config";
 import { readStackFile } from "./lib/stack-file";
 import { Endpoint } from "./lib/verify/http";
 import { endpointFromKubeconfig, kubeconfigFiles, KubeClient } from "./lib/verify/kube";

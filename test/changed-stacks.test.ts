@@ -3,7 +3,7 @@
  * pull-request workflow previews only those; docs/ci.md). Applied to the shipped stacks
  * (Pulumi.dev.yaml, Pulumi.prod.yaml) and to the sharding examples (examples/sharding/: a
  * platform stack and two tenant stacks, tenant files as a directory and as a pattern), with
- * the real directory listings: tenant-file matching is components/lib/tenant-files.ts
+ * the real directory listings: tenant-file matching is components/tenants/tenant-files.ts
  * expandEntry, the program's own.
  */
 import * as fs from "fs";
@@ -33,7 +33,7 @@ describe("changed stacks: the shipped stacks (Pulumi.dev.yaml, Pulumi.prod.yaml)
     expect(touched([])).toEqual([]);
   });
 
-  test.each(["index.ts", "components/platform.ts", "components/lib/config.ts", "policies/guard/index.ts", "package.json", "package-lock.json", "Pulumi.yaml", "tsconfig.json"])(
+  test.each(["index.ts", "components/platform.ts", "components/config/config.ts", "policies/guard/index.ts", "package.json", "package-lock.json", "Pulumi.yaml", "tsconfig.json"])(
     "%s (the program, its dependencies, the project) touches every stack",
     (p) => {
       expect(touched(["docs/ci.md", p])).toEqual(["dev", "prod"]);

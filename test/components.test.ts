@@ -1,13 +1,13 @@
 /** Each component on its own under the mock engine. */
 import { installMocks, secretInput, valueOf } from "./helpers/mocks";
-import { VaultBackend } from "../components/vault-backend";
-import { EsoInstall } from "../components/eso-install";
-import { ClusterStore } from "../components/cluster-store";
-import { ReloaderInstall } from "../components/reloader-install";
-import { EsoNetworkPolicies, egressArgs } from "../components/eso-network-policies";
-import { networkSchema } from "../components/lib/network-config";
-import { VaultAudit, type AuditDeviceArgs } from "../components/vault-audit";
-import { USER_DATA_OPTIONS } from "../components/lib/options";
+import { VaultBackend } from "../components/vault-backend/vault-backend";
+import { EsoInstall } from "../components/eso/eso-install";
+import { ClusterStore } from "../components/stores/cluster-store";
+import { ReloaderInstall } from "../components/reloader/reloader-install";
+import { EsoNetworkPolicies, egressArgs } from "../components/network/eso-network-policies";
+import { networkSchema } from "../components/network/network-config";
+import { VaultAudit, type AuditDeviceArgs } from "../components/vault-backend/vault-audit";
+import { USER_DATA_OPTIONS } from "../components/config/options";
 import { k8sObjects } from "./helpers/program";
 import { K8sObject, validateK8sObject } from "./helpers/schemas";
 

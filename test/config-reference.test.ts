@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { z } from "zod";
-import { configSchema, CONFIG_REFERENCE } from "../components/lib/config";
+import { configSchema, CONFIG_REFERENCE } from "../components/config/config";
 import { configReference, referenceRows, undocumentedKeys } from "../scripts/lib/config-reference";
 
 describe("docs/configuration.md is generated from the config schema", () => {
@@ -17,7 +17,7 @@ describe("docs/configuration.md is generated from the config schema", () => {
       throw new Error(
         `${missing.length} config key(s) have no description: ${missing.join(", ")}.\n` +
           `Fix: add .describe("what it does, its rules") (or .meta({ description, defaultText }) for a computed default) ` +
-          `next to each key in components/lib/*-config.ts, then run npm run docs:config`,
+          `next to each key in components/<capability>/*-config.ts, then run npm run docs:config`,
       );
     }
   });

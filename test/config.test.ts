@@ -1,4 +1,4 @@
-import { ConfigError, parseStackConfig } from "../components/lib/config";
+import { ConfigError, parseStackConfig } from "../components/config/config";
 import { examplePem, flat, RawSections, validSections } from "./helpers/fixtures";
 
 const noFiles = (p: string): string => {

@@ -1,6 +1,6 @@
 /** The CronJob schedule parser and the longest gap between runs (pure). */
 import fc from "fast-check";
-import { CronParseError, maxGapSeconds, parseCron } from "../components/lib/cron";
+import { CronParseError, maxGapSeconds, parseCron } from "../components/token-renewer/cron";
 
 const H = 3600;
 const D = 86400;

@@ -1,5 +1,5 @@
 /** The pure ESO builders: chart values and store specs, checked and schema-validated without the mock engine. */
-import { clusterSecretStoreSpec, ESO_API, ESO_CHART, esoChartValues, vaultProviderSpec, VaultProviderArgs } from "../components/lib/eso";
+import { clusterSecretStoreSpec, ESO_API, ESO_CHART, esoChartValues, vaultProviderSpec, VaultProviderArgs } from "../components/eso/eso";
 import { validateK8sObject } from "./helpers/schemas";
 import { examplePem } from "./helpers/fixtures";
 

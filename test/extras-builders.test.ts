@@ -1,9 +1,9 @@
 /** Pure builders for TLS, monitoring, NetworkPolicies and PushSecret: schema-validated, and checked for what they must (not) allow. */
-import { trustChain } from "../components/lib/cert-manager";
-import { mergeValues } from "../components/lib/eso";
-import { esoAlertRules, esoMonitoringValues, ESO_METRICS } from "../components/lib/monitoring";
-import { esoEgressPolicies, vaultEndpoint } from "../components/lib/network-policy";
-import { pushSecretManifest } from "../components/lib/push";
+import { trustChain } from "../components/trust/cert-manager";
+import { mergeValues } from "../components/eso/eso";
+import { esoAlertRules, esoMonitoringValues, ESO_METRICS } from "../components/observability/monitoring";
+import { esoEgressPolicies, vaultEndpoint } from "../components/network/network-policy";
+import { pushSecretManifest } from "../components/tenants/push";
 import { metricsReadPolicy, tenantPushPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";

@@ -1,6 +1,6 @@
 /** Config sections tls, audit, observability, networkPolicies and tenants[].push: defaults, and every rejected input. */
-import { ConfigError, parseStackConfig } from "../components/lib/config";
-import { auditResourceArgs, auditWarnings } from "../components/lib/audit-config";
+import { ConfigError, parseStackConfig } from "../components/config/config";
+import { auditResourceArgs, auditWarnings } from "../components/vault-backend/audit-config";
 import { configWarnings, trustPlan } from "../components/extras";
 import { examplePem, flat, RawSections, validSections } from "./helpers/fixtures";
 

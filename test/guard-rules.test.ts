@@ -6,8 +6,8 @@ import { Finding, guardResource, runGuard, UNKNOWN_WIRE } from "./helpers/guard"
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy, templatedTenantPolicy, tenantReadPolicy } from "../policies/vault/builders";
 import { commonPath } from "../policies/guard/rules/stack";
-import { VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../components/lib/credentials";
-import { esoChartValues } from "../components/lib/eso";
+import { VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../components/token-renewer/credentials";
+import { esoChartValues } from "../components/eso/eso";
 
 type R = Parameters<typeof guardResource>[0];
 

@@ -8,7 +8,7 @@
  * pkg/serviceaccount/jwt.go AuthenticateToken).
  */
 import * as fs from "fs";
-import { ConfigError, parseStackConfig } from "../components/lib/config";
+import { ConfigError, parseStackConfig } from "../components/config/config";
 import { configWarnings } from "../components/extras";
 import {
   effectiveDisableLocalCaJwt,
@@ -17,7 +17,7 @@ import {
   singleAudienceProblem,
   singleAudienceRoleAudience,
   storeTokenAudiences,
-} from "../components/lib/kubernetes-auth";
+} from "../components/vault-backend/kubernetes-auth";
 import { clusterCaPem, flat, RawSections, validSections } from "./helpers/fixtures";
 import { installMocks } from "./helpers/mocks";
 
@@ -142,7 +142,7 @@ describe("the components refuse the broken combinations too (a stack that does n
   const eso = { namespace: "e", serviceAccountName: "e", role: "r", policy: "p", scope: "s", audience: "vault", tokenTtlSeconds: 60, tokenMaxTtlSeconds: 120 };
 
   test("VaultBackend: Vault outside the cluster (the default) without kubernetesCaCert; storeAudiences follow the review mode", async () => {
-    const { VaultBackend } = await import("../components/vault-backend.js");
+    const { VaultBackend } = await import("../components/vault-backend/vault-backend.js");
     expect(() => new VaultBackend("no-ca", { kubernetesHost: "https://k:6443", tokenReview: { mode: "clientJwt" }, eso })).toThrow(/kubernetesCaCert: Vault runs outside the cluster/);
     expect(() => new VaultBackend("pod-token", { kubernetesHost: "https://k:6443", vaultRunsIn: "cluster", kubernetesCaCert: clusterCaPem(), disableLocalCaJwt: false, tokenReview: { mode: "clientJwt" }, eso })).toThrow(/own pod token/);
     const b = new VaultBackend("ok", { kubernetesHost: "https://k:6443", kubernetesCaCert: clusterCaPem(), tokenReview: { mode: "clientJwt" }, eso });
@@ -151,13 +151,13 @@ describe("the components refuse the broken combinations too (a stack that does n
   });
 
   test("TenantNamespace: clientJwt without auth-delegator is refused (its token is the TokenReview bearer)", async () => {
-    const { TenantNamespace } = await import("../components/tenant-namespace.js");
+    const { TenantNamespace } = await import("../components/tenants/tenant-namespace.js");
     const base = { name: "team-z", subtree: "acme/team-z", kvPath: "secret", authPath: "kubernetes", audience: "vault", vaultServer: "https://v", policy: { mode: "perTenant" as const }, tokenTtlSeconds: 60, tokenMaxTtlSeconds: 60, store: { mode: "isolated" as const } };
     expect(() => new TenantNamespace("bad-delegator", { ...base, tokenReview: "clientJwt", authDelegator: false })).toThrow(/system:auth-delegator/);
   });
 
   test("Observability: a Prometheus role audience the API server does not accept, in clientJwt mode", async () => {
-    const { Observability } = await import("../components/observability.js");
+    const { Observability } = await import("../components/observability/observability.js");
     const m = { authPath: "kubernetes", policy: "p", role: "prometheus", namespace: "monitoring", serviceAccountName: "prometheus-k8s", audience: "vault", tokenTtlSeconds: 900, tokenReview: "clientJwt" as const };
     expect(() => new Observability("bad-aud", { vaultMetrics: m })).toThrow(/not one of the API server's audiences/);
   });

@@ -6,9 +6,9 @@
  * and the guard's rules on the release. The prod stack's release is checked in
  * test/stack-prod.test.ts.
  */
-import { parseStackConfig } from "../components/lib/config";
-import { reloadAnnotation, reloaderChartValues, RELOADER_CHART } from "../components/lib/reloader";
-import { esoChartValues } from "../components/lib/eso";
+import { parseStackConfig } from "../components/config/config";
+import { reloadAnnotation, reloaderChartValues, RELOADER_CHART } from "../components/reloader/reloader";
+import { esoChartValues } from "../components/eso/eso";
 import { flat, validSections } from "./helpers/fixtures";
 import { guardResource, runGuard } from "./helpers/guard";
 import { renderReloader, shouldReload, unknownValues } from "./contracts/models/reloader-chart";

@@ -1,5 +1,5 @@
 /**
- * The renewer script the CronJob runs (components/renewer/renew.mjs), run as
+ * The renewer script the CronJob runs (components/token-renewer/renew.mjs), run as
  * a child process against local stand-ins for Vault and the Kubernetes API.
  * Each case asserts the exit code, what the Secret holds afterwards, which
  * Vault calls were made (and with which token), and that no token value was
@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { closedPortUrl, KubeStandIn, RunResult, runScript, VaultStandIn } from "./helpers/renewer-standins";
 
-const SCRIPT = path.resolve("components/renewer/renew.mjs");
+const SCRIPT = path.resolve("components/token-renewer/renew.mjs");
 const TLS_DIR = path.resolve("test/fixtures/renewer-tls");
 const DAY = 86400;
 const PERIOD = 7 * DAY;

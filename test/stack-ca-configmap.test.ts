@@ -3,10 +3,10 @@
  * (caProvider), the templated tenant policy with a push tenant, the default
  * audit device; and VaultTrust on a cluster that already runs cert-manager.
  */
-import type { TenantNamespaceArgs } from "../components/tenant-namespace";
+import type { TenantNamespaceArgs } from "../components/tenants/tenant-namespace";
 import { buildPlatform } from "../components/platform";
-import { parseStackConfig } from "../components/lib/config";
-import { VaultTrust, vaultTrustProblems } from "../components/vault-trust";
+import { parseStackConfig } from "../components/config/config";
+import { VaultTrust, vaultTrustProblems } from "../components/trust/vault-trust";
 import { installMocks, MockEngine } from "./helpers/mocks";
 import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -106,13 +106,13 @@ const tenantArgs = (name: string) =>
   }) as const;
 
 test("TenantNamespace refuses push with the shared store (the component guards it too, not only the config)", async () => {
-  const { TenantNamespace } = await import("../components/tenant-namespace.js");
+  const { TenantNamespace } = await import("../components/tenants/tenant-namespace.js");
   const args: TenantNamespaceArgs = { ...tenantArgs("team-x"), store: { mode: "shared", clusterStoreName: "vault-backend" }, push: { allowDelete: false, secrets: [] } };
   expect(() => new TenantNamespace("bad-push", args)).toThrow(/push needs the isolated store mode/);
 });
 
 test("TenantNamespace refuses a deleting PushSecret without the delete grant", async () => {
-  const { TenantNamespace } = await import("../components/tenant-namespace.js");
+  const { TenantNamespace } = await import("../components/tenants/tenant-namespace.js");
   const secret = { name: "p", secretName: "s", refreshInterval: "1h", updatePolicy: "Replace" as const, deletionPolicy: "Delete" as const, data: [{ secretKey: "k", remoteKey: "k" }] };
   const args: TenantNamespaceArgs = { ...tenantArgs("team-y"), store: { mode: "isolated" }, push: { allowDelete: false, secrets: [secret] } };
   expect(() => new TenantNamespace("bad-delete", args)).toThrow(/needs push.allowDelete/);

@@ -3,7 +3,7 @@
  * cert-manager-issued TLS, a push tenant, monitoring, audit, NetworkPolicies.
  */
 import { buildPlatform } from "../components/platform";
-import { parseStackConfig } from "../components/lib/config";
+import { parseStackConfig } from "../components/config/config";
 import { installMocks, MOCK_CA_PEM, MockEngine } from "./helpers/mocks";
 import { k8sObjects, vaultPolicies } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";

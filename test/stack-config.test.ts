@@ -2,9 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, secretInput } from "./helpers/mocks";
 import { flat, validSections } from "./helpers/fixtures";
-import { loadStackConfig } from "../components/lib/stack-config";
+import { loadStackConfig } from "../components/config/stack-config";
 import { buildPlatform } from "../components/platform";
-import { ConfigError } from "../components/lib/config";
+import { ConfigError } from "../components/config/config";
 
 const engine = installMocks("dev");
 

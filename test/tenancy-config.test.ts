@@ -1,5 +1,5 @@
 /** Tenant configuration: accepted shapes and every rejected one, before anything registers. */
-import { ConfigError, parseStackConfig } from "../components/lib/config";
+import { ConfigError, parseStackConfig } from "../components/config/config";
 import { flat, RawSections, validSections } from "./helpers/fixtures";
 
 const read = (): string => {

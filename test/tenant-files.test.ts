@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseStackConfig } from "../components/lib/config";
+import { parseStackConfig } from "../components/config/config";
 import { generatedTenants } from "../scripts/lib/bench-config";
 import { configExceedsExecLimit, pulumiConfigEnvBytes } from "./contracts/models/linux-exec-env";
 import { configProblemLines as problemsOf, flat, validSections } from "./helpers/fixtures";

@@ -8,11 +8,11 @@
  * same proof on the policies the real program emits for dev and prod.
  */
 import fc from "fast-check";
-import { parseStackConfig, PlatformConfig, tenantSubtree } from "../components/lib/config";
-import { tenantVaultName } from "../components/lib/tenant";
+import { parseStackConfig, PlatformConfig, tenantSubtree } from "../components/config/config";
+import { tenantVaultName } from "../components/tenants/tenant";
 import { compileAcl, VAULT_DEFAULT_POLICY } from "../policies/vault/acl";
 import { templatedTenantPolicy, tenantPushPolicy, tenantReadPolicy } from "../policies/vault/builders";
-import { tenantPushPolicyName } from "../components/lib/push-config";
+import { tenantPushPolicyName } from "../components/tenants/push-config";
 import type { Capability, VaultPolicy } from "../policies/vault/model";
 import { flat, validSections } from "./helpers/fixtures";
 import { ACCESSOR, identityOf, isolationViolations } from "./helpers/isolation";

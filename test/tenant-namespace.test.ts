@@ -1,8 +1,8 @@
 /** TenantNamespace under the mock engine, in each store and policy mode; every object schema-validated. */
 import { installMocks, MockEngine } from "./helpers/mocks";
-import { TenantNamespace, TenantNamespaceArgs } from "../components/tenant-namespace";
-import { externalSecretManifest, tenantSecretStoreSpec } from "../components/lib/tenant";
-import { checkTenantArgs } from "../components/lib/tenant-args";
+import { TenantNamespace, TenantNamespaceArgs } from "../components/tenants/tenant-namespace";
+import { externalSecretManifest, tenantSecretStoreSpec } from "../components/tenants/tenant";
+import { checkTenantArgs } from "../components/tenants/tenant-args";
 import { k8sObjects } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
 
@@ -127,7 +127,7 @@ test("the ExternalSecret builder keeps every key under the subtree", () => {
   expect(m.spec!.data![0].remoteRef.key).toBe("s/t/k/v");
 });
 
-// The schema-friendly args (components/lib/tenant-args.ts): modes as enum fields plus optional fields, nested
+// The schema-friendly args (components/tenants/tenant-args.ts): modes as enum fields plus optional fields, nested
 // shapes checked with the stack config's zod schemas. Each refusal names the field, the value and the fix, and
 // nothing registers.
 describe("TenantNamespace flattened args (component-package schema shapes)", () => {

@@ -4,7 +4,7 @@
  * `npm run bench`; its smoke run in npm test asserts depth and growth.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "../components/lib/stack-config";
+import { loadStackConfig } from "../components/config/stack-config";
 import { buildPlatform } from "../components/platform";
 import { flat, validSections } from "./helpers/fixtures";
 import { installMocks } from "./helpers/mocks";

@@ -7,11 +7,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseTenantStackConfig, resolveShardTenants } from "../components/lib/config";
-import { loadStack } from "../components/lib/stack-config";
+import { ConfigError, parseTenantStackConfig, resolveShardTenants } from "../components/config/config";
+import { loadStack } from "../components/config/stack-config";
 import { buildPlatform } from "../components/platform";
-import { buildTenantShard } from "../components/tenant-shard";
-import type { TenantContract } from "../components/lib/shard-config";
+import { buildTenantShard } from "../components/tenants/tenant-shard";
+import type { TenantContract } from "../components/tenants/shard-config";
 import { configProblemLines as problemsOf, flat } from "./helpers/fixtures";
 import { fromRegistered, mutate, runGuard, violationsOf } from "./helpers/guard";
 import { installMocks, MockEngine, provideStackOutputs, Registered, valueOf } from "./helpers/mocks";

@@ -1,7 +1,7 @@
 /** Config section vault-eso:tokenAuth: defaults, and every rejected input with its key, value and fix. */
 import * as fs from "fs";
-import { ConfigError, parseStackConfig } from "../components/lib/config";
-import { DEFAULT_RENEWER_IMAGE, imageProblem, RUN_SLACK_SECONDS } from "../components/lib/token-auth-config";
+import { ConfigError, parseStackConfig } from "../components/config/config";
+import { DEFAULT_RENEWER_IMAGE, imageProblem, RUN_SLACK_SECONDS } from "../components/token-renewer/token-auth-config";
 import { flat, RawSections, validSections } from "./helpers/fixtures";
 import { readStackFile } from "./helpers/stack-file";
 

@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { installMocks, secretInput, valueOf } from "./helpers/mocks";
-import { TokenRenewer } from "../components/token-renewer";
-import { bootstrapLifetimeSeconds, TOKEN_SECRET_OPTIONS, tokenRenewerPolicy, vaultDuration } from "../components/lib/token-renewer";
-import { RENEWER_JOB_TIMING } from "../components/lib/token-auth-config";
+import { TokenRenewer } from "../components/token-renewer/token-renewer";
+import { bootstrapLifetimeSeconds, TOKEN_SECRET_OPTIONS, tokenRenewerPolicy, vaultDuration } from "../components/token-renewer/renewer-builders";
+import { RENEWER_JOB_TIMING } from "../components/token-renewer/token-auth-config";
 import { rbacAllows } from "../policies/k8s/rbac";
 import { k8sObjects } from "./helpers/program";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -21,7 +21,7 @@ import { revealSecrets } from "./helpers/reveal";
 import { KubeStandIn, runScript, VaultStandIn } from "./helpers/renewer-standins";
 
 const engine = installMocks("renewer");
-const SCRIPT = path.resolve("components/renewer/renew.mjs");
+const SCRIPT = path.resolve("components/token-renewer/renew.mjs");
 const mine = (prefix: string) => engine.resources.filter((r) => r.name.startsWith(prefix));
 let renewer: TokenRenewer;
 

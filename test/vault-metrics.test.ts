@@ -4,7 +4,7 @@
  * and the Grafana dashboard, on focused inputs. The prod stack's emitted
  * objects are checked in test/stack-prod.test.ts (its one program run).
  */
-import { GRAFANA_DASHBOARD_LABEL, METRICS_PATHS, prometheusSpecForVaultMetrics, VAULT_METRICS, vaultAgentConfig, vaultDashboard, vaultScrapeJob } from "../components/lib/vault-metrics";
+import { GRAFANA_DASHBOARD_LABEL, METRICS_PATHS, prometheusSpecForVaultMetrics, VAULT_METRICS, vaultAgentConfig, vaultDashboard, vaultScrapeJob } from "../components/observability/vault-metrics";
 import { parseHcl1 } from "../policies/vault/hcl1";
 import { hclAt } from "./helpers/hcl-at";
 import { restrictedViolations } from "../policies/guard/rules/kubernetes";

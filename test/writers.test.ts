@@ -5,8 +5,8 @@
  * The prod stack's real registrations are checked in test/stack-prod.test.ts.
  */
 import fc from "fast-check";
-import { parseStackConfig, PlatformConfig } from "../components/lib/config";
-import { tenantWriterPolicyName } from "../components/lib/writers-config";
+import { parseStackConfig, PlatformConfig } from "../components/config/config";
+import { tenantWriterPolicyName } from "../components/tenants/writers-config";
 import { compileAcl, VAULT_DEFAULT_POLICY } from "../policies/vault/acl";
 import { tenantWriterPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";

@@ -8,7 +8,7 @@
  *   (package.json, package-lock.json), Pulumi.yaml and tsconfig.json: every stack.
  * - `Pulumi.<stack>.yaml`: that stack.
  * - A tenant file: every stack whose `vault-eso:tenantFiles` names it, resolved by
- *   components/lib/tenant-files.ts `expandEntry` exactly as the program resolves it
+ *   components/tenants/tenant-files.ts `expandEntry` exactly as the program resolves it
  *   (plus the changed paths themselves, so a deleted or renamed file still counts).
  * - A file a stack's config names under a `...File` key (`caCertFile`): that stack.
  * - A platform stack touched for any reason: its tenant stacks too (they read its
@@ -17,7 +17,7 @@
  * - Anything else (docs, *.md, tests, scripts, workflows, examples no stack names): none.
  */
 import * as path from "path";
-import { expandEntry, TenantFileSystem } from "../../components/lib/tenant-files";
+import { expandEntry, TenantFileSystem } from "../../components/tenants/tenant-files";
 
 /** One stack file: its stack name, its path (relative to the project directory) and its flat config. */
 export interface StackFileEntry {
@@ -47,7 +47,7 @@ export interface ChangedStacksResult {
 const EVERY_STACK_FILES = new Set(["index.ts", "Pulumi.yaml", "Pulumi.yml", "package.json", "package-lock.json", "tsconfig.json"]);
 const EVERY_STACK_DIRS = ["components/", "policies/"];
 
-/** The config namespace (the project name, as components/lib/config.ts PROJECT). */
+/** The config namespace (the project name, as components/config/config.ts PROJECT). */
 const PROJECT = "vault-eso";
 
 function norm(p: string): string {
@@ -69,7 +69,7 @@ function value(config: Readonly<Record<string, string>>, key: string): unknown {
   return raw;
 }
 
-/** `tenantFiles` entries, as components/lib/config.ts mergeTenantFiles accepts them (one string, or a list of strings). */
+/** `tenantFiles` entries, as components/config/config.ts mergeTenantFiles accepts them (one string, or a list of strings). */
 function tenantFileEntries(config: Readonly<Record<string, string>>): string[] {
   const spec = value(config, "tenantFiles");
   if (typeof spec === "string" && spec) return [spec];

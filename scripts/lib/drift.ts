@@ -14,7 +14,7 @@
  * design (docs/token-auth.md), not someone's edit: accepted, but only as that exact set (a token
  * create, and the Secret's data / the Job only alongside it). Anything else is drift.
  */
-import { bootstrapLifecycleNames, TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/lib/token-renewer";
+import { bootstrapLifecycleNames, TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/token-renewer/renewer-builders";
 
 export interface PreviewStep {
   readonly op: string;

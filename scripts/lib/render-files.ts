@@ -20,7 +20,7 @@ import type { Captured } from "./capture";
 import { cmp, graphDepth, mermaid } from "./graph";
 import { K8sObject, parsePolicyHcl, validateK8sObject } from "./validate";
 import { buildDeployerPolicy, VAULT_PROVIDER_TYPE } from "../../policies/vault/deployer";
-import { RELOADER_CHART, reloadAnnotation } from "../../components/lib/reloader";
+import { RELOADER_CHART, reloadAnnotation } from "../../components/reloader/reloader";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";

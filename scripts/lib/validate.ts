@@ -11,7 +11,7 @@
  * An object whose apiVersion has no schema here is an error, never a pass.
  */
 import { parsePolicyHcl as parseVaultPolicy } from "../../policies/vault/hcl";
-import { isDns1123Label, isDns1123Subdomain } from "../../components/lib/names";
+import { isDns1123Label, isDns1123Subdomain } from "../../components/config/names";
 
 /** The ESO API versions ESO 2.x serves; the models package still ships v1beta1, the API server does not. */
 const SERVED_ESO_VERSIONS = new Set(["external-secrets.io/v1", "external-secrets.io/v1alpha1", "generators.external-secrets.io/v1alpha1"]);

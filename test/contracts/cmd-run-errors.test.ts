@@ -5,8 +5,8 @@
  * test:engine`) checks the same against the real cmd/run.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseStackConfig } from "../../components/lib/config";
-import { vaultProviderSpec } from "../../components/lib/eso";
+import { ConfigError, parseStackConfig } from "../../components/config/config";
+import { vaultProviderSpec } from "../../components/eso/eso";
 import { readStackFile } from "../helpers/stack-file";
 import { installMocks } from "../helpers/mocks";
 import { shownByCmdRun } from "./models/cmd-run-errors";
@@ -45,8 +45,8 @@ describe("pulumi/pulumi sdk/nodejs/cmd/run/run.ts uncaughtHandler: the program's
 
   test("component argument errors (TokenRenewer, TenantNamespace) and builder errors (store mountPath)", async () => {
     installMocks("errors");
-    const { TokenRenewer } = await import("../../components/token-renewer.js");
-    const { TenantNamespace } = await import("../../components/tenant-namespace.js");
+    const { TokenRenewer } = await import("../../components/token-renewer/token-renewer.js");
+    const { TenantNamespace } = await import("../../components/tenants/tenant-namespace.js");
     const errors = [
       thrown(() => new TokenRenewer("tr", { vaultAddress: "https://vault.example.com:8200", readPolicies: ["r"], schedule: "0 0 1 * *" } as never)),
       thrown(() => new TenantNamespace("t", { name: "team-a", store: { mode: "shared" }, push: { secrets: [] } } as never)),

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { buildPlatform } from "../../components/platform";
-import { loadStackConfig } from "../../components/lib/stack-config";
+import { loadStackConfig } from "../../components/config/stack-config";
 import { installMocks, Registered } from "../helpers/mocks";
 import { legacySecretToken, saKey, ServiceAccountRef } from "./models/kube-apiserver";
 import type { AuthConfigWrite, RoleWrite } from "./models/vault-kubernetes-auth";

@@ -12,7 +12,7 @@
  *   InitDefaults) and the cert-manager chart (cert-manager/cert-manager
  *   deploy/charts/cert-manager values.yaml, templates/_helpers.tpl
  *   cert-manager.crd-check, templates/crd-*.yaml): the CRD values VaultTrust
- *   sends (components/vault-trust.ts, components/lib/cert-manager.ts
+ *   sends (components/trust/vault-trust.ts, components/trust/cert-manager.ts
  *   certManagerHelmOptions) (model: models/cert-manager-chart.ts).
  * - hashicorp/terraform-provider-vault v5.8.0 internal/provider/meta.go
  *   setClient: where the Vault provider takes Vault's CA
@@ -24,15 +24,15 @@ import { Captured, startRecording } from "../../scripts/lib/capture";
 import { flattenConfig, readStackFile } from "../helpers/stack-file";
 import { parse } from "yaml";
 import * as fs from "fs";
-import { loadStackConfig } from "../../components/lib/stack-config";
+import { loadStackConfig } from "../../components/config/stack-config";
 import { buildPlatform } from "../../components/platform";
 import { configWarnings } from "../../components/extras";
-import { providerCaWarning } from "../../components/lib/vault-provider-ca";
+import { providerCaWarning } from "../../components/vault-backend/vault-provider-ca";
 import { awaitPlan, conditionMet, DEFAULT_TIMEOUT_SECONDS, helmReleasePlan } from "./models/pulumi-kubernetes-await";
 import { providerCaSource } from "./models/vault-provider-tls";
-import { VaultTrust } from "../../components/vault-trust";
-import { CERT_MANAGER_CHART, CERT_MANAGER_MIN_CHART, compareChartVersions } from "../../components/lib/cert-manager";
-import { ConfigError, parseStackConfig, PlatformConfig } from "../../components/lib/config";
+import { VaultTrust } from "../../components/trust/vault-trust";
+import { CERT_MANAGER_CHART, CERT_MANAGER_MIN_CHART, compareChartVersions } from "../../components/trust/cert-manager";
+import { ConfigError, parseStackConfig, PlatformConfig } from "../../components/config/config";
 import { flat, validSections } from "../helpers/fixtures";
 import { installMocks } from "../helpers/mocks";
 import { chartCrds, releaseValues } from "./models/cert-manager-chart";

@@ -7,7 +7,7 @@
  * `constructConfigSecretKeys`; @pulumi/pulumi runtime/config.ts `isConfigSecret`).
  * The engine marks a whole top-level key secret when any leaf in it is `secure:`
  * and hands the program the decrypted JSON. The program refuses such a key
- * (components/lib/config.ts `misplacedSecrets`) instead of writing its values
+ * (components/config/config.ts `misplacedSecrets`) instead of writing its values
  * unmarked into resource inputs and state.
  *
  * 2. Stack outputs: pulumi/pulumi sdk/nodejs runtime/stack.ts `massage`
@@ -26,9 +26,9 @@ import ts from "typescript";
 import { installMocks } from "../helpers/mocks";
 import { flat, validSections } from "../helpers/fixtures";
 import { flattenConfig } from "../helpers/stack-file";
-import { loadStackConfig } from "../../components/lib/stack-config";
+import { loadStackConfig } from "../../components/config/stack-config";
 import { buildPlatform } from "../../components/platform";
-import { ConfigError, parseStackConfig } from "../../components/lib/config";
+import { ConfigError, parseStackConfig } from "../../components/config/config";
 import { engineConfig, hasSecureLeaf } from "./models/pulumi-config";
 
 const engine = installMocks("dev");
@@ -97,7 +97,7 @@ describe("@pulumi/pulumi runtime/config.ts isConfigSecret: exact membership of t
   });
 });
 
-describe("components/lib/config.ts misplacedSecrets: a secret section is refused, naming the key, never echoing the value", () => {
+describe("components/config/config.ts misplacedSecrets: a secret section is refused, naming the key, never echoing the value", () => {
   test.each([
     ["inside tenants (an ExternalSecret template)", devWithSecretTemplate, "vault-eso:tenants", "remoteRef"],
     ["inside vault (vault.namespace set with --secret)", devWithSecretInVault, "vault-eso:vault", "CA certificates are public"],
@@ -164,8 +164,8 @@ function loadIndexAsCommonJs(tokenAuth: boolean, tenantStack = false): Record<st
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
   const stubs: Record<string, unknown> = {
     "./components/platform": { buildPlatform: () => ({ outputs: platformOutputs(tokenAuth) }) },
-    "./components/lib/stack-config": { loadStack: () => ({ kind: tenantStack ? "tenant" : "platform", stack: "organization/vault-eso/test" }) },
-    "./components/tenant-shard": {
+    "./components/config/stack-config": { loadStack: () => ({ kind: tenantStack ? "tenant" : "platform", stack: "organization/vault-eso/test" }) },
+    "./components/tenants/tenant-shard": {
       buildTenantShard: () => ({ ready: Promise.resolve(), outputs: { platformStack: "organization/vault-eso/prod", tenants: pulumi.output({ "team-x": { namespace: "team-x" } }) } }),
     },
   };

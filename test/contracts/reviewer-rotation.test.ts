@@ -7,9 +7,9 @@
  * pkg/serviceaccount/legacy.go Validate.
  */
 import { Captured, startRecording } from "../../scripts/lib/capture";
-import { tokenReviewProblems, VaultBackend, VaultBackendArgs } from "../../components/vault-backend";
-import { ConfigError, parseStackConfig } from "../../components/lib/config";
-import { reviewerTokenSecretName } from "../../components/lib/kubernetes-auth";
+import { tokenReviewProblems, VaultBackend, VaultBackendArgs } from "../../components/vault-backend/vault-backend";
+import { ConfigError, parseStackConfig } from "../../components/config/config";
+import { reviewerTokenSecretName } from "../../components/vault-backend/kubernetes-auth";
 import { clusterCaPem, flat, validSections } from "../helpers/fixtures";
 import { forcesReplacement, loginOutages, replacementSteps, SecretObject } from "./models/reviewer-rotation";
 

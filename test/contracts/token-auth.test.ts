@@ -14,7 +14,7 @@ import { parse } from "yaml";
 import { installMocks, MockEngine, Registered } from "../helpers/mocks";
 import { flattenConfig } from "../helpers/stack-file";
 import { buildPlatform } from "../../components/platform";
-import { loadStackConfig } from "../../components/lib/stack-config";
+import { loadStackConfig } from "../../components/config/stack-config";
 import { createThroughRole, longestLife, roleWrite, TokenRole } from "./models/vault-token-store";
 import { createRequestOf, VaultRelease } from "./models/tf-vault-token";
 import { destroy, liveOnlyInState, newWorld, Program, refresh, replace, rotate, up } from "./models/token-lifecycle";
@@ -22,7 +22,7 @@ import { ttlSeconds } from "../../policies/guard/rules/vault";
 import { compileAcl } from "../../policies/vault/acl";
 import { parsePolicyHcl } from "../../policies/vault/hcl";
 import { classifyPreview, driftExitCode, driftReport } from "../../scripts/lib/drift";
-import { TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/lib/token-renewer";
+import { TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/token-renewer/renewer-builders";
 import { expectNoChangesFails, refreshedPreview } from "./models/refreshed-preview";
 
 let engine: MockEngine;

@@ -6,11 +6,11 @@
  * shipped stacks are played against the same models in stack-dev,
  * stack-prod and stack-token-auth.test.ts (their program runs are reused).
  */
-import { ConfigError, KV_MOUNT_DESCRIPTION, parseStackConfig } from "../../components/lib/config";
-import { adoptionFor, adoptionPlan, adoptTransformations, kubernetesRoleImportId } from "../../components/lib/adopt";
-import { managedVaultNames } from "../../components/lib/adopt-config";
-import { auditResourceArgs, auditSchema } from "../../components/lib/audit-config";
-import { USER_DATA_OPTIONS } from "../../components/lib/options";
+import { ConfigError, KV_MOUNT_DESCRIPTION, parseStackConfig } from "../../components/config/config";
+import { adoptionFor, adoptionPlan, adoptTransformations, kubernetesRoleImportId } from "../../components/vault-backend/adopt";
+import { managedVaultNames } from "../../components/vault-backend/adopt-config";
+import { auditResourceArgs, auditSchema } from "../../components/vault-backend/audit-config";
+import { USER_DATA_OPTIONS } from "../../components/config/options";
 import { mountProblem } from "../../policies/vault/paths";
 import { flat, RawSections, validSections } from "../helpers/fixtures";
 import {
@@ -53,7 +53,7 @@ function problems(s: RawSections): string[] {
 }
 const withSections = (patch: RawSections): RawSections => ({ ...validSections(), ...patch });
 
-/** What the program sends for the KV mount (components/vault-backend.ts). */
+/** What the program sends for the KV mount (components/vault-backend/vault-backend.ts). */
 const kvInputs = (description: string) => ({ path: "secret", type: "kv", options: { version: "2" }, description });
 
 describe("hashicorp/vault vault/mount.go mountInternal, logical_system.go handleMount (sys/mounts/<path>)", () => {
@@ -239,7 +239,7 @@ describe("pulumi/pulumi step_generator.go GenerateSteps: keeping the import opti
   });
 });
 
-describe("vault-eso:adopt (components/lib/adopt.ts, adopt-config.ts)", () => {
+describe("vault-eso:adopt (components/vault-backend/adopt.ts, adopt-config.ts)", () => {
   test("each adopted type gets the provider's import ID; other resources and other names are left alone", () => {
     const plan = adoptionPlan({
       adopt: { kvMount: true, kubernetesAuthMount: false, policies: ["external-secrets-read"], roles: ["external-secrets"], auditDevices: ["file"] },

@@ -22,7 +22,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { parseStackConfig, PlatformConfig } from "../../components/lib/config";
+import { parseStackConfig, PlatformConfig } from "../../components/config/config";
 import { flattenConfig, readStackFile } from "../../scripts/lib/stack-file";
 import { readinessProblem } from "../../scripts/lib/verify/conditions";
 import { compareAnswers, identities, PREDICTION_ACCESSOR, probesFor, vaultAnswer } from "../../scripts/lib/verify/expected";

@@ -43,7 +43,7 @@ function writeFixtures(): void {
   fs.writeFileSync(
     path.join(FIXTURES, "bad-component.ts"),
     [
-      'import { TokenRenewer } from "../../components/token-renewer";',
+      'import { TokenRenewer } from "../../components/token-renewer/token-renewer";',
       'new TokenRenewer("renewer", { vaultAddress: "https://vault.example.com:8200", readPolicies: ["eso-read"], schedule: "0 0 1 * *" } as any);',
       "",
     ].join("\n"),

@@ -1,7 +1,7 @@
 /** Shared inputs for tests: a minimal valid raw config, and PEMs read from the prod stack file. */
 import * as fs from "fs";
 import { parse } from "yaml";
-import { ConfigError } from "../../components/lib/config";
+import { ConfigError } from "../../components/config/config";
 
 export type RawSections = Record<string, unknown>;
 

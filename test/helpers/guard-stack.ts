@@ -1,7 +1,7 @@
 /** The program's resources for a config, as the engine shows them to the pack (kept apart so rule tests do not load the SDKs). */
 import * as pulumi from "@pulumi/pulumi";
 import { buildPlatform } from "../../components/platform";
-import { loadStackConfig } from "../../components/lib/stack-config";
+import { loadStackConfig } from "../../components/config/stack-config";
 import type { GuardResource } from "../../policies/guard/rule";
 import { fromRegistered } from "./guard";
 import { installMocks } from "./mocks";

@@ -7,13 +7,13 @@
  * own auth mount accessor; `tamper` makes it answer differently.
  */
 import * as fs from "fs";
-import { storeTokenAudiences } from "../../components/lib/kubernetes-auth";
+import { storeTokenAudiences } from "../../components/vault-backend/kubernetes-auth";
 import { randomBytes } from "crypto";
 import type * as http from "http";
-import type { PlatformConfig } from "../../components/lib/config";
-import { clusterSecretStoreSpec } from "../../components/lib/eso";
-import { tenantSecretStoreSpec, tenantVaultName } from "../../components/lib/tenant";
-import { parseStackConfig } from "../../components/lib/config";
+import type { PlatformConfig } from "../../components/config/config";
+import { clusterSecretStoreSpec } from "../../components/eso/eso";
+import { tenantSecretStoreSpec, tenantVaultName } from "../../components/tenants/tenant";
+import { parseStackConfig } from "../../components/config/config";
 import { compileAcl, IdentityContext, VAULT_DEFAULT_POLICY } from "../../policies/vault/acl";
 import { parsePolicyHcl } from "../../policies/vault/hcl";
 import { readStackFile } from "../../scripts/lib/stack-file";
@@ -124,7 +124,7 @@ export function outputsFor(config: PlatformConfig, mount = "kubernetes"): StackO
  */
 export function deploy(config: PlatformConfig, kube: KubeApiStandIn, vault: VaultStandIn): void {
   const audience = config.kubernetesAuth.audience;
-  // What the program makes every store request (components/lib/kubernetes-auth.ts).
+  // What the program makes every store request (components/vault-backend/kubernetes-auth.ts).
   const audiences = storeTokenAudiences(config.kubernetesAuth.tokenReview, audience, config.kubernetesAuth.apiAudiences);
   const server = config.vault.serverForEso;
   const csSpec = clusterSecretStoreSpec({

@@ -2,7 +2,7 @@
  * Kubernetes and ESO rules: API versions, store conditions and transport,
  * chart pinning, Pod Security "restricted", where Vault tokens may live.
  */
-import { DEFAULT_CREDENTIALS_NAMESPACE, VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../../../components/lib/credentials";
+import { DEFAULT_CREDENTIALS_NAMESPACE, VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../../../components/token-renewer/credentials";
 import { Finding, GuardResource, isUnknown, ResourceRule, Undecided } from "../rule";
 
 /** `kubernetes:<group>/<version>:<Kind>` -> parts; undefined for other providers. */
@@ -102,7 +102,7 @@ const EXACT_SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 export const esoChartPinned: ResourceRule<{ charts: string[] }> = {
   name: "eso-chart-pinned",
   description:
-    "The ESO and Reloader Helm charts (any chart named in `charts`) must be pinned to an exact version: an unpinned or ranged version upgrades ESO and its CRDs (or Reloader, which restarts workloads) behind a reviewer's back on the next `pulumi up`. Fix: set version to an exact release, e.g. \"2.9.0\" (ESO_CHART in components/lib/eso.ts, RELOADER_CHART in components/lib/reloader.ts).",
+    "The ESO and Reloader Helm charts (any chart named in `charts`) must be pinned to an exact version: an unpinned or ranged version upgrades ESO and its CRDs (or Reloader, which restarts workloads) behind a reviewer's back on the next `pulumi up`. Fix: set version to an exact release, e.g. \"2.9.0\" (ESO_CHART in components/eso/eso.ts, RELOADER_CHART in components/reloader/reloader.ts).",
   enforcementLevel: "mandatory",
   config: { schema: { charts: { type: "array", items: { type: "string" } } }, defaults: { charts: ["external-secrets", "reloader"] } },
   check(r, c) {

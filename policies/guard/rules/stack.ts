@@ -3,7 +3,7 @@
  * two tenants' Vault reach overlaps (every policy in the stack, resolved for
  * each tenant's identity and evaluated with the ACL evaluator).
  */
-import { TENANT_LABEL } from "../../../components/lib/tenant";
+import { TENANT_LABEL } from "../../../components/tenants/tenant";
 import { compileAcl, resolveTemplates } from "../../vault/acl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { GuardResource, isUnknown, StackRule, StackViolation, Undecided } from "../rule";

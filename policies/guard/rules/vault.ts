@@ -3,13 +3,13 @@
  * subtree, auth roles bound to explicit namespaces with an audience, token
  * lifetimes, the protected KV mount.
  */
-import { parseDuration } from "../../../components/lib/duration";
+import { parseDuration } from "../../../components/config/duration";
 import { compileAcl, IdentityContext, stripOneSlash } from "../../vault/acl";
 import { parsePolicy } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
 import { Finding, GuardResource, isUnknown, ResourceRule, StackRule, StackViolation, Undecided } from "../rule";
-import { PUSH_POLICY_SUFFIX } from "../../../components/lib/push-config";
-import { WRITER_POLICY_SUFFIX } from "../../../components/lib/writers-config";
+import { PUSH_POLICY_SUFFIX } from "../../../components/tenants/push-config";
+import { WRITER_POLICY_SUFFIX } from "../../../components/tenants/writers-config";
 
 /** Pulumi type tokens of the Vault resources the rules judge (@pulumi/vault 7.8.0). */
 export const VAULT_TYPES = {

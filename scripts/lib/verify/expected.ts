@@ -12,9 +12,9 @@
  * resolved as for a list request, sorted; `["deny"]` when nothing is granted;
  * `["root"]` for a root token.
  */
-import { PlatformConfig, tenantSubtree } from "../../../components/lib/config";
-import { tenantPushPolicyName } from "../../../components/lib/push-config";
-import { tenantVaultName } from "../../../components/lib/tenant";
+import { PlatformConfig, tenantSubtree } from "../../../components/config/config";
+import { tenantPushPolicyName } from "../../../components/tenants/push-config";
+import { tenantVaultName } from "../../../components/tenants/tenant";
 import { compileAcl, IdentityContext, VAULT_DEFAULT_POLICY } from "../../../policies/vault/acl";
 import { esoReadPolicy, templatedTenantPolicy, tenantPushPolicy, tenantReadPolicy } from "../../../policies/vault/builders";
 import type { Capability, VaultPolicy } from "../../../policies/vault/model";

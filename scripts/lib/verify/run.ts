@@ -13,8 +13,8 @@
  *
  * Every token it handles (JWTs, Vault tokens) is kept out of its output.
  */
-import { storeTokenAudiences } from "../../../components/lib/kubernetes-auth";
-import type { PlatformConfig } from "../../../components/lib/config";
+import { storeTokenAudiences } from "../../../components/vault-backend/kubernetes-auth";
+import type { PlatformConfig } from "../../../components/config/config";
 import { EsoKind, readinessProblem } from "./conditions";
 import { compareAnswers, identities, Identity, probesFor } from "./expected";
 import { UnreachableError } from "./http";

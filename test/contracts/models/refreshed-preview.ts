@@ -5,7 +5,7 @@
  * inputs take a value the engine does not know yet (the output of a resource being created: unknown in a
  * preview) is an `update` of those properties, or a `replace` when the provider says the property cannot
  * change in place (a Job's `spec.template` is immutable in Kubernetes: pulumi-kubernetes replaces the Job,
- * see components/lib/token-renewer.ts renewerJobSpec); every other resource is `same`.
+ * see components/token-renewer/renewer-builders.ts renewerJobSpec); every other resource is `same`.
  *
  * Which resources a refresh drops comes from the provider models: the bootstrap `vault.Token` after the
  * bootstrap Job revoked it (./tf-vault-token.ts tokenResource.read, ./token-lifecycle.ts).

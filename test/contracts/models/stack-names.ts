@@ -1,12 +1,12 @@
 /**
  * The Vault names a shipped stack file's config says the program manages
- * (components/lib/adopt-config.ts managedVaultNames), sorted, for comparing
+ * (components/vault-backend/adopt-config.ts managedVaultNames), sorted, for comparing
  * with what the program really registered (apply-program.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { managedVaultNames } from "../../../components/lib/adopt-config";
-import { parseStackConfig } from "../../../components/lib/config";
+import { managedVaultNames } from "../../../components/vault-backend/adopt-config";
+import { parseStackConfig } from "../../../components/config/config";
 
 export function configuredVaultNames(config: Record<string, string>, secretKeys: readonly string[]): { policies: string[]; roles: string[]; auditDevices: string[] } {
   const { config: c } = parseStackConfig(config, { secretKeys: new Set(secretKeys), readFile: (p) => fs.readFileSync(path.resolve(p), "utf8") });

@@ -10,7 +10,7 @@
  *
  * `Program` is what the program registers, read from the mock engine: the
  * token's options and lifetime, and whether a bootstrap Job (re-created with
- * each new token, see components/token-renewer.ts) runs the renewer during
+ * each new token, see components/token-renewer/token-renewer.ts) runs the renewer during
  * `up` so that the Pulumi-minted token is consumed and revoked before `up`
  * ends.
  */
