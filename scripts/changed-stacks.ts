@@ -8,6 +8,7 @@
  * touched on stderr. `--preview`: only the stacks a runner can preview (no local
  * endpoints), as the workflow's matrix `include` ([{stack, suffix}]).
  */
+import { nodeTenantFileSystem } from "../components/config/stack-config";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -30,14 +31,7 @@ function main(argv: string[]): void {
   const changed = text.split("\n").filter((l) => l.trim());
   const stacks = listStacks(projectDir).map((stack) => ({ stack, file: path.basename(`Pulumi.${stack}.yaml`), config: readStackFile(stack, projectDir).config }));
   const project = String((parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name?: unknown }).name ?? "");
-  const listDir = (dir: string) => {
-    try {
-      return fs.readdirSync(path.resolve(projectDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-    } catch {
-      return undefined;
-    }
-  };
-  const result = changedStacks({ changed, stacks, project, listDir });
+  const result = changedStacks({ changed, stacks, project, listDir: nodeTenantFileSystem(projectDir).listDir });
   for (const s of result.stacks) process.stderr.write(`${s}: ${result.reasons[s].slice(0, 3).join("; ")}\n`);
   if (result.stacks.length === 0) process.stderr.write(`no stack touched by ${changed.length} changed path(s)\n`);
   if (preview) {

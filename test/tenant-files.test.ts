@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseStackConfig } from "../components/config/config";
+import { nodeTenantFileSystem } from "../components/config/stack-config";
 import { generatedTenants } from "../scripts/lib/bench-config";
 import { configExceedsExecLimit, pulumiConfigEnvBytes } from "./contracts/models/linux-exec-env";
 import { configProblemLines as problemsOf, flat, validSections } from "./helpers/fixtures";
@@ -15,16 +16,7 @@ import { configProblemLines as problemsOf, flat, validSections } from "./helpers
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-shards-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const nodeFs = {
-  readFile: (p: string) => fs.readFileSync(path.resolve(p), "utf8"),
-  listDir: (d: string) => {
-    try {
-      return fs.readdirSync(path.resolve(d), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-    } catch {
-      return undefined;
-    }
-  },
-};
+const nodeFs = nodeTenantFileSystem();
 const parse = (sections: Record<string, unknown>) => parseStackConfig(flat(sections), { secretKeys: new Set(), ...nodeFs });
 
 /** 1,000 generated tenants (the bench's shape), ten per file. */

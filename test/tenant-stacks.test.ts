@@ -4,11 +4,9 @@
  * refusals before anything registers, and the CrossGuard pack over a tenant
  * stack (docs/sharding.md).
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseTenantStackConfig, resolveShardTenants } from "../components/config/config";
-import { loadStack } from "../components/config/stack-config";
+import { loadStack, nodeTenantFileSystem } from "../components/config/stack-config";
 import { buildPlatform } from "../components/platform";
 import { buildTenantShard } from "../components/tenants/tenant-shard";
 import type { TenantContract } from "../components/tenants/shard-config";
@@ -18,16 +16,7 @@ import { installMocks, MockEngine, provideStackOutputs, Registered, valueOf } fr
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { readStackFile } from "./helpers/stack-file";
 
-const nodeFs = {
-  readFile: (p: string) => fs.readFileSync(path.resolve(p), "utf8"),
-  listDir: (d: string) => {
-    try {
-      return fs.readdirSync(path.resolve(d), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-    } catch {
-      return undefined;
-    }
-  },
-};
+const nodeFs = nodeTenantFileSystem();
 
 describe("tenant stacks on a platform's tenantContract (StackReference)", () => {
   const SHARDS = { "organization/vault-eso/team-c": ["team-c", "team-d"], "organization/vault-eso/team-e": ["team-e"] };

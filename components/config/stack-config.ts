@@ -44,24 +44,22 @@ export function thisStackName(): string {
   return `${org}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
-/** Directory listing for `tenantFiles`, relative to the project directory. */
-function listDir(projectDir: string): TenantFileSystem["listDir"] {
-  return (dir) => {
-    try {
-      return fs.readdirSync(path.resolve(projectDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-    } catch {
-      return undefined;
-    }
+/** The files `tenantFiles` (and the CA files) name, read from disk relative to the project directory. */
+export function nodeTenantFileSystem(projectDir: string = process.cwd()): TenantFileSystem {
+  return {
+    readFile: (p) => fs.readFileSync(path.resolve(projectDir, p), "utf8"),
+    listDir: (dir) => {
+      try {
+        return fs.readdirSync(path.resolve(projectDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
 function parseOptions(raw: Record<string, string>, projectDir: string) {
-  return {
-    secretKeys: secretKeySet(raw),
-    readFile: (p: string) => fs.readFileSync(path.resolve(projectDir, p), "utf8"),
-    listDir: listDir(projectDir),
-    stack: thisStackName(),
-  };
+  return { secretKeys: secretKeySet(raw), ...nodeTenantFileSystem(projectDir), stack: thisStackName() };
 }
 
 /** Validates the current stack's `vault-eso:*` config; throws `ConfigError` before anything registers. */
