@@ -154,11 +154,16 @@ describe("the components refuse the broken combinations too (a stack that does n
     const { TenantNamespace } = await import("../components/tenants/tenant-namespace.js");
     const base = { name: "team-z", subtree: "acme/team-z", kvPath: "secret", authPath: "kubernetes", audience: "vault", vaultServer: "https://v", policy: { mode: "perTenant" as const }, tokenTtlSeconds: 60, tokenMaxTtlSeconds: 60, store: { mode: "isolated" as const } };
     expect(() => new TenantNamespace("bad-delegator", { ...base, tokenReview: "clientJwt", authDelegator: false })).toThrow(/system:auth-delegator/);
+    // A RunError (cmd/run prints its message alone), thrown before the component registers.
+    const { InputError } = await import("../components/config/errors.js");
+    expect(() => new TenantNamespace("bad-delegator-2", { ...base, tokenReview: "clientJwt", authDelegator: false })).toThrow(InputError);
   });
 
   test("Observability: a Prometheus role audience the API server does not accept, in clientJwt mode", async () => {
     const { Observability } = await import("../components/observability/observability.js");
     const m = { authPath: "kubernetes", policy: "p", role: "prometheus", namespace: "monitoring", serviceAccountName: "prometheus-k8s", audience: "vault", tokenTtlSeconds: 900, tokenReview: "clientJwt" as const };
     expect(() => new Observability("bad-aud", { vaultMetrics: m })).toThrow(/not one of the API server's audiences/);
+    const { InputError } = await import("../components/config/errors.js");
+    expect(() => new Observability("bad-aud-2", { vaultMetrics: m })).toThrow(InputError);
   });
 });

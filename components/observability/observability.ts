@@ -6,6 +6,7 @@ import { metricsReadPolicy } from "../../policies/vault/builders";
 import { renderPolicyHcl } from "../../policies/vault/hcl";
 import { esoAlertRules } from "./monitoring";
 import { MANAGED_BY_LABELS } from "../config/options";
+import { InputError } from "../config/errors";
 import { singleAudienceProblem, TokenReviewMode } from "../vault-backend/kubernetes-auth";
 import { stringify } from "yaml";
 import { GRAFANA_DASHBOARD_LABEL, prometheusSpecForVaultMetrics, vaultAgentConfig, vaultDashboard, vaultScrapeJob } from "./vault-metrics";
@@ -95,11 +96,12 @@ export class Observability extends pulumi.ComponentResource {
   public readonly prometheusSpec?: Record<string, any>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-eso:index:Observability", name, {}, opts);
     const m = args.vaultMetrics;
+    // Refused before super(): nothing registers on bad input, and the CLI shows only the message.
+    const audienceProblem = m ? singleAudienceProblem(m.tokenReview, m.audience, m.apiAudiences) : undefined;
+    if (audienceProblem) throw new InputError(`Observability ${name}: vaultMetrics.audience ${audienceProblem}`);
+    super("vault-eso:index:Observability", name, {}, opts);
     if (m) {
-      const audienceProblem = singleAudienceProblem(m.tokenReview, m.audience, m.apiAudiences);
-      if (audienceProblem) throw new Error(`Observability ${name}: vaultMetrics.audience ${audienceProblem}`);
       const authDelegator = m.authDelegator ?? m.tokenReview === "clientJwt";
       const model = metricsReadPolicy(m.policy);
       this.metricsPolicyHcl = renderPolicyHcl(model);

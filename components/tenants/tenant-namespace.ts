@@ -144,8 +144,8 @@ export class TenantNamespace extends pulumi.ComponentResource {
     if (checked.problems.length + caProblems.length > 0) {
       throw new InputError(`TenantNamespace ${name} (tenant ${args.name}): ${[...checked.problems, ...caProblems].join("; ")}`);
     }
-    super("vault-eso:index:TenantNamespace", name, {}, opts === undefined ? undefined : componentOpts);
     const { externalSecrets, push, writers } = checked;
+    // Every refusal comes before super(): nothing, not even the component, registers on bad input.
     if (push && args.store.mode !== "isolated") {
       throw new InputError(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
     }
@@ -154,8 +154,9 @@ export class TenantNamespace extends pulumi.ComponentResource {
       throw new InputError(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
     }
     if (args.tokenReview === "clientJwt" && args.authDelegator === false) {
-      throw new Error(`tenant ${args.name}: with tokenReview "clientJwt" the tenant's token is the bearer of Vault's TokenReview call, which needs system:auth-delegator: drop authDelegator: false`);
+      throw new InputError(`tenant ${args.name}: with tokenReview "clientJwt" the tenant's token is the bearer of Vault's TokenReview call, which needs system:auth-delegator: drop authDelegator: false`);
     }
+    super("vault-eso:index:TenantNamespace", name, {}, opts === undefined ? undefined : componentOpts);
     const authDelegator = args.authDelegator ?? args.tokenReview === "clientJwt";
     const labels = tenantLabels(args.name, args.owner);
     const saName = args.serviceAccountName ?? "vault-secrets";
