@@ -8,6 +8,7 @@ import { EsoNetworkPolicies, egressArgs } from "../components/network/eso-networ
 import { networkSchema } from "../components/network/network-config";
 import { VaultAudit, type AuditDeviceArgs } from "../components/vault-backend/vault-audit";
 import { USER_DATA_OPTIONS } from "../components/config/options";
+import { InputError } from "../components/config/errors";
 import { k8sObjects } from "./helpers/program";
 import { K8sObject, validateK8sObject } from "./helpers/schemas";
 
@@ -108,6 +109,14 @@ test("ReloaderInstall: the schema's resources shape (ContainerResources) without
   expect(() => new ReloaderInstall("bad-reloader", { watchNamespaces: ["team-a"], resources: { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } } })).toThrow(
     /ReloaderInstall bad-reloader: resources\.requests\.cpu: missing\. Fix: set a quantity such as "10m"/,
   );
+  expect(engine.resources.length).toBe(before);
+});
+
+test("EsoInstall and ClusterStore refuse bad args before anything registers, as InputError (cmd/run prints the message alone)", () => {
+  const before = engine.resources.length;
+  expect(() => new EsoInstall("no-cpu", { resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } } })).toThrow(InputError);
+  expect(() => new EsoInstall("no-cpu-2", { resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } } })).toThrow(/EsoInstall no-cpu-2: resources\.requests\.cpu is required\. Fix: /);
+  expect(() => new ClusterStore("bad-auth", { server: "https://v", mountPath: "secret", auth: { kind: "token" } })).toThrow(InputError);
   expect(engine.resources.length).toBe(before);
 });
 

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { InputError } from "../config/errors";
 import * as pulumi from "@pulumi/pulumi";
 import { ESO_CHART, esoChartValues, mergeValues } from "./eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "../config/options";
@@ -64,9 +65,10 @@ export class EsoInstall extends pulumi.ComponentResource {
   public readonly values: Record<string, any>;
 
   constructor(name: string, args: EsoInstallArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-eso:index:EsoInstall", name, {}, opts);
     const resources = args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
-    if (resources.requests.cpu === undefined) throw new Error(`EsoInstall ${name}: resources.requests.cpu is required (a quantity such as "50m")`);
+    // Refused before super(): nothing registers, and the CLI shows only the message.
+    if (resources.requests.cpu === undefined) throw new InputError(`EsoInstall ${name}: resources.requests.cpu is required. Fix: set a quantity such as "50m"`);
+    super("vault-eso:index:EsoInstall", name, {}, opts);
     const replicas = args.replicas ?? 1;
     this.serviceAccountName = args.serviceAccountName ?? "external-secrets";
     this.values = mergeValues(esoChartValues({

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { InputError } from "../config/errors";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterSecretStoreSpec, ESO_API, toVaultCaTrust, VaultCaTrustArgs, vaultCaTrustProblems, VaultStoreAuth } from "../eso/eso";
 import { MANAGED_BY_LABELS } from "../config/options";
@@ -106,7 +107,7 @@ export class ClusterStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = [...clusterStoreAuthProblems(args.auth), ...vaultCaTrustProblems("ca", args.ca)];
-    if (problems.length > 0) throw new Error(`ClusterStore ${name}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InputError(`ClusterStore ${name}: ${problems.join("; ")}`);
     super("vault-eso:index:ClusterStore", name, {}, opts);
     const auth = args.auth;
     const spec = pulumi.output(args.mountPath).apply((mountPath) =>

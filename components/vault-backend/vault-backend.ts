@@ -153,7 +153,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     const problems = kubernetesAuthProblems(shape).map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${p.message}`);
     problems.push(...tokenReviewProblems(args.tokenReview));
     if (problems.length > 0) {
-      throw new Error(`VaultBackend ${name}: ${problems.join("; ")}`);
+      throw new InputError(`VaultBackend ${name}: ${problems.join("; ")}`);
     }
     super("vault-eso:index:VaultBackend", name, {}, opts);
     const kvPath = args.kvPath ?? "secret";
@@ -286,7 +286,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     return pulumi.secret(
       tokenSecret.data.apply((d) => {
         const token = d?.["token"];
-        if (!token) throw new Error(`Secret ${namespace}/${secretName} has no token yet: the service-account token controller did not populate it`);
+        if (!token) throw new InputError(`Secret ${namespace}/${secretName} has no token yet: the service-account token controller did not populate it`);
         if (!token) throw new InputError(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
         return Buffer.from(token, "base64").toString("utf8");
       }),
