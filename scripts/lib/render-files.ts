@@ -8,7 +8,8 @@
  * - `vault:index/policy:Policy`               -> vault/policies/<policy name>.hcl (HCL-parsed)
  * - every Vault resource and provider together -> vault/deployer-policy.hcl, the least-privilege
  *   policy of the identity that runs `pulumi up` (policies/vault/deployer.ts), and
- *   vault/deployer-calls.yaml, each Vault API call it allows and why
+ *   vault/deployer-calls.yaml, each Vault API call it allows and why; vault/preview-policy.hcl and
+ *   vault/drift-policy.hcl (+ -calls.yaml), the read-only CI identities' (policies/vault/ci-policies.ts)
  * - other `vault:*`                            -> vault/<Type>/<name>.yaml
  * - `pulumi:providers:*`                       -> providers/<name>.yaml
  * - any other custom resource, and components a provider implements
@@ -19,7 +20,8 @@ import { stringify } from "yaml";
 import type { Captured } from "./capture";
 import { cmp, graphDepth, mermaid } from "./graph";
 import { K8sObject, parsePolicyHcl, validateK8sObject } from "./validate";
-import { buildDeployerPolicy, VAULT_PROVIDER_TYPE } from "../../policies/vault/deployer";
+import { buildReadOnlyPolicy, READ_ONLY_IDENTITIES } from "../../policies/vault/ci-policies";
+import { buildDeployerPolicy, VAULT_PROVIDER_TYPE, VaultCall } from "../../policies/vault/deployer";
 import { RELOADER_CHART, reloadAnnotation } from "../../components/reloader/reloader";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
@@ -219,9 +221,22 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
   // What the deploying identity needs from Vault: only for programs that talk to Vault.
   if (sorted.some((r) => r.type === VAULT_PROVIDER_TYPE || (r.custom && r.type.startsWith("vault:")))) {
     try {
-      const deployer = buildDeployerPolicy(sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete })));
+      const vaultResources = sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete }));
+      const callsYaml = (calls: readonly VaultCall[]) => yaml(calls.map((c) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]);
+      const deployer = buildDeployerPolicy(vaultResources);
       files.set("vault/deployer-policy.hcl", deployer.hcl);
-      files.set("vault/deployer-calls.yaml", yaml(deployer.calls.map((c) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]));
+      files.set("vault/deployer-calls.yaml", callsYaml(deployer.calls));
+      // The CI identities that change nothing: the preview (pull requests, the pre-deploy plan) and drift (docs/ci.md).
+      // An unknown Vault type already failed above, once: these share the model.
+      for (const identity of READ_ONLY_IDENTITIES) {
+        try {
+          const built = buildReadOnlyPolicy(vaultResources, identity);
+          files.set(`vault/${identity}-policy.hcl`, built.hcl);
+          files.set(`vault/${identity}-calls.yaml`, callsYaml(built.calls));
+        } catch (e) {
+          problems.push({ object: `vault/${identity}-policy.hcl`, problem: (e as Error).message });
+        }
+      }
     } catch (e) {
       problems.push({ object: "vault/deployer-policy.hcl", problem: (e as Error).message });
     }

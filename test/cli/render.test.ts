@@ -124,6 +124,23 @@ test("the deployer's least-privilege Vault policy is rendered next to the stack'
   expect([prod.allows("sudo", "sys/audit"), prod.allows("sudo", "sys/audit/file"), prod.allows("update", "sys/audit/syslog")]).toEqual([true, true, true]);
 });
 
+test("the read-only CI identities' policies (preview, drift) are rendered beside the deployer's: reads only, enough for every read of the stack (policies/vault/ci-policies.ts)", async () => {
+  for (const dir of [devA, prodOut]) {
+    const deployerCalls = parse(fs.readFileSync(path.join(dir, "vault/deployer-calls.yaml"), "utf8")) as Array<{ phase: string; path: string; capability: string; sudo: boolean }>;
+    const preview = await parsePolicyHcl("p", fs.readFileSync(path.join(dir, "vault/preview-policy.hcl"), "utf8"));
+    expect(preview.rules.filter((r) => r.capabilities.join() !== "read")).toEqual([]);
+    const acl = compileAcl([preview]);
+    const reads = deployerCalls.filter((c) => c.capability === "read" && !c.sudo && (c.phase === "read" || c.phase === "startup"));
+    expect(reads.length).toBeGreaterThan(5);
+    expect(reads.filter((c) => !acl.allows("read", c.path)).map((c) => c.path)).toEqual([]);
+    const writes = deployerCalls.filter((c) => ["create", "update", "delete"].includes(c.capability) || c.sudo);
+    expect(writes.filter((c) => acl.allows(c.capability as "create", c.path) && (!c.sudo || acl.allows("sudo", c.path))).map((c) => `${c.capability} ${c.path}`)).toEqual([]);
+    const drift = compileAcl([await parsePolicyHcl("d", fs.readFileSync(path.join(dir, "vault/drift-policy.hcl"), "utf8"))]);
+    expect(deployerCalls.filter((c) => c.phase === "read" && !(drift.allows(c.capability as "read", c.path) && (!c.sudo || drift.allows("sudo", c.path)))).map((c) => c.path)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, "vault/preview-calls.yaml")) && fs.existsSync(path.join(dir, "vault/drift-calls.yaml"))).toBe(true);
+  }
+});
+
 test("same config, same bytes", () => {
   const a = tree(devA);
   const b = tree(devB);
