@@ -2,11 +2,10 @@
  * Reads the stack configuration from the Pulumi runtime, once, and turns the
  * credentials into Pulumi secrets. The validation itself is `config.ts`.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSecrets, isTenantStack, parseStackConfig, parseTenantStackConfig, PlatformConfig, SECRET_KEYS, SecretKey, TenantStackConfig } from "./config";
 import type { TenantFileSystem } from "../tenants/tenant-files";
+import { listProjectDir, readProjectFile } from "./project-files";
 
 export interface StackConfig {
   readonly config: PlatformConfig;
@@ -44,17 +43,15 @@ export function thisStackName(): string {
   return `${org}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
-/** The files `tenantFiles` (and the CA files) name, read from disk relative to the project directory. */
+/**
+ * The files `tenantFiles` (and the CA files) name, read from disk relative to the project directory and
+ * confined to it: no absolute or `..` paths, no symlink out of it, regular files only, at most
+ * MAX_CONFIG_FILE_BYTES (components/config/project-files.ts).
+ */
 export function nodeTenantFileSystem(projectDir: string = process.cwd()): TenantFileSystem {
   return {
-    readFile: (p) => fs.readFileSync(path.resolve(projectDir, p), "utf8"),
-    listDir: (dir) => {
-      try {
-        return fs.readdirSync(path.resolve(projectDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: (p) => readProjectFile(projectDir, p),
+    listDir: (dir) => listProjectDir(projectDir, dir),
   };
 }
 
