@@ -290,6 +290,7 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
       policyMode: c.tenancy.policy,
       mode: c.tenancy.mode,
       label: (i) => tenantLabel(i, origins),
+      mount: c.kv.path,
     },
     issue,
   );
@@ -671,7 +672,7 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
   }
   checkTenants(
     config.tenants,
-    { platformNamespaces: c.reservedNamespaces, subtreeOf: (t) => t.path ?? subtreeOf(t.name), esoScope: c.kv.esoScope, policyMode: c.tenancy.policy, mode: c.tenancy.mode, label: (i) => tenantLabel(i, config.origins) },
+    { platformNamespaces: c.reservedNamespaces, subtreeOf: (t) => t.path ?? subtreeOf(t.name), esoScope: c.kv.esoScope, policyMode: c.tenancy.policy, mode: c.tenancy.mode, label: (i) => tenantLabel(i, config.origins), mount: c.kv.path },
     issue,
   );
   checkPush(config.tenants, c.tenancy.mode, issue);

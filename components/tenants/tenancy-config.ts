@@ -8,6 +8,7 @@ import { isDns1123Label } from "../config/names";
 import { checked, dnsLabel, dnsSubdomain } from "../config/schema-helpers";
 import { pathTemplateProblem, subtreeProblem } from "../../policies/vault/paths";
 import { pushSchema } from "./push-config";
+import { EsoRequest, EsoVaultStore, findRequests, pushRequests, remoteRefRequests, subtreeRewriteProblem, tenantKeyProblem } from "./eso-paths";
 import { writersSchema } from "./writers-config";
 
 /** Go-style duration, as ESO's `refreshInterval` takes it ("1h", "30m", "1h30m", "0" to disable). */
@@ -169,6 +170,8 @@ export interface TenantCheckContext {
   readonly mode: (typeof TENANCY_MODES)[number];
   /** How a message names tenant `i` (`tenants[3]`, or its file). Default `tenants[i]`. */
   readonly label?: (i: number) => string;
+  /** The KV mount every store reads (`path` of every SecretStore/ClusterSecretStore, KV v2): the keys are judged by the path ESO requests. */
+  readonly mount: string;
 }
 
 /** Cross-tenant rules; each issue names the tenant's index so the key points at it. */
@@ -194,6 +197,7 @@ export function checkTenants(tenants: readonly TenantConfig[], c: TenantCheckCon
       if (esNames.has(es.name)) issue(["tenants", i, "externalSecrets", j, "name"], "duplicates another ExternalSecret of this tenant. Fix: rename it");
       esNames.add(es.name);
     });
+    checkEsoPaths(t, i, c, issue);
   });
 
   // Subtrees must be disjoint, segment-wise; sorting puts a prefix right before what it contains.
@@ -216,4 +220,35 @@ export function checkTenants(tenants: readonly TenantConfig[], c: TenantCheckCon
       }
     }
   }
+}
+
+/**
+ * Every key of a tenant judged by the path ESO will request (components/tenants/eso-paths.ts, a model of
+ * external-secrets buildPath): a subtree ESO would rewrite is refused once, at the tenant; else each key
+ * that starts with the mount or `data/`, or whose request would leave the subtree, at the key.
+ */
+function checkEsoPaths(t: TenantConfig, i: number, c: TenantCheckContext, issue: (path: (string | number)[], message: string) => void): void {
+  const store: EsoVaultStore & { path: string } = { path: c.mount, version: "v2" };
+  const subtree = c.subtreeOf(t);
+  const rewritten = subtreeRewriteProblem(store, subtree);
+  if (rewritten) {
+    issue(["tenants", i, t.path !== undefined ? "path" : "name"], rewritten);
+    return;
+  }
+  const judge = (at: (string | number)[], key: string | undefined, requests: (rendered: string) => EsoRequest[], what: string) => {
+    if (key === undefined) return;
+    const p = tenantKeyProblem(store, subtree, key, requests, what);
+    if (p) issue(["tenants", i, ...at], p);
+  };
+  const read = (k: string) => remoteRefRequests(store, k);
+  t.externalSecrets.forEach((es, j) => {
+    es.data?.forEach((d, k) => judge(["externalSecrets", j, "data", k, "remoteRef", "key"], d.remoteRef.key, read, "remoteRef.key"));
+    es.dataFrom?.forEach((d, k) => {
+      if ("extract" in d) judge(["externalSecrets", j, "dataFrom", k, "extract", "key"], d.extract.key, read, "extract.key");
+      else judge(["externalSecrets", j, "dataFrom", k, "find", "path"], d.find.path, (k2) => findRequests(store, k2), "find.path");
+    });
+  });
+  t.push?.secrets.forEach((ps, j) => {
+    ps.data.forEach((d, k) => judge(["push", "secrets", j, "data", k, "remoteKey"], d.remoteKey, (k2) => pushRequests(store, k2), "remoteKey"));
+  });
 }
