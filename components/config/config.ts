@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { parseDuration } from "./duration";
 import { mountProblem, subtreeProblem } from "../../policies/vault/paths";
-import { checkTenants, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "../tenants/tenancy-config";
+import { checkTenants, podSecurityFinding, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "../tenants/tenancy-config";
 import { renderPathTemplate } from "../../policies/vault/paths";
 import { checkTokenAuth, resolveTokenAuth, TokenAuthConfig, tokenAuthSchema } from "../token-renewer/token-auth-config";
 import { checkTls, tlsSchema, TlsConfig } from "../trust/tls-config";
@@ -294,6 +294,8 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
     },
     issue,
   );
+  const pss = podSecurityFinding(c.tenancy.podSecurity, c.environment, c.tenancy.acknowledgeWeakPodSecurity);
+  if (pss?.severity === "error") issue(["tenancy", "podSecurity"], pss.message);
   checkShards(c.shards, { thisStack, ownTenants: c.tenants.map((t) => t.name), mode: c.tenancy.mode }, issue);
   checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso, skipTlsVerify: c.vault.skipTlsVerify }, issue);
   checkObservability(c.observability, issue);
@@ -320,20 +322,28 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
   }
 };
 
-/** Namespaces the platform itself uses; no tenant may take them (also published to tenant stacks). */
+/**
+ * Namespaces the platform itself uses; no tenant may take them (also published to tenant stacks):
+ * ESO's, the reviewer's, the renewer's, cert-manager's and Vault's (cert-manager trust: the server
+ * certificate's namespace), Prometheus' and the dashboard's (Vault metrics), Reloader's.
+ */
 export function platformNamespaces(c: {
   readonly eso: { readonly namespace: string };
   readonly kubernetesAuth: { readonly tokenReview: string; readonly reviewerNamespace: string };
   readonly tokenAuth: { readonly enabled: boolean; readonly namespace: string };
-  readonly tls: { readonly certManager: { readonly enabled: boolean; readonly install: boolean; readonly namespace: string } };
+  readonly tls: { readonly certManager: { readonly enabled: boolean; readonly install: boolean; readonly namespace: string; readonly server?: { readonly namespace: string } } };
   readonly reloader: { readonly enabled: boolean; readonly namespace: string };
+  readonly observability?: { readonly vaultMetrics: { readonly enabled: boolean; readonly namespace: string; readonly dashboardNamespace?: string } };
 }): string[] {
   const out = [c.eso.namespace];
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
   if (c.tokenAuth.enabled) out.push(c.tokenAuth.namespace);
-  if (c.tls.certManager.enabled && c.tls.certManager.install) out.push(c.tls.certManager.namespace);
+  // cert-manager runs in the cluster whether or not this stack installs it.
+  if (c.tls.certManager.enabled) out.push(c.tls.certManager.namespace, ...(c.tls.certManager.server ? [c.tls.certManager.server.namespace] : []));
   if (c.reloader.enabled) out.push(c.reloader.namespace);
-  return out;
+  const m = c.observability?.vaultMetrics;
+  if (m?.enabled) out.push(m.namespace, ...(m.dashboardNamespace ? [m.dashboardNamespace] : []));
+  return [...new Set(out)];
 }
 
 /** A tenant's subtree of the KV mount, from the path template. */
@@ -736,6 +746,8 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
     if (union) return union.issues.flatMap((sub) => describeIssue(sub, input, secretKeys, schema, origins));
   }
   let message = iss.message;
+  // A record key refused by its own check (e.g. a template.data key): zod says "Invalid key in record"; say why.
+  if (iss.code === "invalid_key" && iss.issues.length > 0) message = iss.issues[0].message;
   if (iss.code === "invalid_type") {
     const got = valueAt(path, input);
     message =
