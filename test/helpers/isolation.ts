@@ -244,3 +244,14 @@ export function requestViolations(mount: string, tenants: readonly TenantRequest
   }
   return out;
 }
+
+/** The ExternalSecrets and PushSecrets a program run under mocks put in each tenant's namespace, for `requestViolations`. */
+export function emittedRequests(engine: MockEngine, tenants: ReadonlyArray<{ readonly name: string; readonly subtree: string }>): TenantRequests[] {
+  const inNs = (type: string, ns: string) => engine.ofType(type).filter((r) => r.inputs.metadata?.namespace === ns).map((r) => r.inputs);
+  return tenants.map((t) => ({
+    name: t.name,
+    subtree: t.subtree,
+    externalSecrets: inNs("kubernetes:external-secrets.io/v1:ExternalSecret", t.name),
+    pushSecrets: inNs("kubernetes:external-secrets.io/v1alpha1:PushSecret", t.name),
+  }));
+}
