@@ -18,7 +18,7 @@
  */
 import * as fs from "fs";
 import { parseStackConfig, PlatformConfig } from "../components/config/config";
-import { nodeTenantFileSystem } from "../components/config/stack-config";
+import { nodeTenantFileSystem } from "../components/config/project-files";
 import { readStackFile } from "./lib/stack-file";
 import { Endpoint } from "./lib/verify/http";
 import { endpointFromKubeconfig, kubeconfigFiles, KubeClient } from "./lib/verify/kube";

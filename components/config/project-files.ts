@@ -125,3 +125,12 @@ export function readFailure(e: unknown): string {
   if (e instanceof ProjectFileError) return e.message;
   return `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}). ${FIX}`;
 }
+
+/**
+ * The files `tenantFiles` (and the CA files) name, read from disk relative to the project directory and
+ * confined to it: no absolute or `..` paths, no symlink out of it, regular files only, at most
+ * MAX_CONFIG_FILE_BYTES. (No Pulumi import: `npm run verify` uses it too.)
+ */
+export function nodeTenantFileSystem(projectDir: string = process.cwd()): { readFile: (p: string) => string; listDir: (dir: string) => Array<{ name: string; isDir: boolean }> | undefined } {
+  return { readFile: (p) => readProjectFile(projectDir, p), listDir: (dir) => listProjectDir(projectDir, dir) };
+}

@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSecrets, isTenantStack, parseStackConfig, parseTenantStackConfig, PlatformConfig, SECRET_KEYS, SecretKey, TenantStackConfig } from "./config";
-import type { TenantFileSystem } from "../tenants/tenant-files";
-import { listProjectDir, readProjectFile } from "./project-files";
+import { nodeTenantFileSystem } from "./project-files";
 
 export interface StackConfig {
   readonly config: PlatformConfig;
@@ -43,17 +42,8 @@ export function thisStackName(): string {
   return `${org}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
-/**
- * The files `tenantFiles` (and the CA files) name, read from disk relative to the project directory and
- * confined to it: no absolute or `..` paths, no symlink out of it, regular files only, at most
- * MAX_CONFIG_FILE_BYTES (components/config/project-files.ts).
- */
-export function nodeTenantFileSystem(projectDir: string = process.cwd()): TenantFileSystem {
-  return {
-    readFile: (p) => readProjectFile(projectDir, p),
-    listDir: (dir) => listProjectDir(projectDir, dir),
-  };
-}
+/** The files config names, read from the project directory and confined to it (project-files.ts). */
+export { nodeTenantFileSystem } from "./project-files";
 
 function parseOptions(raw: Record<string, string>, projectDir: string) {
   return { secretKeys: secretKeySet(raw), ...nodeTenantFileSystem(projectDir), stack: thisStackName() };
