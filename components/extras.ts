@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as vault from "@pulumi/vault";
 import { auditWarnings } from "./vault-backend/audit-config";
+import { podSecurityFinding } from "./tenants/tenancy-config";
 import { providerCaWarning } from "./vault-backend/vault-provider-ca";
 import type { PlatformConfig } from "./config/config";
 import type { VaultCaTrust } from "./eso/eso";
@@ -110,6 +111,7 @@ export function configWarnings(config: PlatformConfig): string[] {
   const k = config.kubernetesAuth;
   const out = [
     ...auditWarnings(config.audit.devices, config.environment),
+    ...[podSecurityFinding(config.tenancy.podSecurity, config.environment, config.tenancy.acknowledgeWeakPodSecurity)].filter((f) => f?.severity === "warning").map((f) => f!.message),
     // Only when the user chose disableLocalCaJwt: the default never lands on the system roots (config.ts refuses that).
     ...(k.disableLocalCaJwtSet ? kubernetesAuthWarnings({ vaultRunsIn: k.vaultRunsIn, tokenReview: k.tokenReview, hasCaCert: !!k.caCertPem, disableLocalCaJwt: k.disableLocalCaJwt }) : []),
   ];

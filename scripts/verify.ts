@@ -17,8 +17,8 @@
  * Exit status: 0 all checks pass, 1 a check failed, 2 bad usage or config.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { parseStackConfig, PlatformConfig } from "../components/config/config";
+import { nodeTenantFileSystem } from "../components/config/project-files";
 import { readStackFile } from "./lib/stack-file";
 import { Endpoint } from "./lib/verify/http";
 import { endpointFromKubeconfig, kubeconfigFiles, KubeClient } from "./lib/verify/kube";
@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   const projectDir = process.cwd();
   const { config: raw, secretKeys } = readStackFile(args.stack!, projectDir);
   // `secure:` values are never read; verify needs none of them.
-  const { config } = parseStackConfig(raw, { secretKeys: new Set(secretKeys), readFile: (p) => fs.readFileSync(path.resolve(projectDir, p), "utf8") });
+  const { config } = parseStackConfig(raw, { secretKeys: new Set(secretKeys), ...nodeTenantFileSystem(projectDir) });
   const outputs = parseOutputs(readOutputs(args), args.outputs && args.outputs !== "-" ? args.outputs : "stdin");
   const vault = vaultEndpoint(config, args, process.env);
   const kube = new KubeClient(kubeEndpoint(raw, args, process.env));

@@ -123,7 +123,7 @@ describe("defaults", () => {
 /** [description, config, key, value, words the message must contain] */
 const bad: Array<[string, () => RawSections, string, string, string]> = [
   // TLS
-  ["unparsable CA", () => ({ ...validSections(), vault: { address: "https://v.example.com", caCert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" } }), "vault-eso:vault.caCert", "BEGIN CERTIFICATE", "does not parse"],
+  ["unparsable CA", () => ({ ...validSections(), vault: { address: "https://v.example.com", caCert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" } }), "vault-eso:vault.caCert", "(PEM text, 58 characters, not shown)", "does not parse"],
   ["ConfigMap delivery without a CA", () => ({ ...validSections(), tls: { caDelivery: "configMap" } }), "vault-eso:tls.caDelivery", '"configMap"', "needs a CA"],
   ["unknown CA delivery", () => ({ ...validSections(), tls: { caDelivery: "secret" } }), "vault-eso:tls.caDelivery", '"secret"', '"caBundle", "configMap"'],
   ["cert-manager without a DNS name", () => certManager({ dnsNames: [] }), "vault-eso:tls.certManager.server.dnsNames", "[]", "without a name"],
@@ -190,11 +190,12 @@ describe("bad configuration is rejected with key, value and fix", () => {
   });
 });
 
-test("a tenant cannot take the namespace cert-manager is installed into", () => {
+test("a tenant cannot take the namespace cert-manager runs in (installed by the stack or not)", () => {
   const err = problemsOf({ ...certManager(), tenants: [{ name: "cert-manager" }] });
   expect(err.problems.find((p) => p.key === "vault-eso:tenants[0].name")!.message).toContain("reserved namespace");
-  // When the cluster's own cert-manager is used, the name is not ours to reserve.
-  expect(() => parse({ ...certManager(), tls: { certManager: { enabled: true, install: false, server: { dnsNames: ["vault.vault.svc"] } } }, tenants: [{ name: "cert-manager" }] })).not.toThrow();
+  // The cluster's own cert-manager (install: false) runs there too: a tenant namespace of that name would fail late (issue 18 class 11).
+  const own = problemsOf({ ...certManager(), tls: { certManager: { enabled: true, install: false, server: { dnsNames: ["vault.vault.svc"] } } }, tenants: [{ name: "cert-manager" }] });
+  expect(own.problems.find((p) => p.key === "vault-eso:tenants[0].name")!.message).toContain("reserved namespace");
 });
 
 test("egress policies without API server CIDRs warn that 443/6443 stay open to any address", () => {

@@ -58,7 +58,7 @@ describe("kubernetesAuth: where Vault runs and the API server's CA (vault-plugin
     const missing = problem(k8sAuth({ caCertFile: "nope.pem" }), "vault-eso:kubernetesAuth.caCertFile")!;
     expect(missing.message).toMatch(/ENOENT/);
     expect(missing.message).toMatch(/base64 -d > nope\.pem/);
-    expect(problem(k8sAuth({ caCertFile: "key.pem" }), "vault-eso:kubernetesAuth.caCertFile")!.message).toMatch(/not a PEM certificate/);
+    expect(problem(k8sAuth({ caCertFile: "key.pem" }), "vault-eso:kubernetesAuth.caCertFile")!.message).toMatch(/holds "[A-Z ]*PRIVATE KEY" PEM block \(#1\)/);
     expect(problem(k8sAuth({ caCertFile: "kind-ca.pem", caCert: clusterCaPem() }), "vault-eso:kubernetesAuth.caCertFile")!.message).toMatch(/not both/);
   });
 

@@ -1,7 +1,7 @@
 /** The whole program under Pulumi.dev.yaml: what registers, and that all of it is valid. */
 import { MockEngine, valueOf } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
-import { emittedTenants, isolationViolations } from "./helpers/isolation";
+import { emittedRequests, emittedTenants, isolationViolations, requestViolations } from "./helpers/isolation";
 import { predictionDrift } from "./helpers/verify-standins";
 import { parsePolicy } from "../policies/vault/hcl";
 import { parsePolicyHcl, validateK8sObject } from "./helpers/schemas";
@@ -87,6 +87,10 @@ test("Vault isolates the tenants as emitted: each role's parsed policies reach i
   const tenants = await emittedTenants(engine, "secret", ["team-a"]);
   expect(tenants.map((t) => t.name).sort()).toEqual(["team-a", "team-b"]);
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+  // The paths ESO requests for the emitted ExternalSecrets and PushSecrets (external-secrets buildPath), allowed by each tenant's own policies.
+  const requests = emittedRequests(engine, tenants);
+  expect(requests.flatMap((r) => r.externalSecrets).length).toBeGreaterThan(0);
+  expect(requestViolations("secret", requests, (n) => tenants.find((t) => t.name === n)!.policies)).toEqual([]);
 });
 
 test("team-a's PushSecret from the stack file writes under its own subtree through its own store", () => {

@@ -1,7 +1,7 @@
 /** The whole program under Pulumi.prod.yaml. */
 import { MOCK_SA_TOKEN, MockEngine, secretInput } from "./helpers/mocks";
 import { k8sObjects, runProgram, vaultPolicies } from "./helpers/program";
-import { emittedTenants, emittedWriters, isolationViolations, writerViolations } from "./helpers/isolation";
+import { emittedRequests, emittedTenants, emittedWriters, isolationViolations, requestViolations, writerViolations } from "./helpers/isolation";
 import { IdentityStore } from "./contracts/models/vault-identity";
 import { renderReloader, shouldReload, unknownValues } from "./contracts/models/reloader-chart";
 import { RELOADER_CHART, reloadAnnotation } from "../components/reloader/reloader";
@@ -103,6 +103,8 @@ test("Vault isolates the tenants as emitted: the templated policy resolves to ea
   const tenants = await emittedTenants(engine, "secret");
   expect(tenants.map((t) => t.subtree).sort()).toEqual(["billing", "checkout", "search"].map((t) => `acme/prod/clusters/prod-1/apps/${t}`));
   expect(isolationViolations("secret", tenants, "vault-secrets")).toEqual([]);
+  // The paths ESO requests for the emitted ExternalSecrets (external-secrets buildPath), allowed by each tenant's own policies.
+  expect(requestViolations("secret", emittedRequests(engine, tenants), (n) => tenants.find((t) => t.name === n)!.policies)).toEqual([]);
 });
 
 describe("tenants' writers as emitted (hashicorp/vault vault/identity_store_groups.go handleGroupUpdateCommon, identity_store_group_aliases.go handleGroupAliasUpdateCommon)", () => {

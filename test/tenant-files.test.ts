@@ -5,7 +5,6 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseStackConfig } from "../components/config/config";
 import { nodeTenantFileSystem } from "../components/config/stack-config";
@@ -13,7 +12,8 @@ import { generatedTenants } from "../scripts/lib/bench-config";
 import { configExceedsExecLimit, pulumiConfigEnvBytes } from "./contracts/models/linux-exec-env";
 import { configProblemLines as problemsOf, flat, validSections } from "./helpers/fixtures";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vault-eso-shards-"));
+// Inside the project: files named in config are confined to it (components/config/project-files.ts).
+const tmp = fs.mkdtempSync("test/.tmp-shards-");
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const nodeFs = nodeTenantFileSystem();
@@ -57,13 +57,14 @@ describe("tenants in files: the stack config holds only where they are (pulumi-l
     const problems = problemsOf(() => parse({ ...validSections(), tenants: [{ name: "team-b" }], tenantFiles: [d, path.join(tmp, "nope.yaml")] }));
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^${d}/a\\.yaml: externalSecrets\\[0\\]\\.name = "Bad_Name": the ExternalSecret name must be a DNS-1123 subdomain`)),
-        expect.stringMatching(new RegExp(`^${d}/b\\.yaml: \\[1\\]\\.owner = "not a label!": the owner label must be a valid label value`)),
+        // Values from a file are shown only as a redacted excerpt.
+        expect.stringMatching(new RegExp(`^${d}/a\\.yaml: externalSecrets\\[0\\]\\.name = "Ba…" \\(redacted, 8 characters\\): the ExternalSecret name must be a DNS-1123 subdomain`)),
+        expect.stringMatching(new RegExp(`^${d}/b\\.yaml: \\[1\\]\\.owner = "not…" \\(redacted, 12 characters\\): the owner label must be a valid label value`)),
         expect.stringMatching(new RegExp(`^vault-eso:tenantFiles = ".*nope\\.yaml": cannot be read \\(ENOENT\\)`)),
       ]),
     );
     const dup = problemsOf(() => parse({ ...validSections(), tenants: [{ name: "team-b" }], tenantFiles: path.join(d, "b.yaml") }));
-    expect(dup).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${d}/b\\.yaml: \\[0\\]\\.name = "team-b": duplicates tenants\\[0\\]`))]));
+    expect(dup).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${d}/b\\.yaml: \\[0\\]\\.name = "t…" \\(redacted, 6 characters\\): duplicates tenants\\[0\\]`))]));
   });
 });
 

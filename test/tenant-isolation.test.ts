@@ -14,8 +14,11 @@ import { compileAcl, VAULT_DEFAULT_POLICY } from "../policies/vault/acl";
 import { templatedTenantPolicy, tenantPushPolicy, tenantReadPolicy } from "../policies/vault/builders";
 import { tenantPushPolicyName } from "../components/tenants/push-config";
 import type { Capability, VaultPolicy } from "../policies/vault/model";
-import { flat, validSections } from "./helpers/fixtures";
-import { ACCESSOR, identityOf, isolationViolations } from "./helpers/isolation";
+import { configProblemLines, flat, validSections } from "./helpers/fixtures";
+import { ACCESSOR, identityOf, isolationViolations, requestViolations } from "./helpers/isolation";
+import { ConfigError } from "../components/config/config";
+import { externalSecretManifest } from "../components/tenants/tenant";
+import { pushSecretManifest } from "../components/tenants/push";
 const RESERVED = /^(kube-.*|default|external-secrets)$/;
 
 /** DNS-1123 labels, biased towards prefix families (team, team-a, team-a-b), digits and the 63-character limit. */
@@ -94,4 +97,111 @@ test("a templated policy resolved for the wrong auth mount grants nothing (the a
   const policy = templatedTenantPolicy("t", "secret", "auth_other_mount", (t) => tenantSubtree(config.tenancy, config.environment, t));
   const acl = compileAcl([policy], identityOf("team-a", "vault-secrets"));
   expect(acl.allows("read", `secret/data/${config.tenants[0].subtree}/db`)).toBe(false);
+});
+
+/**
+ * Issue 18 class 4: ESO rewrites keys. external-secrets v2.9.0 providers/v1/vault/client_get.go
+ * `buildPath` strips one leading "<store path>/" (then "data/") from a key (model:
+ * components/tenants/eso-paths.ts). For generated configs whose subtrees, tenant paths and keys start
+ * with the mount name or "data/", in both tenancy modes, the config either refuses them or every
+ * Vault request ESO makes for the rendered ExternalSecrets and PushSecrets stays in the tenant's own
+ * subtree (and, isolated, is allowed by the tenant's own policies).
+ */
+describe("the paths ESO actually requests stay in each tenant's subtree (class 4)", () => {
+  const seg = fc.constantFrom("secret", "data", "metadata", "db", "team-a", "app");
+  const key = fc.array(seg, { minLength: 1, maxLength: 3 }).map((x) => x.join("/"));
+  const tenantSpec = fc.record({
+    path: fc.option(fc.array(seg, { minLength: 1, maxLength: 3 }).map((x) => x.join("/")), { nil: undefined }),
+    keys: fc.array(key, { minLength: 1, maxLength: 3 }),
+    find: fc.option(key, { nil: undefined }),
+    push: fc.option(key, { nil: undefined }),
+  });
+  const scenario = fc.record({
+    mode: fc.constantFrom("isolated" as const, "shared" as const),
+    org: fc.constantFrom("secret", "acme", "data"),
+    template: fc.constantFrom("{org}/{tenant}", "{tenant}", "teams/{tenant}"),
+    tenants: fc.array(tenantSpec, { minLength: 2, maxLength: 3 }),
+  });
+
+  function run(sc: any): string[] | "refused" {
+    const names = sc.tenants.map((_: unknown, i: number) => `team-${String.fromCharCode(97 + i)}`);
+    const tenants = sc.tenants.map((t: any, i: number) => ({
+      name: names[i],
+      ...(t.path !== undefined ? { path: t.path } : {}),
+      externalSecrets: [
+        { name: "app", data: t.keys.map((k: string, j: number) => ({ secretKey: `k${j}`, remoteRef: { key: k } })), ...(t.find !== undefined ? { dataFrom: [{ find: { path: t.find, name: { regexp: ".*" } } }] } : {}) },
+      ],
+      ...(t.push !== undefined && sc.mode === "isolated" ? { push: { secrets: [{ name: "p", secretName: "s", data: [{ secretKey: "k", remoteKey: t.push }] }] } } : {}),
+    }));
+    const sections = {
+      ...validSections(),
+      store: { allowAllNamespaces: true },
+      kv: { path: "secret", scope: "platform/eso" },
+      tenancy: { mode: sc.mode, org: sc.org, pathTemplate: sc.template },
+      tenants,
+    };
+    let config: PlatformConfig;
+    try {
+      config = parseStackConfig(flat(sections), { secretKeys: new Set(), readFile: () => "" }).config;
+    } catch (e) {
+      if (e instanceof ConfigError) return "refused";
+      throw e;
+    }
+    const policies = rolePolicies(config, new Set(config.tenants.filter((t) => t.push).map((t) => t.name)));
+    const rendered = config.tenants.map((t) => ({
+      name: t.name,
+      subtree: t.subtree,
+      externalSecrets: t.externalSecrets.map((es) => externalSecretManifest(es, { namespace: t.name, subtree: t.subtree, storeRef: { name: "vault", kind: sc.mode === "isolated" ? "SecretStore" : "ClusterSecretStore" }, labels: {} })),
+      pushSecrets: (t.push?.secrets ?? []).map((ps) => pushSecretManifest(ps, { namespace: t.name, subtree: t.subtree, storeName: "vault", labels: {} })),
+    }));
+    // Isolated: the tenant's own token; shared: ESO's one identity spans every tenant, only the path keeps them apart.
+    return requestViolations("secret", rendered, sc.mode === "isolated" ? (n) => policies.get(n)! : undefined);
+  }
+
+  test("generated configs: refused, or every request in the tenant's own subtree", () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const r = run(sc);
+        if (r !== "refused") expect(r).toEqual([]);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  test("shared tenancy, a tenant whose path starts with the mount name is refused (it would read another tenant's secrets), and the error says what ESO would request", () => {
+    const sections = {
+      ...validSections(),
+      store: { allowAllNamespaces: true },
+      kv: { path: "secret", scope: "platform/eso" },
+      tenancy: { mode: "shared", pathTemplate: "teams/{tenant}" },
+      tenants: [
+        { name: "team-a", externalSecrets: [{ name: "db", data: [{ secretKey: "p", remoteRef: { key: "db" } }] }] },
+        { name: "team-x", path: "secret/teams/team-a", externalSecrets: [{ name: "steal", data: [{ secretKey: "p", remoteRef: { key: "db" } }] }] },
+      ],
+    };
+    expect(configProblemLines(() => parseStackConfig(flat(sections), { secretKeys: new Set(), readFile: () => "" }))).toEqual([
+      expect.stringMatching(/^vault-eso:tenants\[1\]\.path = "secret\/teams\/team-a": the subtree "secret\/teams\/team-a" starts with the KV mount name "secret".*ESO would read "secret\/data\/teams\/team-a\/listed-child".*Fix: /),
+    ]);
+  });
+
+  test("a remoteRef.key starting with the mount or data/ is explained (what ESO would request), not silently prefixed", () => {
+    const sections = {
+      ...validSections(),
+      kv: { path: "secret", scope: "platform/eso" },
+      tenancy: { pathTemplate: "teams/{tenant}" },
+      tenants: [{ name: "team-a", externalSecrets: [{ name: "db", data: [{ secretKey: "p", remoteRef: { key: "secret/data/teams/team-a/db" } }, { secretKey: "q", remoteRef: { key: "data/db" } }] }] }],
+    };
+    expect(configProblemLines(() => parseStackConfig(flat(sections), { secretKeys: new Set(), readFile: () => "" }))).toEqual([
+      'vault-eso:tenants[0].externalSecrets[0].data[0].remoteRef.key = "secret/data/teams/team-a/db": remoteRef.key starts with "secret/", but keys are relative to the tenant\'s subtree: the program would send "teams/team-a/secret/data/teams/team-a/db" and ESO would request "secret/data/teams/team-a/secret/data/teams/team-a/db". Fix: drop the prefix, e.g. "teams/team-a/db"',
+      'vault-eso:tenants[0].externalSecrets[0].data[1].remoteRef.key = "data/db": remoteRef.key starts with "data/", but keys are relative to the tenant\'s subtree: the program would send "teams/team-a/data/db" and ESO would request "secret/data/teams/team-a/data/db". Fix: drop the prefix, e.g. "db"',
+    ]);
+  });
+
+  test("the proof is not vacuous: a subtree under the mount's name yields requests outside it", () => {
+    const rendered = [
+      { name: "team-a", subtree: "teams/team-a", externalSecrets: [] },
+      { name: "team-x", subtree: "secret/teams/team-a", externalSecrets: [{ spec: { data: [{ remoteRef: { key: "secret/teams/team-a/db" } }] } }] },
+    ];
+    expect(requestViolations("secret", rendered)).toEqual(["team-x's ESO reads secret/data/teams/team-a/db, outside its subtree (tenant team-a's)"]);
+  });
 });

@@ -112,6 +112,14 @@ describe("tenant stacks on a platform's tenantContract (StackReference)", () => 
     expect(problemsOf(() => resolveShardTenants(config, undefined, "organization/vault-eso/team-c"))).toEqual([expect.stringMatching(/has no "tenantContract" output/)]);
   });
 
+  test("a tenant stack judges its keys by the path ESO requests on the platform's mount (external-secrets buildPath)", () => {
+    const es = { name: "app", data: [{ secretKey: "p", remoteRef: { key: `${contract.kv.path}/x` } }] };
+    const { config } = parseTenantStackConfig(flat({ platform: "organization/vault-eso/dev", tenants: [{ name: "team-c", externalSecrets: [es] }] }), { secretKeys: new Set(), ...nodeFs });
+    expect(problemsOf(() => resolveShardTenants(config, contract, "organization/vault-eso/team-c"))).toEqual([
+      expect.stringMatching(new RegExp(`^vault-eso:tenants\\[0\\]\\.externalSecrets\\[0\\]\\.data\\[0\\]\\.remoteRef\\.key = "${contract.kv.path}/x": remoteRef\\.key starts with "${contract.kv.path}/".*ESO would request`)),
+    ]);
+  });
+
   test("isolation holds across stacks: the platform's tenants and two tenant stacks' tenants, each reaching only its own subtree (Vault's ACL rules, policies/vault/acl.ts)", async () => {
     const c = await runTenantStack("team-c", [{ name: "team-c" }, { name: "team-d" }]);
     const e = await runTenantStack("team-e", [{ name: "team-e" }]);

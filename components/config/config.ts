@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { parseDuration } from "./duration";
 import { mountProblem, subtreeProblem } from "../../policies/vault/paths";
-import { checkTenants, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "../tenants/tenancy-config";
+import { checkTenants, podSecurityFinding, tenancySchema, TenancyConfig, TenantConfig, tenantSchema } from "../tenants/tenancy-config";
 import { renderPathTemplate } from "../../policies/vault/paths";
 import { checkTokenAuth, resolveTokenAuth, TokenAuthConfig, tokenAuthSchema } from "../token-renewer/token-auth-config";
 import { checkTls, tlsSchema, TlsConfig } from "../trust/tls-config";
@@ -22,8 +22,9 @@ import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "../vault-bac
 import { checkWriters } from "../tenants/writers-config";
 import { checkReloader, ReloaderConfig, reloaderSchema } from "../reloader/reloader-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "../vault-backend/adopt-config";
-import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
-import { fileFieldKey, readTenantFiles, TenantFileSystem, TenantOrigin, tenantLabel } from "../tenants/tenant-files";
+import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, projectPath, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
+import { configPathProblem, ProjectFileError, readFailure } from "./project-files";
+import { fileFieldKey, readTenantFiles, redactedExcerpt, TenantFileSystem, TenantOrigin, tenantLabel } from "../tenants/tenant-files";
 import { checkShards, contractProblem, shardProblems, shardsSchema, ShardsConfig, stackRef, TenantContract } from "../tenants/shard-config";
 import {
   DEFAULT_API_AUDIENCES,
@@ -67,11 +68,9 @@ const vaultSection = z
     caCert: pem("the Vault CA certificate")
       .optional()
       .describe("PEM CA bundle that signs Vault's certificate; checked to parse; sent to every store as base64 `caBundle` (or a ConfigMap: `tls.caDelivery`). Not with `caCertFile`."),
-    caCertFile: z
-      .string()
-      .min(1)
+    caCertFile: projectPath("vault.caCertFile")
       .optional()
-      .meta({ typeName: "path", description: "The same CA from a file relative to the project; also handed to the Pulumi Vault provider. Not with `caCert`." }),
+      .meta({ typeName: "path", description: "The same CA from a file inside the project directory (relative path; regular file, at most 1 MiB); also handed to the Pulumi Vault provider. Not with `caCert`." }),
     skipTlsVerify: z.boolean().default(false).describe("Skip verifying Vault's certificate. dev only."),
     namespace: z.string().min(1).optional().describe("Vault Enterprise namespace."),
   })
@@ -119,11 +118,9 @@ const kubernetesAuthSection = z
     caCert: pem("the Kubernetes API CA certificate")
       .optional()
       .describe("The API server's CA. Required with `vaultRunsIn: external` (or `disableLocalCaJwt: true`)."),
-    caCertFile: z
-      .string()
-      .min(1)
+    caCertFile: projectPath("kubernetesAuth.caCertFile")
       .optional()
-      .meta({ typeName: "path", description: "The same CA from a file relative to the project (dev: `kind-ca.pem`, extracted from kind's kubeconfig). Not with `caCert`." }),
+      .meta({ typeName: "path", description: "The same CA from a file inside the project directory (relative path; regular file, at most 1 MiB; dev: `kind-ca.pem`, extracted from kind's kubeconfig). Not with `caCert`." }),
     issuer: z.string().min(1).optional().describe("JWT issuer, when Vault validates it."),
     disableIssValidation: z.boolean().optional().meta({ description: "Skip the JWT issuer check.", defaultText: "Vault's (`true`)" }),
     disableLocalCaJwt: z.boolean().optional().meta({
@@ -193,9 +190,9 @@ export const configSchema = z.strictObject({
   tenancy: tenancySchema.prefault({}),
   tenants: z.array(tenantSchema).default([]).describe("One entry per team; see docs/operations.md#tenants. Each becomes a `TenantNamespace`."),
   tenantFiles: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .union([projectPath("a tenantFiles entry"), z.array(projectPath("a tenantFiles entry")).min(1)])
     .optional()
-    .describe("Files holding more tenants, each validated like `tenants` (errors name the file and field): a file, a directory (`*.yaml`/`*.yml`), a `dir/*.yaml` pattern, or a list of these; see docs/sharding.md."),
+    .describe("Files holding more tenants, each validated like `tenants` (errors name the file and field): a file, a directory (`*.yaml`/`*.yml`), a `dir/*.yaml` pattern, or a list of these, relative to the project directory and inside it (no absolute or `..` paths, no symlinks out of it, regular files of at most 1 MiB); see docs/sharding.md."),
   shards: shardsSchema.optional().describe("Platform stack: the tenant stacks (`<org>/<project>/<stack>`) and the tenants each owns; a tenant claimed twice is refused; see docs/sharding.md."),
   tokenAuth: tokenAuthSchema.prefault({}),
   tls: tlsSchema.prefault({}),
@@ -293,9 +290,12 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
       policyMode: c.tenancy.policy,
       mode: c.tenancy.mode,
       label: (i) => tenantLabel(i, origins),
+      mount: c.kv.path,
     },
     issue,
   );
+  const pss = podSecurityFinding(c.tenancy.podSecurity, c.environment, c.tenancy.acknowledgeWeakPodSecurity);
+  if (pss?.severity === "error") issue(["tenancy", "podSecurity"], pss.message);
   checkShards(c.shards, { thisStack, ownTenants: c.tenants.map((t) => t.name), mode: c.tenancy.mode }, issue);
   checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso, skipTlsVerify: c.vault.skipTlsVerify }, issue);
   checkObservability(c.observability, issue);
@@ -322,20 +322,28 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
   }
 };
 
-/** Namespaces the platform itself uses; no tenant may take them (also published to tenant stacks). */
+/**
+ * Namespaces the platform itself uses; no tenant may take them (also published to tenant stacks):
+ * ESO's, the reviewer's, the renewer's, cert-manager's and Vault's (cert-manager trust: the server
+ * certificate's namespace), Prometheus' and the dashboard's (Vault metrics), Reloader's.
+ */
 export function platformNamespaces(c: {
   readonly eso: { readonly namespace: string };
   readonly kubernetesAuth: { readonly tokenReview: string; readonly reviewerNamespace: string };
   readonly tokenAuth: { readonly enabled: boolean; readonly namespace: string };
-  readonly tls: { readonly certManager: { readonly enabled: boolean; readonly install: boolean; readonly namespace: string } };
+  readonly tls: { readonly certManager: { readonly enabled: boolean; readonly install: boolean; readonly namespace: string; readonly server?: { readonly namespace: string } } };
   readonly reloader: { readonly enabled: boolean; readonly namespace: string };
+  readonly observability?: { readonly vaultMetrics: { readonly enabled: boolean; readonly namespace: string; readonly dashboardNamespace?: string } };
 }): string[] {
   const out = [c.eso.namespace];
   if (c.kubernetesAuth.tokenReview === "reviewerServiceAccount") out.push(c.kubernetesAuth.reviewerNamespace);
   if (c.tokenAuth.enabled) out.push(c.tokenAuth.namespace);
-  if (c.tls.certManager.enabled && c.tls.certManager.install) out.push(c.tls.certManager.namespace);
+  // cert-manager runs in the cluster whether or not this stack installs it.
+  if (c.tls.certManager.enabled) out.push(c.tls.certManager.namespace, ...(c.tls.certManager.server ? [c.tls.certManager.server.namespace] : []));
   if (c.reloader.enabled) out.push(c.reloader.namespace);
-  return out;
+  const m = c.observability?.vaultMetrics;
+  if (m?.enabled) out.push(m.namespace, ...(m.dashboardNamespace ? [m.dashboardNamespace] : []));
+  return [...new Set(out)];
 }
 
 /** A tenant's subtree of the KV mount, from the path template. */
@@ -465,7 +473,8 @@ function mergeTenantFiles(input: Record<string, unknown>, options: ParseOptions,
   const spec = input.tenantFiles;
   const entries = typeof spec === "string" ? [spec] : Array.isArray(spec) && spec.every((e) => typeof e === "string" && e.length > 0) ? (spec as string[]) : undefined;
   if (!entries || !inline) return origins; // a bad tenantFiles / tenants value is reported by the schema
-  const read = readTenantFiles(entries, { readFile: options.readFile, listDir: options.listDir ?? (() => undefined) });
+  // An entry outside the project is reported by the schema (projectPath), once.
+  const read = readTenantFiles(entries.filter((e) => configPathProblem(e) === undefined), { readFile: options.readFile, listDir: options.listDir ?? (() => undefined) });
   for (const p of read.problems) problems.push({ key: `${PROJECT}:tenantFiles`, value: p.value, message: p.message });
   input.tenants = [...inline, ...read.tenants];
   return [...origins, ...read.origins];
@@ -582,12 +591,12 @@ const tenantStackSchema = z.strictObject({
   /** The platform stack whose `tenantContract` output this stack builds on. */
   platform: stackRef("vault-eso:platform"),
   tenants: z.array(tenantSchema).default([]),
-  tenantFiles: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  tenantFiles: z.union([projectPath("a tenantFiles entry"), z.array(projectPath("a tenantFiles entry")).min(1)]).optional(),
   /** Where this stack's Pulumi reaches Vault, and its CA file. Default: the platform's `vault.address`, system roots. */
   vault: z
     .strictObject({
       address: url("the Vault address").optional(),
-      caCertFile: z.string().min(1).optional(),
+      caCertFile: projectPath("vault.caCertFile").optional(),
     })
     .prefault({}),
   vaultToken: z.string().min(1).optional(),
@@ -637,7 +646,7 @@ export function parseTenantStackConfig(rawConfig: Readonly<Record<string, string
       const p = pemProblem(options.readFile(raw.vault.caCertFile));
       if (p) problems.push({ key: `${PROJECT}:vault.caCertFile`, value: JSON.stringify(raw.vault.caCertFile), message: `the file ${p}` });
     } catch (e) {
-      problems.push({ key: `${PROJECT}:vault.caCertFile`, value: JSON.stringify(raw.vault.caCertFile), message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: give a path relative to the Pulumi project directory` });
+      problems.push({ key: `${PROJECT}:vault.caCertFile`, value: JSON.stringify(raw.vault.caCertFile), message: readFailure(e) });
     }
     if (problems.length > 0) throw new ConfigError(problems);
   }
@@ -661,8 +670,10 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
     return origin ? fileFieldKey(origin, p.slice(2)) : fullKeyName(p);
   };
   const valueAtPath = (path: (string | number)[]) => {
-    const v = valueAt(path.map(String), { tenants: config.tenants });
-    return v === undefined ? "(unset)" : (s => (s.length > 120 ? `${s.slice(0, 117)}...` : s))(JSON.stringify(v));
+    const p = path.map(String);
+    const v = valueAt(p, { tenants: config.tenants });
+    if (v === undefined) return "(unset)";
+    return p[0] === "tenants" && config.origins[Number(p[1])] ? redactedExcerpt(v) : shortJson(v);
   };
   const issue = (path: (string | number)[], message: string) => problems.push({ key: key(path), value: valueAtPath(path), message });
   const subtreeOf = (name: string) => tenantSubtree(c.tenancy, c.environment, name);
@@ -671,7 +682,7 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
   }
   checkTenants(
     config.tenants,
-    { platformNamespaces: c.reservedNamespaces, subtreeOf: (t) => t.path ?? subtreeOf(t.name), esoScope: c.kv.esoScope, policyMode: c.tenancy.policy, mode: c.tenancy.mode, label: (i) => tenantLabel(i, config.origins) },
+    { platformNamespaces: c.reservedNamespaces, subtreeOf: (t) => t.path ?? subtreeOf(t.name), esoScope: c.kv.esoScope, policyMode: c.tenancy.policy, mode: c.tenancy.mode, label: (i) => tenantLabel(i, config.origins), mount: c.kv.path },
     issue,
   );
   checkPush(config.tenants, c.tenancy.mode, issue);
@@ -688,7 +699,8 @@ function resolveCaFile(section: "vault" | "kubernetesAuth", inline: string | und
   try {
     text = options.readFile(file);
   } catch (e) {
-    problems.push({ key, value: JSON.stringify(file), message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: give a path relative to the Pulumi project directory${section === "kubernetesAuth" ? ` and write the cluster's CA there (kind: kubectl config view --raw --minify --context kind-vault-eso -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > ${file})` : ""}` });
+    const hint = section === "kubernetesAuth" && !(e instanceof ProjectFileError) ? `; write the cluster's CA there (kind: kubectl config view --raw --minify --context kind-vault-eso -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > ${file})` : "";
+    problems.push({ key, value: JSON.stringify(file), message: `${readFailure(e)}${hint}` });
     return undefined;
   }
   const p = pemProblem(text);
@@ -710,7 +722,7 @@ function decodeValue(value: string): unknown {
 }
 
 function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, secretKeys: ReadonlySet<string>, schema: z.ZodType, origins: ReadonlyArray<TenantOrigin | undefined> = []): ConfigProblem[] {
-  const show = (p: readonly string[]) => showValue(p, input, secretKeys);
+  const show = (p: readonly string[]) => showValue(p, input, secretKeys, origins);
   const path = iss.path.map(String);
   // A tenant read from a file is named by its file and field, not by its place in the merged list.
   const keyName = (p: readonly string[]) => {
@@ -734,6 +746,8 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
     if (union) return union.issues.flatMap((sub) => describeIssue(sub, input, secretKeys, schema, origins));
   }
   let message = iss.message;
+  // A record key refused by its own check (e.g. a template.data key): zod says "Invalid key in record"; say why.
+  if (iss.code === "invalid_key" && iss.issues.length > 0) message = iss.issues[0].message;
   if (iss.code === "invalid_type") {
     const got = valueAt(path, input);
     message =
@@ -745,6 +759,10 @@ function describeIssue(iss: z.core.$ZodIssue, input: Record<string, unknown>, se
   } else if (!message.includes("Fix:")) {
     message = `${message}. Fix: see ${CONFIG_REFERENCE}`;
   }
+  // A check that quotes the value it refused must not quote it from a tenant file.
+  const got = valueAt(path, input);
+  const fromFile = path[0] === "tenants" && origins[Number(path[1])] !== undefined;
+  if (fromFile && typeof got === "string" && got.length >= 6) message = message.split(got).join("[redacted]");
   return [{ key: keyName(path), value: show(path), message }];
 }
 
@@ -806,11 +824,20 @@ function valueAt(path: readonly string[], input: unknown): unknown {
   return cur;
 }
 
-/** The value at `path` for a message; "[secret]" under a credential key or any key Pulumi holds as a secret. */
-function showValue(path: readonly string[], input: Record<string, unknown>, secretKeys: ReadonlySet<string>): string {
+/**
+ * The value at `path` for a message; "[secret]" under a credential key or any key Pulumi holds as a secret;
+ * a PEM (`caCert`) is never shown; a value read from a tenant file (`origins`) only as a short redacted excerpt.
+ */
+function showValue(path: readonly string[], input: Record<string, unknown>, secretKeys: ReadonlySet<string>, origins: ReadonlyArray<TenantOrigin | undefined> = []): string {
   if (path.length > 0 && ((SECRET_KEYS as readonly string[]).includes(path[0]) || secretKeys.has(`${PROJECT}:${path[0]}`))) return "[secret]";
   const v = valueAt(path, input);
   if (v === undefined) return "(unset)";
+  if (path[path.length - 1] === "caCert" && typeof v === "string") return `(PEM text, ${v.length} characters, not shown)`;
+  if (path[0] === "tenants" && /^\d+$/.test(path[1] ?? "") && origins[Number(path[1])]) return redactedExcerpt(v);
+  return shortJson(v);
+}
+
+function shortJson(v: unknown): string {
   const s = JSON.stringify(v);
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }

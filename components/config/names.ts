@@ -29,3 +29,17 @@ export function isDns1123Subdomain(s: string): boolean {
 export function isVaultName(s: string): boolean {
   return s.length <= VAULT_NAME_MAX && VAULT_NAME.test(s);
 }
+
+/**
+ * Why `key` cannot be a key of a Secret's (or ConfigMap's) `data`, or undefined:
+ * kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go
+ * `IsConfigMapKey` (at most 253 characters of `[-._a-zA-Z0-9]`, and `hasChDirPrefix`: not
+ * ".", not "..", not starting with ".."). The API server refuses the whole Secret otherwise,
+ * so ESO's sync fails at run time.
+ */
+export function secretDataKeyProblem(key: string): string | undefined {
+  if (key.length > DNS1123_SUBDOMAIN_MAX) return `is ${key.length} characters; a Secret key has at most ${DNS1123_SUBDOMAIN_MAX}`;
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return "may use only letters, digits, '-', '_' and '.' (a Kubernetes Secret key)";
+  if (key === "." || key === ".." || key.startsWith("..")) return 'must not be "." or start with ".." (a Kubernetes Secret key)';
+  return undefined;
+}

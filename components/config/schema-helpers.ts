@@ -2,8 +2,9 @@
  * zod building blocks for the config contract: each check's message says what
  * is wrong and how to fix it ("... Fix: ..."). Shared by every config section.
  */
-import { X509Certificate } from "crypto";
 import { z } from "zod";
+import { caBundleProblem } from "./ca-pem";
+import { configPathProblem } from "./project-files";
 import { parseDuration } from "./duration";
 import { isDns1123Label, isDns1123Subdomain, isVaultName, RESERVED_VAULT_POLICIES } from "./names";
 
@@ -98,19 +99,16 @@ export const pem = (what: string) =>
     return problem ? `${what} ${problem}` : undefined;
   }).meta(typeName("PEM"));
 
-/** Why `text` is not a PEM certificate bundle Node can parse, or `undefined`. */
-export function pemProblem(text: string): string | undefined {
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  if (!blocks) return 'is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block). Fix: paste the CA certificate in PEM form';
-  for (const [i, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch (e) {
-      return `has a certificate (#${i + 1}) that does not parse (${(e as Error).message}). Fix: use the CA's PEM certificate, not its key or a truncated copy`;
-    }
-  }
-  return undefined;
-}
+/** Why `text` is not a CA bundle of certificates only, or `undefined` (components/config/ca-pem.ts). */
+export const pemProblem = caBundleProblem;
+
+/** A file named in config: relative to the project directory and inside it (components/config/project-files.ts). */
+export const projectPath = (what: string) =>
+  checked((v) => {
+    if (v === "") return `${what} is empty. Fix: give a path relative to the Pulumi project directory`;
+    const p = configPathProblem(v);
+    return p ? `${what} ${p}` : undefined;
+  }).meta(typeName("path"));
 
 /** Kubernetes resource requests and limits of a pod's containers. */
 export const resourcesSchema = (what: string) =>

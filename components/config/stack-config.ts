@@ -2,11 +2,9 @@
  * Reads the stack configuration from the Pulumi runtime, once, and turns the
  * credentials into Pulumi secrets. The validation itself is `config.ts`.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSecrets, isTenantStack, parseStackConfig, parseTenantStackConfig, PlatformConfig, SECRET_KEYS, SecretKey, TenantStackConfig } from "./config";
-import type { TenantFileSystem } from "../tenants/tenant-files";
+import { nodeTenantFileSystem } from "./project-files";
 
 export interface StackConfig {
   readonly config: PlatformConfig;
@@ -44,19 +42,8 @@ export function thisStackName(): string {
   return `${org}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
-/** The files `tenantFiles` (and the CA files) name, read from disk relative to the project directory. */
-export function nodeTenantFileSystem(projectDir: string = process.cwd()): TenantFileSystem {
-  return {
-    readFile: (p) => fs.readFileSync(path.resolve(projectDir, p), "utf8"),
-    listDir: (dir) => {
-      try {
-        return fs.readdirSync(path.resolve(projectDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
+/** The files config names, read from the project directory and confined to it (project-files.ts). */
+export { nodeTenantFileSystem } from "./project-files";
 
 function parseOptions(raw: Record<string, string>, projectDir: string) {
   return { secretKeys: secretKeySet(raw), ...nodeTenantFileSystem(projectDir), stack: thisStackName() };

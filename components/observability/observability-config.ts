@@ -48,7 +48,7 @@ export const observabilitySchema = z
           .describe("Prometheus scrape interval of the Vault job."),
         agentImage: z
           .string()
-          .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/, { error: 'observability.vaultMetrics.agentImage must be an image reference like "hashicorp/vault:1.20.0". Fix: pin a tag or digest' })
+          .regex(/^[^\s@]+(@sha256:[0-9a-f]{64})?$/, { error: 'observability.vaultMetrics.agentImage must be an image reference like "hashicorp/vault:1.20.0". Fix: pin a tag or digest' })
           .optional()
           .meta({ description: "The Vault Agent image of Prometheus' sidecar (logs in with the metrics role, writes the token to an in-memory file).", defaultText: "`hashicorp/vault:1.20.0`" }),
         dashboard: z.boolean().default(true).describe("The Vault Grafana dashboard ConfigMap (label `grafana_dashboard: \"1\"`)."),
@@ -72,12 +72,26 @@ export function checkObservability(o: ObservabilityConfig, issue: (path: (string
       issue(["observability", "alerts", "enabled"], "a PrometheusRule needs the Prometheus operator's CRDs (monitoring.coreos.com/v1). Fix: set observability.prometheusOperator: true once the operator runs in the cluster");
     }
   }
-  if (o.vaultMetrics.agentImage !== undefined && !/[:@]/.test(o.vaultMetrics.agentImage.split("/").pop()!)) {
-    issue(["observability", "vaultMetrics", "agentImage"], `"${o.vaultMetrics.agentImage}" has no tag or digest, so each node may run another Vault version. Fix: e.g. "hashicorp/vault:1.20.0"`);
-  }
+  const imageProblem = o.vaultMetrics.agentImage !== undefined ? pinnedImageProblem(o.vaultMetrics.agentImage) : undefined;
+  if (imageProblem) issue(["observability", "vaultMetrics", "agentImage"], `"${o.vaultMetrics.agentImage}" ${imageProblem}. Fix: e.g. "hashicorp/vault:1.20.0", or a digest "hashicorp/vault@sha256:<64 hex>"`);
   for (const [k, v] of Object.entries(o.selectorLabels)) {
     if (v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) {
       issue(["observability", "selectorLabels", k], `"${v}" is not a valid label value. Fix: e.g. "kube-prometheus-stack"`);
     }
   }
+}
+
+/**
+ * Why an image reference is not pinned, or undefined: a digest (`@sha256:<64 hex>`) pins it; a tag pins
+ * it only as an exact release (`1.20.0`, `v1.20.0`, `1.20.0-ent`): `latest`, `1`, `1.20` or a branch name
+ * move, so each node may pull another image (a registry push reaches the metrics sidecar's Vault token).
+ */
+export function pinnedImageProblem(ref: string): string | undefined {
+  if (/@sha256:[0-9a-f]{64}$/.test(ref)) return undefined;
+  const last = ref.split("/").pop()!;
+  const colon = last.lastIndexOf(":");
+  if (colon < 0) return "has no tag or digest, so each node may run another Vault version";
+  const tag = last.slice(colon + 1);
+  if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(tag)) return `uses the moving tag "${tag}", so each node may run another image`;
+  return undefined;
 }

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { checked, dnsSubdomain } from "../config/schema-helpers";
 import { subtreeProblem } from "../../policies/vault/paths";
+import { secretDataKeyProblem } from "../config/names";
 
 const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
 
@@ -36,7 +37,10 @@ const pushSecret = z.strictObject({
   data: z
     .array(
       z.strictObject({
-        secretKey: z.string().min(1).describe("Key of the source Secret."),
+        secretKey: checked((v) => {
+          const p = secretDataKeyProblem(v);
+          return p ? `secretKey ${p}. Fix: use the key exactly as the source Secret has it` : undefined;
+        }).describe("Key of the source Secret (a valid Secret key: letters, digits, `-`, `_`, `.`)."),
         remoteKey: remoteKey.describe("Vault path, relative to the tenant's subtree; no two PushSecrets may write the same key and property."),
         property: z.string().min(1).optional().meta({ description: "Property inside the Vault secret.", defaultText: "the Secret key's name" }),
       }),

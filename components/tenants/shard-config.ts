@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { isDns1123Label } from "../config/names";
+import { caBundleProblem } from "../config/ca-pem";
 import { dnsLabel } from "../config/schema-helpers";
 import { subtreesOverlap } from "../../policies/vault/paths";
 import { RESERVED_NAMESPACES } from "./tenancy-config";
@@ -180,6 +181,12 @@ export function contractProblem(contract: unknown, platform: string): string | u
   const v = (contract as { version?: unknown }).version;
   if (v !== TENANT_CONTRACT_VERSION) {
     return `the platform stack "${platform}" publishes ${TENANT_CONTRACT_OUTPUT} version ${JSON.stringify(v)}, and this program reads version ${TENANT_CONTRACT_VERSION}. Fix: deploy the same vault-eso version in the platform and the tenant stacks`;
+  }
+  // The CA lands in every tenant store's caBundle or ConfigMap: the same rule as the platform's own CA keys.
+  const ca = (contract as { ca?: { kind?: unknown; pem?: unknown } }).ca;
+  if (ca && (ca.kind === "bundle" || ca.kind === "configMap")) {
+    const bad = typeof ca.pem === "string" ? caBundleProblem(ca.pem) : "is not text. Fix: deploy the same vault-eso version in the platform and the tenant stacks";
+    if (bad) return `the CA in the platform stack "${platform}"'s ${TENANT_CONTRACT_OUTPUT} ${bad}`;
   }
   return undefined;
 }

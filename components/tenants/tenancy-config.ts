@@ -4,14 +4,31 @@
  * Pure: zod schemas and the cross-tenant checks; `config.ts` composes them.
  */
 import { z } from "zod";
-import { isDns1123Label } from "../config/names";
+import { isDns1123Label, secretDataKeyProblem } from "../config/names";
 import { checked, dnsLabel, dnsSubdomain } from "../config/schema-helpers";
 import { pathTemplateProblem, subtreeProblem } from "../../policies/vault/paths";
 import { pushSchema } from "./push-config";
+import { EsoRequest, EsoVaultStore, findRequests, pushRequests, remoteRefRequests, subtreeRewriteProblem, tenantKeyProblem } from "./eso-paths";
 import { writersSchema } from "./writers-config";
 
 /** Go-style duration, as ESO's `refreshInterval` takes it ("1h", "30m", "1h30m", "0" to disable). */
 const GO_DURATION = /^(0|(\d+(ms|s|m|h))+)$/;
+
+/** A key of the Kubernetes Secret ESO writes (kubernetes IsConfigMapKey). */
+const secretDataKey = (what: string) =>
+  checked((v) => {
+    const p = secretDataKeyProblem(v);
+    return p ? `${what} ${p}. Fix: e.g. "${v.replace(/[^-._a-zA-Z0-9]+/g, "-").replace(/^\.+/, "").slice(0, 253) || "password"}"` : undefined;
+  }).meta({ typeName: "Secret key" });
+
+/**
+ * Secret types a tenant may not have ESO write. `kubernetes.io/service-account-token`: the
+ * token controller fills such a Secret with a non-expiring token of the service account its
+ * annotation names (any account of the namespace, the tenant's Vault identity included).
+ */
+export const REFUSED_SECRET_TYPES: Readonly<Record<string, string>> = {
+  "kubernetes.io/service-account-token": "Kubernetes would fill it with a non-expiring token of the service account its annotation names (e.g. the tenant's Vault identity)",
+};
 
 /** A key relative to the tenant's subtree: no way to name another tenant's path. */
 const relativeKey = (what: string) =>
@@ -68,14 +85,20 @@ export const externalSecretSchema = z
     refreshPolicy: z.enum(["CreatedOnce", "Periodic", "OnChange"]).optional().meta({ description: "ESO's refresh policy.", defaultText: "ESO's (`Periodic`)" }),
     deletionPolicy: z.enum(["Retain", "Delete", "Merge"]).optional().meta({ description: "What ESO does to the Secret when the Vault secret is gone.", defaultText: "ESO's (`Retain`)" }),
     data: z
-      .array(z.strictObject({ secretKey: z.string().min(1).describe("Key in the Kubernetes Secret."), remoteRef }))
+      .array(z.strictObject({ secretKey: secretDataKey("secretKey").describe("Key in the Kubernetes Secret (letters, digits, `-`, `_`, `.`; Kubernetes IsConfigMapKey)."), remoteRef }))
       .optional()
       .describe("One Secret key per entry. `data` or `dataFrom` (or both) must list something."),
     dataFrom: z.array(dataFromEntry).optional().describe("Whole Vault secrets; each entry has exactly one of `extract` or `find`."),
     template: z
       .strictObject({
-        type: z.string().min(1).optional().describe("The Secret's type, e.g. `kubernetes.io/dockerconfigjson`."),
-        data: z.record(z.string(), z.string()).optional().describe("Secret keys rendered from templates over the fetched values (written in plain text into the ExternalSecret: no secrets here)."),
+        type: checked((v) => {
+          if (v === "") return "template.type is empty. Fix: remove it (Opaque) or e.g. \"kubernetes.io/dockerconfigjson\"";
+          const why = REFUSED_SECRET_TYPES[v];
+          return why ? `template.type "${v}" is refused: ${why}. Fix: remove template.type (Opaque), or use a projected service-account token in the pod instead` : undefined;
+        })
+          .optional()
+          .describe("The Secret's type, e.g. `kubernetes.io/dockerconfigjson`; not `kubernetes.io/service-account-token`."),
+        data: z.record(secretDataKey("a template.data key"), z.string()).optional().describe("Secret keys rendered from templates over the fetched values (written in plain text into the ExternalSecret: no secrets here)."),
         metadata: z
           .strictObject({
             labels: z.record(z.string(), z.string()).optional().describe("Labels of the Secret."),
@@ -124,6 +147,9 @@ export const tenantSchema = z.strictObject({
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;
+/** Pod Security Standards levels, strongest first. */
+export const POD_SECURITY_LEVELS = ["restricted", "baseline", "privileged"] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 export const TENANT_POLICY_MODES = ["perTenant", "templated"] as const;
 
 export const tenancySchema = z
@@ -145,9 +171,13 @@ export const tenancySchema = z
     storeName: dnsSubdomain("the tenant SecretStore name").default("vault").describe("Name of each tenant's SecretStore."),
     developerClusterRole: dnsSubdomain("the developer ClusterRole name").default("namespace-developer").describe("The shared developer ClusterRole."),
     podSecurity: z
-      .enum(["restricted", "baseline", "privileged"])
+      .enum(POD_SECURITY_LEVELS)
       .default("restricted")
-      .describe("Pod Security level enforced on tenant namespaces (warn and audit stay `restricted`)."),
+      .describe("Pod Security level enforced on tenant namespaces (warn and audit stay `restricted`). `baseline`/`privileged` are refused in prod unless `acknowledgeWeakPodSecurity`, warned in dev."),
+    acknowledgeWeakPodSecurity: z
+      .boolean()
+      .default(false)
+      .describe("Accept `podSecurity: baseline` or `privileged` in prod: tenant pods may then run privileged or with host access, and read any Secret their node holds."),
   })
   .describe("How tenants are isolated from each other and where their secrets live. See docs/operations.md#tenants.");
 
@@ -169,6 +199,8 @@ export interface TenantCheckContext {
   readonly mode: (typeof TENANCY_MODES)[number];
   /** How a message names tenant `i` (`tenants[3]`, or its file). Default `tenants[i]`. */
   readonly label?: (i: number) => string;
+  /** The KV mount every store reads (`path` of every SecretStore/ClusterSecretStore, KV v2): the keys are judged by the path ESO requests. */
+  readonly mount: string;
 }
 
 /** Cross-tenant rules; each issue names the tenant's index so the key points at it. */
@@ -194,6 +226,7 @@ export function checkTenants(tenants: readonly TenantConfig[], c: TenantCheckCon
       if (esNames.has(es.name)) issue(["tenants", i, "externalSecrets", j, "name"], "duplicates another ExternalSecret of this tenant. Fix: rename it");
       esNames.add(es.name);
     });
+    checkEsoPaths(t, i, c, issue);
   });
 
   // Subtrees must be disjoint, segment-wise; sorting puts a prefix right before what it contains.
@@ -216,4 +249,49 @@ export function checkTenants(tenants: readonly TenantConfig[], c: TenantCheckCon
       }
     }
   }
+}
+
+/**
+ * Every key of a tenant judged by the path ESO will request (components/tenants/eso-paths.ts, a model of
+ * external-secrets buildPath): a subtree ESO would rewrite is refused once, at the tenant; else each key
+ * that starts with the mount or `data/`, or whose request would leave the subtree, at the key.
+ */
+function checkEsoPaths(t: TenantConfig, i: number, c: TenantCheckContext, issue: (path: (string | number)[], message: string) => void): void {
+  const store: EsoVaultStore & { path: string } = { path: c.mount, version: "v2" };
+  const subtree = c.subtreeOf(t);
+  const rewritten = subtreeRewriteProblem(store, subtree);
+  if (rewritten) {
+    issue(["tenants", i, t.path !== undefined ? "path" : "name"], rewritten);
+    return;
+  }
+  const judge = (at: (string | number)[], key: string | undefined, requests: (rendered: string) => EsoRequest[], what: string) => {
+    if (key === undefined) return;
+    const p = tenantKeyProblem(store, subtree, key, requests, what);
+    if (p) issue(["tenants", i, ...at], p);
+  };
+  const read = (k: string) => remoteRefRequests(store, k);
+  t.externalSecrets.forEach((es, j) => {
+    es.data?.forEach((d, k) => judge(["externalSecrets", j, "data", k, "remoteRef", "key"], d.remoteRef.key, read, "remoteRef.key"));
+    es.dataFrom?.forEach((d, k) => {
+      if ("extract" in d) judge(["externalSecrets", j, "dataFrom", k, "extract", "key"], d.extract.key, read, "extract.key");
+      else judge(["externalSecrets", j, "dataFrom", k, "find", "path"], d.find.path, (k2) => findRequests(store, k2), "find.path");
+    });
+  });
+  t.push?.secrets.forEach((ps, j) => {
+    ps.data.forEach((d, k) => judge(["push", "secrets", j, "data", k, "remoteKey"], d.remoteKey, (k2) => pushRequests(store, k2), "remoteKey"));
+  });
+}
+
+/**
+ * What the config says about a tenant namespace's Pod Security level (pure; the guard pack may judge
+ * namespace labels with it): an error in prod unless acknowledged, a warning otherwise, nothing for
+ * `restricted`. A stack is prod when `vault-eso:environment` is `prod` (the one key that tells).
+ */
+export function podSecurityFinding(level: PodSecurityLevel, environment: "dev" | "prod", acknowledged: boolean): { readonly severity: "error" | "warning"; readonly message: string } | undefined {
+  if (level === "restricted") return undefined;
+  const risk = level === "privileged" ? "tenant pods may run privileged, share the host's namespaces and mount host paths: any tenant developer then controls the node and every Secret on it" : "tenant pods may use host ports, extra capabilities and run as root (no seccomp/non-root enforcement)";
+  if (environment === "prod" && !acknowledged) {
+    return { severity: "error", message: `"${level}" in prod: ${risk}. Fix: use "restricted", or set tenancy.acknowledgeWeakPodSecurity: true to accept it` };
+  }
+  return { severity: "warning", message: `tenancy.podSecurity is "${level}": ${risk}.` };
 }

@@ -9,7 +9,7 @@
  * only where the files are.
  *
  * `tenantFiles` is one entry or a list; each entry, relative to the project
- * directory (or absolute), is
+ * directory and inside it (components/config/project-files.ts), is
  * - a file (`tenants/dev/payments.yaml`),
  * - a directory (every `*.yaml` / `*.yml` directly in it), or
  * - a pattern whose last segment has `*` / `?` (`tenants/dev/*.yaml`).
@@ -17,6 +17,7 @@
  * the fields of an entry of `vault-eso:tenants`.
  */
 import { parse } from "yaml";
+import { configPathProblem, readFailure } from "../config/project-files";
 
 /** What the expansion needs from the file system. */
 export interface TenantFileSystem {
@@ -53,6 +54,8 @@ function segmentMatcher(pattern: string): RegExp {
 
 /** The files one entry names, sorted; or a problem. */
 export function expandEntry(entry: string, fsys: Pick<TenantFileSystem, "listDir">): { files: string[] } | { problem: string } {
+  const outside = configPathProblem(entry);
+  if (outside) return { problem: outside };
   const slash = entry.lastIndexOf("/");
   const dir = slash >= 0 ? entry.slice(0, slash) || "/" : ".";
   const last = entry.slice(slash + 1);
@@ -91,14 +94,14 @@ export function readTenantFiles(entries: readonly string[], fsys: TenantFileSyst
       try {
         text = fsys.readFile(file);
       } catch (e) {
-        problems.push({ value: JSON.stringify(file), message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: give a path relative to the Pulumi project directory` });
+        problems.push({ value: JSON.stringify(file), message: readFailure(e) });
         continue;
       }
       let doc: unknown;
       try {
         doc = parse(text);
       } catch (e) {
-        problems.push({ value: JSON.stringify(file), message: `is not valid YAML (${(e as Error).message.split("\n")[0]}). Fix: correct the file` });
+        problems.push({ value: JSON.stringify(file), message: `is not valid YAML (${yamlErrorWhere(e)}). Fix: correct the file` });
         continue;
       }
       if (Array.isArray(doc)) {
@@ -130,4 +133,31 @@ export function tenantLabel(i: number, origins: ReadonlyArray<TenantOrigin | und
   const o = origins[i];
   if (!o) return `tenants[${i}]`;
   return o.index === undefined ? o.file : `${o.file} [${o.index}]`;
+}
+
+/** A YAML error's code and position, without the excerpt of the file the parser quotes. */
+function yamlErrorWhere(e: unknown): string {
+  const err = e as { code?: unknown; linePos?: ReadonlyArray<{ line: number; col: number }> };
+  const pos = err.linePos?.[0];
+  const code = typeof err.code === "string" ? err.code : "syntax error";
+  return pos ? `${code} at line ${pos.line}, column ${pos.col}` : code;
+}
+
+/**
+ * How an error shows a value read from a tenant file: its shape and at most a few leading characters
+ * (a file may hold a value its author did not mean to publish; errors reach CI logs and PR comments).
+ */
+export function redactedExcerpt(v: unknown): string {
+  if (typeof v === "string") {
+    const shown = v.slice(0, Math.min(4, Math.floor(v.length / 4)));
+    return `${JSON.stringify(`${shown}…`)} (redacted, ${v.length} characters)`;
+  }
+  if (typeof v === "number" || typeof v === "boolean" || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) return `(a list of ${v.length}, redacted)`;
+  if (typeof v === "object") {
+    const keys = Object.keys(v as object);
+    const named = keys.slice(0, 5).map((k) => (k.length > 40 ? `${k.slice(0, 37)}...` : k));
+    return `(a map with keys ${named.join(", ")}${keys.length > 5 ? `, ... (${keys.length})` : ""}; values redacted)`;
+  }
+  return "(redacted)";
 }

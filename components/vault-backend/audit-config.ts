@@ -19,7 +19,7 @@ const common = {
   logRaw: z.boolean().default(false).describe("Log secrets and tokens in clear text instead of HMAC-SHA256. dev only."),
   hmacAccessor: z.boolean().default(true).describe("HMAC token accessors too."),
   format: z.enum(["json", "jsonx"]).default("json").describe("Entry format."),
-  prefix: z.string().optional().describe("Prefix written before each entry."),
+  prefix: z.string().optional().describe("Refused: current Vault CE (1.20.1, 1.19.7, 1.18.12, 1.16.23 and later) accepts an audit `prefix` only when the server config sets `allow_audit_log_prefixing` (CVE-2025-6000)."),
   local: z.boolean().default(false).describe("Do not replicate to performance secondaries (Enterprise)."),
 };
 
@@ -31,7 +31,7 @@ const fileDevice = z.strictObject({
     .string()
     .regex(/^0[0-7]{3}$/, { error: 'the audit file mode must be octal like "0600". Fix: e.g. "0600"' })
     .optional()
-    .describe("`file`: file mode, octal (`0600`); `0000` leaves the mode alone."),
+    .describe("`file`: file mode, octal (`0600`); `0000` leaves the mode alone; no execute bits (current Vault refuses them)."),
 });
 
 const socketDevice = z.strictObject({
@@ -96,6 +96,15 @@ export function checkAudit(a: AuditConfig, environment: "dev" | "prod", issue: (
     paths.set(path, i);
     if (d.logRaw && environment !== "dev") {
       issue(at("logRaw"), "would write every secret and token in clear text to the audit log. Fix: remove logRaw (Vault HMACs them; use sys/audit-hash to match a value)");
+    }
+    // Vault CE 1.20.1, 1.19.7, 1.18.12, 1.16.23 and later (CVE-2025-6000; hashicorp/vault audit/backend_file.go
+    // passes `mode` to the file sink, which now refuses execute bits; vault/audit.go refuses `prefix` unless the
+    // server config allows audit log prefixing): the write would fail at `pulumi up`, after other resources changed.
+    if (d.prefix !== undefined && d.prefix !== "") {
+      issue(at("prefix"), "current Vault (1.20.1, 1.19.7, 1.18.12, 1.16.23 and later) refuses an audit device prefix unless the server config sets allow_audit_log_prefixing, a setting that lets whoever can enable audit devices forge log lines. Fix: remove prefix (tag entries in your log pipeline instead)");
+    }
+    if (d.type === "file" && d.mode !== undefined && (parseInt(d.mode, 8) & 0o111) !== 0) {
+      issue(at("mode"), `"${d.mode}" has execute bits; current Vault (1.20.1, 1.19.7, 1.18.12, 1.16.23 and later) refuses them for an audit file. Fix: e.g. "0600" (or "0640" for a log shipper's group)`);
     }
     if (d.type === "file") {
       if (!d.filePath) issue(at("filePath"), 'a file audit device needs a file_path. Fix: e.g. "/vault/audit/audit.log" (a directory the Vault server can write), or "stdout"');

@@ -9,8 +9,10 @@ import * as fs from "fs";
 import { parse } from "yaml";
 import { flattenConfig, readStackFile } from "../helpers/stack-file";
 import { authenticateToken, ClusterWorld, saKey, SaToken, tokenRequest, tokenReview } from "./models/kube-apiserver";
-import { AuthConfigWrite, configWriteError, hasPemBlock, login, reviewerFor, roleWrite, World } from "./models/vault-kubernetes-auth";
-import { isReferent, loginCall, requestedAudiences, storeValidationError, StoreUnderTest, tokenRequestFor } from "./models/eso-vault-login";
+import { AuthConfigWrite, configWriteError, goGlob, hasPemBlock, login, reviewerFor, RoleWrite, roleWrite, World } from "./models/vault-kubernetes-auth";
+import { isReferent, LOOKUP_SELF, loginCall, loginTokenPolicies, lookupSelfError, requestedAudiences, storeValidationError, StoreUnderTest, tokenRequestFor } from "./models/eso-vault-login";
+import { parsePolicyHcl } from "../../policies/vault/hcl";
+import type { VaultPolicy } from "../../policies/vault/model";
 import { NamedStore, programView, ProgramView, registered } from "./program-view";
 
 /** kind's (and kubeadm's default) `--service-account-issuer`, hence its API audience. */
@@ -134,6 +136,24 @@ describe("vault-plugin-auth-kubernetes path_login.go pathLogin (client-JWT revie
     expect(login(config, { ...role, boundServiceAccountNames: ["other"] }, tok("team-a", "vault-secrets", ["vault", KIND_AUD]), world).error).toBe("service account name not authorized");
     expect(login(config, { ...role, aliasNameSource: "serviceaccount_name" }, tok("team-a", "vault-secrets", ["vault", KIND_AUD]), world).aliasName).toBe("team-a/vault-secrets");
   });
+  test("bindings match with go-glob (strutil.StrListContainsGlob -> ryanuber/go-glob Glob): `*` anywhere in a name or namespace, not only at its ends", () => {
+    const w: World = { vault: OUTSIDE, cluster: cluster(["team-a/vault-x-secrets", "team-b/vault-secrets"], ["team-a/vault-x-secrets", "team-b/vault-secrets"]) };
+    const t = tok("team-a", "vault-x-secrets", ["vault", KIND_AUD]);
+    expect(login(config, { ...role, boundServiceAccountNames: ["vault-*-secrets"] }, t, w).error).toBeUndefined();
+    expect(login(config, { ...role, boundServiceAccountNames: ["vault-*-secrets"], boundServiceAccountNamespaces: ["t*-a"] }, t, w).error).toBeUndefined();
+    expect(login(config, { ...role, boundServiceAccountNames: ["vault-*-secrets"] }, tok("team-b", "vault-secrets", ["vault", KIND_AUD]), w).error).toBe("service account name not authorized");
+    expect([goGlob("a*b*c", "aXbYc"), goGlob("a*b*c", "aXcYb"), goGlob("*-x", "team-x"), goGlob("team*", "team"), goGlob("x", "xx")]).toEqual([true, false, true, true, false]);
+  });
+});
+
+describe("external-secrets v2.9.0 providers/v1/vault/auth.go checkToken: lookup-self after every login (validate.go client.Validate)", () => {
+  test("a Kubernetes auth role keeps Vault's default policy, so its token may look itself up; with token_no_default_policy it may not", () => {
+    expect(loginTokenPolicies({ tokenPolicies: ["tenant-team-a"] })).toEqual(["tenant-team-a", "default"]);
+    expect(lookupSelfError(loginTokenPolicies({ tokenPolicies: ["tenant-team-a"] }), new Map())).toBeUndefined();
+    expect(lookupSelfError(loginTokenPolicies({ tokenPolicies: ["tenant-team-a"], tokenNoDefaultPolicy: true }), new Map())).toMatch(/lookup-self Code: 403/);
+    const own: VaultPolicy = { name: "own", rules: [{ path: LOOKUP_SELF, capabilities: ["read"] }] };
+    expect(lookupSelfError(["own"], new Map([["own", own]]))).toBeUndefined();
+  });
 });
 
 describe("external-secrets v2.9.0 providers/v1/vault validate.go ValidateStore + auth.go createServiceAccountToken + auth_kubernetes.go", () => {
@@ -249,6 +269,17 @@ describe.each(NAMES)("the %s stack (vault-plugin-auth-kubernetes, kubernetes/kub
       const role = s().view.roles.get(loginCall(st).role);
       const r = login(s().view.config, role, storeToken(st, s().world), s().world);
       expect([st.name, r.error]).toEqual([st.name, undefined]);
+    }
+  });
+
+  test("ESO auth.go checkToken: each store's token (its role's policies, default kept) may read auth/token/lookup-self; without the default policy it could not", async () => {
+    const parsed = new Map<string, VaultPolicy>();
+    for (const [n, hcl] of s().view.policies) parsed.set(n, await parsePolicyHcl(n, hcl));
+    for (const st of s().view.stores) {
+      const role = s().view.roles.get(loginCall(st).role)!;
+      expect([st.name, lookupSelfError(loginTokenPolicies(role), parsed)]).toEqual([st.name, undefined]);
+      const stripped: RoleWrite = { ...role, tokenNoDefaultPolicy: true };
+      expect([st.name, lookupSelfError(loginTokenPolicies(stripped), parsed)]).toEqual([st.name, expect.stringMatching(/403/)]);
     }
   });
 

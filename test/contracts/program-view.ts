@@ -26,6 +26,8 @@ export interface ProgramView {
   readonly serviceAccounts: ReadonlySet<string>;
   /** Service accounts bound to system:auth-delegator by the program (and by ESO's chart). */
   readonly tokenReviewers: ReadonlySet<string>;
+  /** The Vault policies the program writes: name -> HCL. */
+  readonly policies: ReadonlyMap<string, string>;
 }
 
 /** Runs `buildPlatform(loadStackConfig())` under a fresh mock engine with `config` (several stacks per test file). */
@@ -85,5 +87,7 @@ export function programView(resources: readonly Registered[]): ProgramView {
     }
   }
   const backends = of("vault:index/authBackend:AuthBackend").filter((b) => b.inputs.type === "kubernetes");
-  return { authPath: backends[0]?.inputs.path, config, roles, stores, serviceAccounts, tokenReviewers };
+  const policies = new Map<string, string>();
+  for (const p of of("vault:index/policy:Policy")) policies.set(p.inputs.name, p.inputs.policy);
+  return { authPath: backends[0]?.inputs.path, config, roles, stores, serviceAccounts, tokenReviewers, policies };
 }

@@ -7,6 +7,7 @@ import { AclOptions, compileAcl, IdentityContext, VAULT_DEFAULT_POLICY } from ".
 import { parsePolicyHcl } from "../../policies/vault/hcl";
 import { CAPABILITIES, Capability, VaultPolicy } from "../../policies/vault/model";
 import type { MockEngine } from "./mocks";
+import { EsoRequest, EsoVaultStore, findRequests, pushRequests, remoteRefRequests, withinSubtree } from "../../components/tenants/eso-paths";
 import { vaultPolicies } from "./program";
 
 /** The auth mount accessor identities are resolved against. */
@@ -194,4 +195,63 @@ export async function emittedWriters(engine: MockEngine, mount: string): Promise
       allowDelete: data.capabilities.includes("delete"),
     };
   });
+}
+
+/** What a tenant's rendered objects make ESO request (external-secrets buildPath/buildMetadataPath, components/tenants/eso-paths.ts). */
+export interface TenantRequests {
+  readonly name: string;
+  readonly subtree: string;
+  /** The rendered ExternalSecret and PushSecret specs of the tenant's namespace. */
+  readonly externalSecrets: ReadonlyArray<{ readonly spec?: any }>;
+  readonly pushSecrets?: ReadonlyArray<{ readonly spec?: any }>;
+}
+
+/** Every Vault request ESO makes for these objects, on a store with `store.path`/`version` (every store the program writes: the KV mount, v2). */
+export function esoRequests(store: EsoVaultStore, t: TenantRequests): EsoRequest[] {
+  const out: EsoRequest[] = [];
+  for (const es of t.externalSecrets) {
+    for (const d of es.spec?.data ?? []) out.push(...remoteRefRequests(store, d.remoteRef.key));
+    for (const d of es.spec?.dataFrom ?? []) {
+      if (d.extract) out.push(...remoteRefRequests(store, d.extract.key));
+      if (d.find) out.push(...findRequests(store, d.find.path));
+    }
+  }
+  for (const ps of t.pushSecrets ?? []) for (const d of ps.spec?.data ?? []) out.push(...pushRequests(store, d.match.remoteRef.remoteKey));
+  return out;
+}
+
+/**
+ * The isolation proof on the paths ESO actually requests, in every tenancy
+ * mode: each request of a tenant's objects lies in its own subtree (in shared
+ * tenancy the ClusterSecretStore's identity spans every tenant, so this is
+ * the only boundary), and, given the tenant's token policies (isolated
+ * tenancy), Vault allows it. Empty when isolation holds.
+ */
+export function requestViolations(mount: string, tenants: readonly TenantRequests[], policiesOf?: (tenant: string) => VaultPolicy[], serviceAccount = "vault-secrets"): string[] {
+  const store: EsoVaultStore = { path: mount, version: "v2" };
+  const out: string[] = [];
+  const capOf: Record<EsoRequest["op"], Capability> = { read: "read", list: "list", write: "update" };
+  for (const t of tenants) {
+    const acl = policiesOf ? compileAcl(policiesOf(t.name), identityOf(t.name, serviceAccount)) : undefined;
+    for (const r of esoRequests(store, t)) {
+      if (!withinSubtree(mount, t.subtree, r.path)) {
+        const owner = tenants.find((o) => o !== t && withinSubtree(mount, o.subtree, r.path));
+        out.push(`${t.name}'s ESO ${r.op}s ${r.path}, outside its subtree${owner ? ` (tenant ${owner.name}'s)` : ""}`);
+      } else if (acl && !acl.allows(capOf[r.op], r.path)) {
+        out.push(`${t.name}'s ESO ${r.op} of ${r.path} is denied by its own policies`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The ExternalSecrets and PushSecrets a program run under mocks put in each tenant's namespace, for `requestViolations`. */
+export function emittedRequests(engine: MockEngine, tenants: ReadonlyArray<{ readonly name: string; readonly subtree: string }>): TenantRequests[] {
+  const inNs = (type: string, ns: string) => engine.ofType(type).filter((r) => r.inputs.metadata?.namespace === ns).map((r) => r.inputs);
+  return tenants.map((t) => ({
+    name: t.name,
+    subtree: t.subtree,
+    externalSecrets: inNs("kubernetes:external-secrets.io/v1:ExternalSecret", t.name),
+    pushSecrets: inNs("kubernetes:external-secrets.io/v1alpha1:PushSecret", t.name),
+  }));
 }

@@ -21,6 +21,8 @@
  *   `mountPath` defaults to `kubernetes`; `role` is required.
  */
 import type { TokenRequestSpec } from "./kube-apiserver";
+import { compileAcl, VAULT_DEFAULT_POLICY } from "../../../policies/vault/acl";
+import type { VaultPolicy } from "../../../policies/vault/model";
 
 export interface VaultKubernetesAuthSpec {
   readonly mountPath?: string;
@@ -68,4 +70,26 @@ export function tokenRequestFor(s: StoreUnderTest, externalSecretNamespace?: str
 /** The Vault call ESO makes with the token. */
 export function loginCall(s: StoreUnderTest): { path: string; role: string } {
   return { path: `auth/${s.kubernetes.mountPath ?? "kubernetes"}/login`, role: s.kubernetes.role ?? "" };
+}
+
+/**
+ * providers/v1/vault/auth.go `checkToken`: `GET auth/token/lookup-self` with the store's token. ESO calls
+ * it on every new client (auth.go setAuth, for a cached token), in the store controller's validation
+ * after each fresh login (validate.go `client.Validate`: no expiry known yet, so it looks the token up;
+ * an error makes the store ValidationResultError, not Ready), and before revoking on Close
+ * (auth.go `revokeTokenIfValid`). Vault checks the path against the token's ACL: only Vault's `default`
+ * policy grants it unless another policy does.
+ */
+export const LOOKUP_SELF = "auth/token/lookup-self";
+
+/** The policies a login through `role` puts on the token (hashicorp/vault sdk tokenutil: `default` unless token_no_default_policy). */
+export function loginTokenPolicies(role: { readonly tokenPolicies?: readonly string[]; readonly tokenNoDefaultPolicy?: boolean }): string[] {
+  return [...(role.tokenPolicies ?? []), ...(role.tokenNoDefaultPolicy ? [] : ["default"])];
+}
+
+/** Why ESO's lookup-self with a token carrying `policyNames` fails, or undefined. `policies`: the written policies by name. */
+export function lookupSelfError(policyNames: readonly string[], policies: ReadonlyMap<string, VaultPolicy>): string | undefined {
+  const resolved = policyNames.map((n) => (n === "default" ? VAULT_DEFAULT_POLICY : policies.get(n))).filter((p): p is VaultPolicy => p !== undefined);
+  const acl = compileAcl(resolved, { entity: { id: "eso", name: "eso", aliases: {} } });
+  return acl.allows("read", LOOKUP_SELF) ? undefined : "Error making API request. URL: GET /v1/auth/token/lookup-self Code: 403. Errors: * permission denied";
 }

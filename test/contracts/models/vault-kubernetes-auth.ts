@@ -97,6 +97,9 @@ export interface RoleWrite {
   readonly tokenPeriod?: number;
   readonly tokenNumUses?: number;
   readonly tokenType?: string;
+  readonly tokenPolicies?: readonly string[];
+  /** `token_no_default_policy`: the token does not get Vault's `default` policy. */
+  readonly tokenNoDefaultPolicy?: boolean;
 }
 
 /** Vault's default system max lease TTL (768h) unless the mount tunes it. */
@@ -138,18 +141,34 @@ export function roleWrite(r: RoleWrite, mountMaxLeaseTtl = DEFAULT_MAX_LEASE_TTL
   return { warnings };
 }
 
-/** go-secure-stdlib strutil.StrListContainsGlob: `*` at the start and/or end of an entry globs. */
+/**
+ * github.com/ryanuber/go-glob v1.0.0 `Glob`: `*` anywhere in the pattern matches any run of characters
+ * (the first part anchored at the start unless the pattern starts with `*`, the last at the end unless it
+ * ends with `*`; the parts in between found left to right).
+ */
+export function goGlob(pattern: string, subject: string): boolean {
+  if (pattern === "") return subject === "";
+  if (pattern === "*") return true;
+  const parts = pattern.split("*");
+  if (parts.length === 1) return subject === pattern;
+  const leading = pattern.startsWith("*");
+  const trailing = pattern.endsWith("*");
+  let rest = subject;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const idx = rest.indexOf(parts[i]);
+    if (i === 0 ? !leading && idx !== 0 : idx < 0) return false;
+    rest = rest.slice(idx + parts[i].length);
+  }
+  return trailing || rest.endsWith(parts[parts.length - 1]);
+}
+
+/**
+ * hashicorp/go-secure-stdlib strutil/strutil.go `StrListContainsGlob` (go-glob per entry), which
+ * vault-plugin-auth-kubernetes path_login.go uses for bound_service_account_names and
+ * bound_service_account_namespaces: `*` matches anywhere in an entry, not only at its ends.
+ */
 export function containsGlob(list: readonly string[], item: string): boolean {
-  return list.some((p) => {
-    if (p === item) return true;
-    const pre = p.startsWith("*");
-    const suf = p.endsWith("*") && p.length > 1;
-    const core = p.slice(pre ? 1 : 0, suf ? -1 : undefined);
-    if (pre && suf) return item.includes(core);
-    if (pre) return item.endsWith(core);
-    if (suf) return item.startsWith(core);
-    return false;
-  });
+  return list.some((p) => goGlob(p, item));
 }
 
 export interface LoginResult {
