@@ -7,6 +7,9 @@ import { parseDuration } from "../../../components/config/duration";
 import { compileAcl, IdentityContext, stripOneSlash } from "../../vault/acl";
 import { parsePolicy } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
+import { policyName } from "../../vault/names";
+import { policyMeetsSensitive } from "../../vault/patterns";
+import { sensitiveReach } from "../../vault/sensitive";
 import { Finding, GuardResource, isUnknown, ResourceRule, StackRule, StackViolation, Undecided } from "../rule";
 import { PUSH_POLICY_SUFFIX } from "../../../components/tenants/push-config";
 import { WRITER_POLICY_SUFFIX } from "../../../components/tenants/writers-config";
@@ -29,7 +32,7 @@ const parsed = new Map<string, Promise<VaultPolicy>>();
 /** The policy a `vault.Policy` resource writes, parsed; `undefined` for other resources or unknown text. Rejects when it does not parse. */
 export function policyOf(r: GuardResource): Promise<VaultPolicy | undefined> {
   if (r.type !== VAULT_TYPES.policy || typeof r.props.policy !== "string") return Promise.resolve(undefined);
-  const name = typeof r.props.name === "string" ? r.props.name : r.name;
+  const name = policyName(typeof r.props.name === "string" ? r.props.name : r.name);
   const key = JSON.stringify([name, r.props.policy]);
   let p = parsed.get(key);
   if (!p) {
@@ -84,6 +87,27 @@ function matchesAllowed(path: string, pattern: string): boolean {
   return p.length === q.length && q.every((s, i) => s === "+" || s === p[i]);
 }
 
+/** The allow-list entry a literal policy path (no glob, no template) is, if any. */
+function allowedEndpoint(path: string, c: LeastPrivilegeConfig): [string, string[]] | undefined {
+  const p = normalizePath(path);
+  if (hasGlob(p) || p.includes("{{")) return undefined;
+  return Object.entries(c.allowedSystemPaths).find(([allowed]) => matchesAllowed(p, allowed));
+}
+
+/**
+ * First segments the policy itself uses as KV mounts (followed by a KV v2 API
+ * segment): Vault cannot have a namespace of the same name beside a mount,
+ * so paths below them never address another namespace.
+ */
+function kvMountsNamed(policy: VaultPolicy): Set<string> {
+  const out = new Set<string>();
+  for (const r of policy.rules) {
+    const [first, second] = normalizePath(r.path).split("/");
+    if (second !== undefined && KV_API.includes(second) && /^[^*+{}]+$/.test(first)) out.add(first);
+  }
+  return out;
+}
+
 export interface LeastPrivilegeConfig {
   /** Paths under sys/ and auth/ a policy may grant, each with the capabilities allowed there (`+` = one literal segment). */
   allowedSystemPaths: Record<string, string[]>;
@@ -112,14 +136,27 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
     const { policy, findings } = await parsedPolicy(r);
     if (!policy) return findings;
     const out: Finding[] = [];
+    const mounts = kvMountsNamed(policy);
     for (const written of policy.rules) {
       const rule = { ...written, path: normalizePath(written.path) };
       const caps = rule.capabilities;
       if (caps.includes("deny")) continue;
       if (caps.includes("sudo")) out.push(`path "${rule.path}" grants sudo`);
+      // Pattern against the sensitive path space (this namespace and, through a namespace prefix, others); an
+      // allow-listed literal endpoint is judged by its allowed capabilities below instead.
+      if (!allowedEndpoint(written.path, c)) {
+        const hits = sensitiveReach(written.path, caps, { mounts });
+        if (hits.length > 0) {
+          const [h, ...more] = hits;
+          out.push(
+            `path "${written.path}" grants ${h.capabilities.join(", ")} on ${h.endpoint.what}: it matches "${h.witness}" (sensitive pattern "${h.endpoint.pattern}")` +
+              (more.length > 0 ? `; it also reaches ${more.map((m) => `${m.endpoint.what} ("${m.witness}")`).join(", ")}` : ""),
+          );
+        }
+      }
       const first = rule.path.split("/")[0];
       if (SYSTEM_ROOTS.includes(first)) {
-        const allowed = Object.entries(c.allowedSystemPaths).find(([p]) => !hasGlob(rule.path) && !rule.path.includes("{{") && matchesAllowed(rule.path, p));
+        const allowed = allowedEndpoint(rule.path, c);
         if (!allowed) out.push(`path "${rule.path}" is under ${first}/ and not in allowedSystemPaths`);
         else {
           const extra = caps.filter((cap) => !allowed[1].includes(cap));
@@ -127,9 +164,9 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
         }
         continue;
       }
-      if (["sys/mounts", "sys/policies/acl/p", "auth/kubernetes/role/r", "auth/token/create", "identity/entity/id/e"].some((p) => reaches(rule, p))) {
-        out.push(`path "${rule.path}" is a wildcard that reaches sys/, auth/ or identity/`);
-        continue;
+      const root = SYSTEM_ROOTS.map((r) => policyMeetsSensitive(rule.path, `${r}/*`)).find((w) => w !== undefined);
+      if (root !== undefined) {
+        out.push(`path "${rule.path}" is a wildcard or template that reaches sys/, auth/ or identity/ (e.g. "${root}")`);
       }
       if (first === "cubbyhole") continue; // per-token storage: a wildcard there reaches only the token's own cubbyhole
       const mount = first.includes("*") || first === "+" ? PROBE : first;
