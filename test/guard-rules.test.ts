@@ -514,3 +514,20 @@ describe("commonPath: a path two Vault patterns both match", () => {
     expect(commonPath(p(y), p(x))).toBe(expected);
   });
 });
+
+describe("issue 18 class 1: vault-policy-least-privilege judges patterns against the sensitive path space, not probes", () => {
+  const rule = "vault-policy-least-privilege";
+  const tpl = "{{identity.entity.metadata.team}}";
+  test.each<[string, Array<[string, string[]]>, string]>([
+    ["+ as the first segment rewrites every ACL policy (no sudo needed)", [["+/policies/acl/*", ["update"]]], 'path "+/policies/acl/*" reaches sensitive endpoints: ACL and other policies at "sys/policies/acl/x" (update)'],
+    ["a template that resolves to sys unmounts the KV store", [[`${tpl}/mounts/*`, ["delete"]]], 'secrets engine mounts at "sys/mounts/x" (delete)'],
+    ["a template whose value holds a slash", [[`${tpl}/x`, ["update"]]], 'ACL and other policies at "sys/policy/x"'],
+    ["a prefix that ends inside a segment", [["sys/pol*", ["create"]]], 'ACL and other policies at "sys/policy/x" (create)'],
+    ["another namespace's sys/ (Vault Enterprise)", [["ns1/sys/policies/acl/*", ["update"]]], 'ACL and other policies at "ns1/sys/policies/acl/x" (update)'],
+    ["an auth role under any mount path", [["+/kubernetes/prod/role/*", ["update"]]], 'auth method roles at "auth/kubernetes/prod/role/x" (update)'],
+    ["token creation through a wildcard", [["auth/+/create*", ["update"]]], 'token creation and revocation at "auth/token/create" (update)'],
+    ["reading raw storage", [["sys/r*", ["read"]]], 'raw storage at "sys/raw" (read)'],
+  ])("fails %s", async (_d, rules, words) => {
+    expect((await violations(policy("p", hcl(rules)), rule)).join("\n")).toContain(words);
+  });
+});

@@ -111,7 +111,7 @@ export function sensitiveSeq(pattern: string): Seq {
   body.split("/").forEach((s, k) => {
     if (k > 0) out.push(...lit("/"));
     if (s === "+") out.push(one("seg"), loop("seg"));
-    else if (s === "**") out.push(one("any"), loop("any"));
+    else if (s === "**") out.push(loop("any"), one("seg")); // ends in a non-empty segment
     else out.push(...lit(s));
   });
   if (prefix) out.push(loop("any"));

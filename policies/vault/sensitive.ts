@@ -78,17 +78,20 @@ export interface SensitiveHit {
 export function sensitiveReach(path: string, capabilities: readonly Capability[], options: ReachOptions = {}): SensitiveHit[] {
   if (capabilities.includes("deny")) return [];
   const out: SensitiveHit[] = [];
-  const seen = new Set<string>();
-  // This namespace's endpoints first (the plainer witness), then other namespaces'.
-  for (const viaNamespace of [false, true]) {
-    for (const endpoint of SENSITIVE_ENDPOINTS) {
-      if (seen.has(endpoint.what)) continue;
-      const caps = capabilities.filter((c) => endpoint.dangerous.includes(c));
-      if (caps.length === 0) continue;
-      const witness = policyMeetsSensitive(path, endpoint.pattern, options, viaNamespace);
-      if (witness === undefined) continue;
-      seen.add(endpoint.what);
-      out.push({ endpoint, capabilities: caps, witness });
+  const classes = [...new Set(SENSITIVE_ENDPOINTS.map((x) => x.what))];
+  for (const what of classes) {
+    const endpoints = SENSITIVE_ENDPOINTS.filter((x) => x.what === what);
+    const caps = capabilities.filter((c) => endpoints[0].dangerous.includes(c));
+    if (caps.length === 0) continue;
+    // This namespace's endpoints first (the plainer witness), then other namespaces'; the shortest witness of the class.
+    for (const viaNamespace of [false, true]) {
+      const hits = endpoints.flatMap((endpoint) => {
+        const witness = policyMeetsSensitive(path, endpoint.pattern, options, viaNamespace);
+        return witness === undefined ? [] : [{ endpoint, capabilities: caps, witness }];
+      });
+      if (hits.length === 0) continue;
+      out.push(hits.reduce((a, b) => (b.witness.length < a.witness.length ? b : a)));
+      break;
     }
   }
   return out;

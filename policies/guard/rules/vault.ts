@@ -146,13 +146,7 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
       // allow-listed literal endpoint is judged by its allowed capabilities below instead.
       if (!allowedEndpoint(written.path, c)) {
         const hits = sensitiveReach(written.path, caps, { mounts });
-        if (hits.length > 0) {
-          const [h, ...more] = hits;
-          out.push(
-            `path "${written.path}" grants ${h.capabilities.join(", ")} on ${h.endpoint.what}: it matches "${h.witness}" (sensitive pattern "${h.endpoint.pattern}")` +
-              (more.length > 0 ? `; it also reaches ${more.map((m) => `${m.endpoint.what} ("${m.witness}")`).join(", ")}` : ""),
-          );
-        }
+        if (hits.length > 0) out.push(`path "${written.path}" reaches sensitive endpoints: ${hits.map((h) => `${h.endpoint.what} at "${h.witness}" (${h.capabilities.join(", ")})`).join("; ")}`);
       }
       const first = rule.path.split("/")[0];
       if (SYSTEM_ROOTS.includes(first)) {
