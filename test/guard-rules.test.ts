@@ -433,9 +433,11 @@ describe("tenant-reach-disjoint", () => {
     const shared = [policy("vault-eso-tenants", templated), ...["team-a", "team-b"].flatMap((t) => tenant(t, { policyName: "vault-eso-tenants", policyHcl: "" }))];
     expect(await violations([kvMount, ...shared], rule)).toEqual([]);
   });
-  test("hashicorp/vault vault/acl.go NewACL: a role attaching a policy named root next to others is a violation (Vault refuses that ACL), not a crash", async () => {
-    const withRoot = [policy("root", hcl([["secret/*", ["read"]]])), ...tenant("team-a", { tokenPolicies: ["tenant-team-a", "root"] }), ...tenant("team-b")];
-    expect(await violations([kvMount, ...withRoot], rule)).toEqual([expect.stringContaining("other policies present along with root")]);
+  test("sdk/helper/policyutil SanitizePolicies: a role attaching root (any spelling: Vault trims and lower-cases, and root then stands alone) is a violation, not a crash", async () => {
+    for (const root of ["root", "ROOT", " Root "]) {
+      const withRoot = [policy("root", hcl([["secret/*", ["read"]]])), ...tenant("team-a", { tokenPolicies: ["tenant-team-a", root] }), ...tenant("team-b")];
+      expect(await violations([kvMount, ...withRoot], rule)).toEqual([expect.stringContaining("attaches the root policy")]);
+    }
   });
   test("fails a widened tenant policy that reaches a sibling", async () => {
     const wide = tenant("team-a", { policyHcl: hcl([["secret/data/acme/apps/team*", ["read"]]]) });
