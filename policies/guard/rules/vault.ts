@@ -118,6 +118,7 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
   name: "vault-policy-least-privilege",
   description:
     "A Vault policy written by this stack may not grant `sudo`, may not reach anything under sys/, auth/ or identity/ except the listed endpoints (the token renewer's own lookup-self/renew-self/revoke-self and auth/token/create/<role>, read/list on sys/metrics), and may not grant a whole mount with a wildcard (`secret/*`, `secret/data/*`, `secret/+/...`). " +
+    "Each path is judged as the set of request paths it matches (`+` any one segment, the first included; a trailing `*` any continuation, also inside a segment; an identity template any string, `/` included; one leading `/` dropped; a Vault Enterprise namespace prefix such as `ns1/sys/...`) against the sensitive path space (policies, mounts, auth methods and their roles, users and config under any mount path, audit, raw storage, snapshots, plugins, leases, keys and seal, namespaces, token roles and token creation, identity entities, groups, aliases, OIDC and MFA config) with the capabilities dangerous there; the violation names the endpoint class and a concrete path the pattern reaches. " +
     "Fix: grant only the subtree the identity needs, e.g. read on `secret/data/<scope>/*` and read, list on `secret/metadata/<scope>/*`; or add an endpoint to allowedSystemPaths.",
   enforcementLevel: "mandatory",
   config: {
