@@ -617,3 +617,10 @@ describe("issue 18 class 3: every identity that can hold a policy, and raw write
     });
   });
 });
+
+test("vault-policy-least-privilege: a KV v1 path reads as a possible namespace until its mount is listed in `mounts`", async () => {
+  const rule = "vault-policy-least-privilege";
+  const p = policy("p", hcl([["kv1/team/*", ["read", "list"]]]));
+  expect((await violations(p, rule)).join("\n")).toContain('raw storage at "kv1/team/sys/raw"');
+  expect(await violations(p, rule, { [rule]: { mounts: ["kv1"] } })).toEqual([]);
+});

@@ -124,7 +124,7 @@ function instances(pattern: string): string[] {
 }
 const SENSITIVE_PATHS = SENSITIVE_ENDPOINTS.flatMap((e) => instances(e.pattern).map((path) => ({ endpoint: e, path })));
 
-const ruleConfig = { allowedSystemPaths: {} };
+const ruleConfig = { allowedSystemPaths: {}, mounts: [] };
 const asResource = (rules: PathRule[]): GuardResource => ({
   type: "vault:index/policy:Policy",
   name: "p",

@@ -112,6 +112,8 @@ function kvMountsNamed(policy: VaultPolicy): Set<string> {
 export interface LeastPrivilegeConfig {
   /** Paths under sys/ and auth/ a policy may grant, each with the capabilities allowed there (`+` = one literal segment). */
   allowedSystemPaths: Record<string, string[]>;
+  /** Mount paths (first segments) of this Vault namespace: a path below a mount never addresses another namespace. */
+  mounts: string[];
 }
 
 export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
@@ -122,8 +124,9 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
     "Fix: grant only the subtree the identity needs, e.g. read on `secret/data/<scope>/*` and read, list on `secret/metadata/<scope>/*`; or add an endpoint to allowedSystemPaths.",
   enforcementLevel: "mandatory",
   config: {
-    schema: { allowedSystemPaths: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } } },
+    schema: { allowedSystemPaths: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } }, mounts: { type: "array", items: { type: "string" } } },
     defaults: {
+      mounts: [],
       allowedSystemPaths: {
         "auth/token/lookup-self": ["read"],
         "auth/token/renew-self": ["update"],
@@ -138,7 +141,7 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
     const { policy, findings } = await parsedPolicy(r);
     if (!policy) return findings;
     const out: Finding[] = [];
-    const mounts = kvMountsNamed(policy);
+    const mounts = new Set([...kvMountsNamed(policy), ...(c.mounts ?? [])]);
     for (const written of policy.rules) {
       const rule = { ...written, path: normalizePath(written.path) };
       const caps = rule.capabilities;
