@@ -5,7 +5,7 @@
 import { Finding, guardResource, runGuard, UNKNOWN_WIRE } from "./helpers/guard";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy, templatedTenantPolicy, tenantReadPolicy } from "../policies/vault/builders";
-import { commonPath } from "../policies/guard/rules/stack";
+import { policyPathsMeet } from "../policies/vault/patterns";
 import { VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../components/token-renewer/credentials";
 import { esoChartValues } from "../components/eso/eso";
 
@@ -499,8 +499,7 @@ describe("tenant-reach-disjoint", () => {
   });
 });
 
-describe("commonPath: a path two Vault patterns both match", () => {
-  const p = (path: string) => (path.endsWith("*") ? { segs: path.slice(0, -1).split("/"), prefix: true } : { segs: path.split("/"), prefix: false });
+describe("policyPathsMeet (policies/vault/patterns.ts): a path two Vault patterns both match", () => {
   test.each<[string, string, string | undefined]>([
     ["a/b/*", "a/b/c", "a/b/c"],
     ["a/b/*", "a/c/*", undefined],
@@ -512,8 +511,8 @@ describe("commonPath: a path two Vault patterns both match", () => {
     ["a/b/c", "a/b/c", "a/b/c"],
     ["a/bc*", "a/b*", "a/bc"],
   ])("%s and %s -> %s", (x, y, expected) => {
-    expect(commonPath(p(x), p(y))).toBe(expected);
-    expect(commonPath(p(y), p(x))).toBe(expected);
+    expect(policyPathsMeet(x, y)).toBe(expected);
+    expect(policyPathsMeet(y, x)).toBe(expected);
   });
 });
 

@@ -206,9 +206,13 @@ export function policyMeetsSensitive(policyPath: string, sensitivePattern: strin
   return meetSeq(a, [...NAMESPACE_PREFIX, ...b]);
 }
 
-/** A concrete path two policy paths both match, or undefined. */
+/** A concrete path two policy paths both match (one naming a key rather than a folder when both allow it), or undefined. */
 export function policyPathsMeet(a: string, b: string): string | undefined {
-  return meetSeq(policyPathSeq(a), policyPathSeq(b));
+  const [sa, sb] = [policyPathSeq(a), policyPathSeq(b)];
+  const w = meetSeq(sa, sb);
+  if (w === undefined || !(w === "" || w.endsWith("/"))) return w;
+  const key = lit(`${w}w`);
+  return meetSeq(sa, key) !== undefined && meetSeq(sb, key) !== undefined ? `${w}w` : w;
 }
 
 /** Whether `concrete` (a request path, leading slashes stripped) is matched by `pattern` (sensitive notation). */

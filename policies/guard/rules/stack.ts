@@ -11,6 +11,7 @@ import { dig, k8sType } from "./kubernetes";
 import { namespaceIdentity, normalizePath, policyOf, VAULT_TYPES } from "./vault";
 import { heldPolicyNames, POLICY_GLOB_INPUTS, POLICY_HOLDERS } from "./identities";
 import { policyName, sameVaultName, sanitizePolicyNames } from "../../vault/names";
+import { policyPathsMeet } from "../../vault/patterns";
 import { WRITER_POLICY_SUFFIX } from "../../../components/tenants/writers-config";
 import { parsePolicy } from "../../vault/hcl";
 
@@ -92,49 +93,6 @@ export const tenantOwnRoleAndStore: StackRule<{ allowSharedTenancy: boolean }> =
     return out;
   },
 };
-
-/** A policy path as a pattern: its segments; when `prefix`, the last one is a string prefix (the path ended in `*`). */
-interface Pattern {
-  readonly segs: readonly string[];
-  readonly prefix: boolean;
-}
-
-const toPattern = (path: string): Pattern => (path.endsWith("*") ? { segs: path.slice(0, -1).split("/"), prefix: true } : { segs: path.split("/"), prefix: false });
-
-/**
- * A concrete path both patterns match (Vault's `+` = one segment, trailing
- * `*` = string prefix), or undefined when they share none.
- */
-export function commonPath(a: Pattern, b: Pattern): string | undefined {
-  const fill = (s: string) => (s === "+" || s === "" ? "w" : s);
-  const out: string[] = [];
-  for (let i = 0; ; i++) {
-    const aLast = a.prefix && i === a.segs.length - 1;
-    const bLast = b.prefix && i === b.segs.length - 1;
-    if (i >= a.segs.length || i >= b.segs.length) return i >= a.segs.length && i >= b.segs.length ? out.join("/") : undefined;
-    const [sa, sb] = [a.segs[i], b.segs[i]];
-    if (aLast || bLast) {
-      // One side accepts any continuation from here: the segment must agree, then the other side's rest fills the path.
-      const [p, other, otherLast, otherPattern] = aLast ? [sa, sb, bLast, b] : [sb, sa, aLast, a];
-      let seg: string;
-      if (otherLast) {
-        if (other.startsWith(p)) seg = other;
-        else if (p.startsWith(other)) seg = p;
-        else return undefined;
-        return [...out, seg || "w"].join("/");
-      }
-      if (other === "+") seg = `${p}w`;
-      else if (other.startsWith(p)) seg = other;
-      else return undefined;
-      const rest = otherPattern.segs.slice(i + 1).map((s, j, all) => (otherPattern.prefix && j === all.length - 1 ? `${s}w` : fill(s)));
-      return [...out, seg, ...rest].join("/");
-    }
-    if (sa === sb) out.push(fill(sa));
-    else if (sa === "+") out.push(sb);
-    else if (sb === "+") out.push(sa);
-    else return undefined;
-  }
-}
 
 interface Reach {
   /** Who: `tenant "x"` or `ClusterSecretStore "y"`. */
@@ -357,7 +315,7 @@ export function goGlob(pattern: string, value: string): boolean {
 function firstSharedPath(a: Reach, b: Reach): { path: string; a: string; b: string } | undefined {
   for (const ra of a.rules) {
     for (const rb of b.rules) {
-      const path = commonPath(toPattern(ra.path), toPattern(rb.path));
+      const path = policyPathsMeet(ra.path, rb.path);
       if (path === undefined) continue;
       const [ca, cb] = [a.acl.capabilities(path), b.acl.capabilities(path)];
       if (ca.size > 0 && cb.size > 0) return { path, a: [...ca].join(","), b: [...cb].join(",") };
