@@ -123,6 +123,10 @@ const NAMESPACE_PREFIX: Seq = [one("seg"), loop("any"), ...lit("/")];
 
 /** A concrete path in both sequences (the shortest found), or undefined when they share none. */
 export function meetSeq(a: Seq, b: Seq): string | undefined {
+  // Fast refusal: the literal heads of both sequences must agree.
+  for (let i = 0; i < a.length && i < b.length && !a[i].star && !b[i].star && typeof a[i].cls === "object" && typeof b[i].cls === "object"; i++) {
+    if ((a[i].cls as { lit: string }).lit !== (b[i].cls as { lit: string }).lit) return undefined;
+  }
   const key = (i: number, j: number) => i * (b.length + 1) + j;
   const parent = new Map<number, { from: number; ch: string } | null>();
   const queue: Array<[number, number]> = [];
