@@ -11,8 +11,11 @@
  *   alone) when a token's ACL is built (vault/request_handling.go).
  * - Kubernetes auth roles: vault-plugin-auth-kubernetes path_role.go stores
  *   and deletes `role/` + `strings.ToLower(name)`: `Team-A` and `team-a` are
- *   one role. (JWT/OIDC and AppRole roles are lower-cased the same way by
- *   their plugins unless created case-sensitive; the same fold is used.)
+ *   one role. AppRole lower-cases every role created since its
+ *   `lower_case_role_name` field exists (builtin/credential/approle
+ *   path_role.go `roleStorageEntry.LowerCaseRoleName`). JWT/OIDC roles get
+ *   the same fold here without an upstream check: folding more only finds
+ *   more clashes (the worst case for ownership).
  * - Identity entities, groups, entity and group aliases: vault/
  *   identity_store_schema.go indexes `Name` with `Lowercase: lowerCaseName`,
  *   which is on unless the identity store was switched to case-sensitive
