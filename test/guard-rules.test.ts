@@ -585,6 +585,11 @@ describe("issue 18 class 3: every identity that can hold a policy, and raw write
     const own = { ...glob, props: { ...glob.props, tokenPolicies: ["vault-eso-tenants"] } };
     expect(await violations([kvMount, policy("vault-eso-tenants", templated), own, ...tenant("team-a"), ...tenant("team-b")], rule)).toEqual([]);
   });
+  test("an identity whose template it cannot resolve (entity data others may write) is judged at its worst", async () => {
+    const tpl = policy("per-team", hcl([["secret/data/acme/apps/{{identity.entity.metadata.team}}/*", ["read"]]]));
+    const app: R = { type: "vault:appRole/authBackendRole:AuthBackendRole", name: "app", props: { roleName: "app", tokenPolicies: ["per-team"] } };
+    expect(await violations([kvMount, tpl, app, ...tenant("team-a")], rule)).toEqual([expect.stringMatching(/holds the templated path .* can reach "secret\/data\/acme\/apps\/team-a\/.*" of tenant "team-a"/)]);
+  });
   test("a token role allowing policies by glob cannot be bounded", async () => {
     const tr: R = { type: "vault:tokenauth/authBackendRole:AuthBackendRole", name: "tr", props: { roleName: "tr", allowedPoliciesGlobs: ["tenant-*"] } };
     expect(await violations([kvMount, tr, ...tenant("team-a")], rule)).toEqual([expect.stringContaining('token role "tr" allows policies by glob')]);

@@ -102,6 +102,8 @@ interface Reach {
   readonly role: GuardResource;
   /** Granting rules on the KV mounts, templates resolved for this identity. */
   readonly rules: PathRule[];
+  /** Granting rules whose identity template this identity cannot resolve (Vault drops them for it, until its entity data says otherwise). */
+  readonly unresolved: PathRule[];
   readonly acl: ReturnType<typeof compileAcl>;
 }
 
@@ -199,8 +201,9 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
           .map((r) => ({ ...r, path: resolveTemplates(normalizePath(r.path), identity) }))
           .filter((r): r is PathRule => r.path !== undefined && onKv(r.path)),
       );
+      const unresolved = policies.flatMap((p) => p.rules.filter((r) => !r.capabilities.includes("deny") && r.path.includes("{{") && resolveTemplates(normalizePath(r.path), identity) === undefined));
       try {
-        return { who, tenant, role: holder, rules, acl: compileAcl(policies, identity) };
+        return { who, tenant, role: holder, rules, unresolved, acl: compileAcl(policies, identity) };
       } catch (e) {
         // Vault refuses to build this ACL (e.g. `root` next to other policies): no token gets it, but the stack is wrong
         out.push({ message: `${who}: ${(e as Error).message}`, urn: holder.urn });
@@ -268,6 +271,12 @@ export const tenantReachDisjoint: StackRule<ReachConfig> = {
     }
     // Every other identity (a role bound elsewhere, AppRole, JWT/OIDC, LDAP, token roles, entities, groups): no tenant's path.
     for (const o of others) {
+      // A template this identity cannot resolve now resolves from entity data (metadata, aliases, a merged entity) that
+      // others may write: judged at its worst, any string (policies/vault/patterns.ts).
+      for (const ru of o.unresolved) {
+        const hit = tenants.flatMap((t) => t.rules.map((rt) => ({ t, w: policyPathsMeet(ru.path, rt.path) }))).find((x) => x.w !== undefined);
+        if (hit) out.push({ message: `${o.who} holds the templated path "${ru.path}": its template is resolved from identity data this stack does not control, and can reach "${hit.w}" of tenant "${hit.t.tenant?.tenant}". Fix: give this identity a policy without identity templates`, urn: o.role.urn });
+      }
       const reached = tenants.map((t) => ({ t, shared: firstSharedPath(o, t) })).filter((x) => x.shared);
       const names = [...new Set(reached.map((x) => x.t.tenant!.tenant))];
       for (const { t, shared } of reached) {
