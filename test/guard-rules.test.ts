@@ -5,7 +5,7 @@
 import { Finding, guardResource, runGuard, UNKNOWN_WIRE } from "./helpers/guard";
 import { renderPolicyHcl } from "../policies/vault/hcl";
 import { esoReadPolicy, templatedTenantPolicy, tenantReadPolicy } from "../policies/vault/builders";
-import { commonPath } from "../policies/guard/rules/stack";
+import { policyPathsMeet } from "../policies/vault/patterns";
 import { VAULT_CREDENTIAL_LABEL, VAULT_TOKEN_CREDENTIAL } from "../components/token-renewer/credentials";
 import { esoChartValues } from "../components/eso/eso";
 
@@ -433,9 +433,11 @@ describe("tenant-reach-disjoint", () => {
     const shared = [policy("vault-eso-tenants", templated), ...["team-a", "team-b"].flatMap((t) => tenant(t, { policyName: "vault-eso-tenants", policyHcl: "" }))];
     expect(await violations([kvMount, ...shared], rule)).toEqual([]);
   });
-  test("hashicorp/vault vault/acl.go NewACL: a role attaching a policy named root next to others is a violation (Vault refuses that ACL), not a crash", async () => {
-    const withRoot = [policy("root", hcl([["secret/*", ["read"]]])), ...tenant("team-a", { tokenPolicies: ["tenant-team-a", "root"] }), ...tenant("team-b")];
-    expect(await violations([kvMount, ...withRoot], rule)).toEqual([expect.stringContaining("other policies present along with root")]);
+  test("sdk/helper/policyutil SanitizePolicies: a role attaching root (any spelling: Vault trims and lower-cases, and root then stands alone) is a violation, not a crash", async () => {
+    for (const root of ["root", "ROOT", " Root "]) {
+      const withRoot = [policy("root", hcl([["secret/*", ["read"]]])), ...tenant("team-a", { tokenPolicies: ["tenant-team-a", root] }), ...tenant("team-b")];
+      expect(await violations([kvMount, ...withRoot], rule)).toEqual([expect.stringContaining("attaches the root policy")]);
+    }
   });
   test("fails a widened tenant policy that reaches a sibling", async () => {
     const wide = tenant("team-a", { policyHcl: hcl([["secret/data/acme/apps/team*", ["read"]]]) });
@@ -497,8 +499,7 @@ describe("tenant-reach-disjoint", () => {
   });
 });
 
-describe("commonPath: a path two Vault patterns both match", () => {
-  const p = (path: string) => (path.endsWith("*") ? { segs: path.slice(0, -1).split("/"), prefix: true } : { segs: path.split("/"), prefix: false });
+describe("policyPathsMeet (policies/vault/patterns.ts): a path two Vault patterns both match", () => {
   test.each<[string, string, string | undefined]>([
     ["a/b/*", "a/b/c", "a/b/c"],
     ["a/b/*", "a/c/*", undefined],
@@ -510,7 +511,120 @@ describe("commonPath: a path two Vault patterns both match", () => {
     ["a/b/c", "a/b/c", "a/b/c"],
     ["a/bc*", "a/b*", "a/bc"],
   ])("%s and %s -> %s", (x, y, expected) => {
-    expect(commonPath(p(x), p(y))).toBe(expected);
-    expect(commonPath(p(y), p(x))).toBe(expected);
+    expect(policyPathsMeet(x, y)).toBe(expected);
+    expect(policyPathsMeet(y, x)).toBe(expected);
   });
+});
+
+describe("issue 18 class 1: vault-policy-least-privilege judges patterns against the sensitive path space, not probes", () => {
+  const rule = "vault-policy-least-privilege";
+  const tpl = "{{identity.entity.metadata.team}}";
+  test.each<[string, Array<[string, string[]]>, string]>([
+    ["+ as the first segment rewrites every ACL policy (no sudo needed)", [["+/policies/acl/*", ["update"]]], 'path "+/policies/acl/*" reaches sensitive endpoints: ACL and other policies at "sys/policies/acl/x" (update)'],
+    ["a template that resolves to sys unmounts the KV store", [[`${tpl}/mounts/*`, ["delete"]]], 'secrets engine mounts at "sys/mounts/x" (delete)'],
+    ["a template whose value holds a slash", [[`${tpl}/x`, ["update"]]], 'ACL and other policies at "sys/policy/x"'],
+    ["a prefix that ends inside a segment", [["sys/pol*", ["create"]]], 'ACL and other policies at "sys/policy/x" (create)'],
+    ["another namespace's sys/ (Vault Enterprise)", [["ns1/sys/policies/acl/*", ["update"]]], 'ACL and other policies at "ns1/sys/policies/acl/x" (update)'],
+    ["an auth role under any mount path", [["+/kubernetes/prod/role/*", ["update"]]], 'auth method roles at "auth/kubernetes/prod/role/x" (update)'],
+    ["token creation through a wildcard", [["auth/+/create*", ["update"]]], 'token creation and revocation at "auth/token/create" (update)'],
+    ["reading raw storage", [["sys/r*", ["read"]]], 'raw storage at "sys/raw" (read)'],
+  ])("fails %s", async (_d, rules, words) => {
+    expect((await violations(policy("p", hcl(rules)), rule)).join("\n")).toContain(words);
+  });
+});
+
+describe("issue 18 class 2: names as Vault stores them (vault/policy_store.go sanitizeName; vault-plugin-auth-kubernetes path_role.go; identity_store_schema.go)", () => {
+  test("a policy named like a tenant's but for case and whitespace IS that tenant's policy: judged as such, and it clashes with the tenant's own", async () => {
+    const wide = policy(" Tenant-Team-B", hcl([["secret/data/acme/apps/*", ["read"]]]));
+    const all = [kvMount, ...tenant("team-a"), ...tenant("team-b"), wide];
+    expect((await violations(all, "tenant-policy-in-subtree")).join("\n")).toContain('no segment named after tenant "team-b"');
+    expect(await violations(all, "vault-names-unique")).toEqual([expect.stringContaining('policy " Tenant-Team-B" ( Tenant-Team-B) is the same Vault object as "tenant-team-b" (tenant-team-b): Vault stores both as "tenant-team-b"')]);
+  });
+  test("a role attaching a tenant's policy under another spelling attaches that policy (reach judged), and a trusted name matches in any spelling", async () => {
+    const borrowed = tenant("team-a", { tokenPolicies: ["tenant-team-a", "TENANT-TEAM-B "] });
+    expect(await violations([kvMount, ...borrowed, ...tenant("team-b")], "tenant-reach-disjoint")).toEqual([expect.stringMatching(/^tenants "team-a" and "team-b" both reach "secret\/data\/acme\/apps\/team-b\//)]);
+    const ext = tenant("team-a", { tokenPolicies: ["tenant-team-a", "Legacy-Admin"] });
+    expect(await violations([kvMount, ...ext], "tenant-reach-disjoint", { "tenant-reach-disjoint": { trustedExternalPolicies: ["legacy-admin "] } })).toEqual([]);
+  });
+  test("Kubernetes auth roles, identity groups and aliases differing only in case are one object; token roles are exact", async () => {
+    const k8s = (name: string, roleName: string): R => ({ type: "vault:kubernetes/authBackendRole:AuthBackendRole", name, props: { roleName, backend: "kubernetes" } });
+    const group = (name: string, n: string): R => ({ type: "vault:identity/group:Group", name, props: { name: n } });
+    const tokenRole = (name: string, roleName: string): R => ({ type: "vault:tokenauth/authBackendRole:AuthBackendRole", name, props: { roleName } });
+    expect(await violations([k8s("a", "tenant-a"), k8s("b", "Tenant-A")], "vault-names-unique")).toHaveLength(1);
+    expect(await violations([k8s("a", "tenant-a"), { ...k8s("b", "Tenant-A"), props: { roleName: "Tenant-A", backend: "kubernetes-2" } }], "vault-names-unique")).toEqual([]);
+    expect(await violations([group("a", "writers"), group("b", "Writers")], "vault-names-unique")).toHaveLength(1);
+    expect(await violations([tokenRole("a", "renewer"), tokenRole("b", "Renewer")], "vault-names-unique")).toEqual([]);
+  });
+  test("a tenant's store naming its role in another case logs in with that role", async () => {
+    expect(await violations(tenant("team-a", { storeRole: "Tenant-Team-A" }), "tenant-own-role-and-store")).toEqual([]);
+  });
+});
+
+describe("issue 18 class 3: every identity that can hold a policy, and raw writes", () => {
+  const rule = "tenant-reach-disjoint";
+  const wide = policy("reader", hcl([["secret/data/acme/apps/*", ["read"]]]));
+  test.each<[string, R]>([
+    ["a Kubernetes auth role bound to a non-tenant namespace", { type: "vault:kubernetes/authBackendRole:AuthBackendRole", name: "ci", props: { roleName: "ci", boundServiceAccountNamespaces: ["ci"], boundServiceAccountNames: ["runner"], tokenPolicies: ["reader"] } }],
+    ["an AppRole role", { type: "vault:appRole/authBackendRole:AuthBackendRole", name: "app", props: { roleName: "app", tokenPolicies: ["reader"] } }],
+    ["a JWT/OIDC role", { type: "vault:jwt/authBackendRole:AuthBackendRole", name: "gha", props: { roleName: "gha", tokenPolicies: ["reader"] } }],
+    ["a token role (allowed_policies)", { type: "vault:tokenauth/authBackendRole:AuthBackendRole", name: "tr", props: { roleName: "tr", allowedPolicies: ["reader"] } }],
+    ["an identity entity", { type: "vault:identity/entity:Entity", name: "bob", props: { name: "bob", policies: ["reader"] } }],
+    ["an identity group that is no tenant's", { type: "vault:identity/group:Group", name: "ops", props: { name: "ops", policies: ["reader"] } }],
+    ["identity group policies", { type: "vault:identity/groupPolicies:GroupPolicies", name: "gp", props: { groupId: "g1", policies: ["reader"] } }],
+    ["identity entity policies", { type: "vault:identity/entityPolicies:EntityPolicies", name: "ep", props: { entityId: "e1", policies: ["reader"] } }],
+    ["an LDAP group", { type: "vault:ldap/authBackendGroup:AuthBackendGroup", name: "lg", props: { groupname: "devs", policies: ["reader"] } }],
+  ])("%s that reaches two tenants' subtrees combines them: a violation per tenant", async (_d, holder) => {
+    const v = await violations([kvMount, wide, holder, ...tenant("team-a"), ...tenant("team-b")], rule);
+    expect(v).toEqual([expect.stringMatching(/reaches "secret\/data\/acme\/apps\/team-a\/.*" of tenant "team-a" \(it combines tenants "team-a", "team-b"\)/), expect.stringMatching(/of tenant "team-b"/)]);
+  });
+  test("a Kubernetes auth role bound by glob or selector acts for every tenant namespace it admits", async () => {
+    const templated = renderPolicyHcl(templatedTenantPolicy("vault-eso-tenants", "secret", "auth_k8s", (t) => `acme/apps/${t}`));
+    const glob: R = { type: "vault:kubernetes/authBackendRole:AuthBackendRole", name: "any", props: { roleName: "any", boundServiceAccountNamespaces: ["team-*"], boundServiceAccountNames: ["x"], tokenPolicies: ["reader"] } };
+    expect(await violations([kvMount, wide, glob, ...tenant("team-a"), ...tenant("team-b")], rule)).toEqual(expect.arrayContaining([expect.stringMatching(/^tenants "team-a" and "team-b" both reach/)]));
+    // The templated policy resolves per namespace: a glob role with it still reads each tenant's own subtree only.
+    const own = { ...glob, props: { ...glob.props, tokenPolicies: ["vault-eso-tenants"] } };
+    expect(await violations([kvMount, policy("vault-eso-tenants", templated), own, ...tenant("team-a"), ...tenant("team-b")], rule)).toEqual([]);
+  });
+  test("an identity whose template it cannot resolve (entity data others may write) is judged at its worst", async () => {
+    const tpl = policy("per-team", hcl([["secret/data/acme/apps/{{identity.entity.metadata.team}}/*", ["read"]]]));
+    const app: R = { type: "vault:appRole/authBackendRole:AuthBackendRole", name: "app", props: { roleName: "app", tokenPolicies: ["per-team"] } };
+    expect(await violations([kvMount, tpl, app, ...tenant("team-a")], rule)).toEqual([expect.stringMatching(/holds the templated path .* can reach "secret\/data\/acme\/apps\/team-a\/.*" of tenant "team-a"/)]);
+  });
+  test("a token role allowing policies by glob cannot be bounded", async () => {
+    const tr: R = { type: "vault:tokenauth/authBackendRole:AuthBackendRole", name: "tr", props: { roleName: "tr", allowedPoliciesGlobs: ["tenant-*"] } };
+    expect(await violations([kvMount, tr, ...tenant("team-a")], rule)).toEqual([expect.stringContaining('token role "tr" allows policies by glob')]);
+  });
+  test("identities that reach only beside the tenants pass (the rule is not 'refuse every identity')", async () => {
+    const beside = policy("reader", hcl([["secret/data/acme/shared/*", ["read"]]]));
+    const app: R = { type: "vault:appRole/authBackendRole:AuthBackendRole", name: "app", props: { roleName: "app", tokenPolicies: ["reader"] } };
+    expect(await violations([kvMount, beside, app, ...tenant("team-a"), ...tenant("team-b")], rule)).toEqual([]);
+  });
+
+  describe("vault-raw-write-paths", () => {
+    const raw = "vault-raw-write-paths";
+    const endpoint = (path: unknown): R => ({ type: "vault:generic/endpoint:Endpoint", name: "e", props: { path, dataJson: "{}" } });
+    test.each<[string, R, string]>([
+      ["a policy written as a raw endpoint", endpoint("sys/policies/acl/tenant-team-b"), "ACL and other policies"],
+      ["a role bound to any namespace", endpoint("auth/kubernetes/role/everyone"), "auth method roles"],
+      ["an identity group", endpoint("identity/group/name/writers"), "identity entities, groups and aliases"],
+      ["auth configuration", endpoint("auth/jwt/config"), "auth method configuration"],
+      ["another namespace's sys/", endpoint("ns1/sys/mounts/kv"), "secrets engine mounts"],
+      ["a leading slash", { type: "vault:generic/secret:Secret", name: "s", props: { path: "/sys/policy/x", dataJson: "{}" } }, "ACL and other policies"],
+      ["any other sys/ path", { type: "vault:kv/secret:Secret", name: "s", props: { path: "sys/health", dataJson: "{}" } }, "Vault's own configuration"],
+    ])("refuses %s", async (_d, r, words) => {
+      expect((await violations(r, raw)).join("\n")).toContain(words);
+    });
+    test("allows KV data writes, and an unknown path is undecided", async () => {
+      expect(await violations({ type: "vault:kv/secretV2:SecretV2", name: "s", props: { mount: "secret", name: "acme/shared/db", dataJson: "{}" } }, raw)).toEqual([]);
+      expect(await violations({ type: "vault:generic/secret:Secret", name: "s", props: { path: "secret/data/sys/x", dataJson: "{}" } }, raw)).toEqual([]);
+      expect(await undecided(endpoint(UNKNOWN_WIRE.unknownStringValue), raw)).toHaveLength(1);
+    });
+  });
+});
+
+test("vault-policy-least-privilege: a KV v1 path reads as a possible namespace until its mount is listed in `mounts`", async () => {
+  const rule = "vault-policy-least-privilege";
+  const p = policy("p", hcl([["kv1/team/*", ["read", "list"]]]));
+  expect((await violations(p, rule)).join("\n")).toContain('raw storage at "kv1/team/sys/raw"');
+  expect(await violations(p, rule, { [rule]: { mounts: ["kv1"] } })).toEqual([]);
 });

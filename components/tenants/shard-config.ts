@@ -14,6 +14,7 @@ import { isDns1123Label } from "../config/names";
 import { caBundleProblem } from "../config/ca-pem";
 import { dnsLabel } from "../config/schema-helpers";
 import { subtreesOverlap } from "../../policies/vault/paths";
+import { policyName } from "../../policies/vault/names";
 import { RESERVED_NAMESPACES } from "./tenancy-config";
 
 /** The version of the `tenantContract` output this program publishes and reads. */
@@ -140,7 +141,8 @@ export function shardProblems(
   for (const [stack, names] of Object.entries(contract.shards)) for (const n of names) if (!ownerOf.has(n)) ownerOf.set(n, stack);
   const platformTenants = new Set(contract.platformTenants);
   const reserved = new Set([...RESERVED_NAMESPACES, ...contract.reservedNamespaces]);
-  const known = new Set([...contract.platformTenants, ...ownerOf.keys()]);
+  // Derived Vault policy names compare as Vault stores them (trimmed, lower-cased: policies/vault/names.ts).
+  const known = new Set([...contract.platformTenants, ...ownerOf.keys()].map(policyName));
   tenants.forEach((t, index) => {
     if (!isDns1123Label(t.name)) return;
     if (platformTenants.has(t.name)) {
@@ -166,7 +168,7 @@ export function shardProblems(
     if (subtreesOverlap(subtree, contract.kv.esoScope)) {
       out.push({ index, field: "name", message: `its Vault subtree "${subtree}" overlaps the platform's ESO scope "${contract.kv.esoScope}" (platform "${platform}"). Fix: move kv.scope in the platform stack beside the tenants' paths` });
     }
-    if (t.hasPush && known.has(`${t.name}-push`)) {
+    if (t.hasPush && known.has(policyName(`${t.name}-push`))) {
       out.push({ index, field: "push", message: `the push policy "tenant-${t.name}-push" would be the same Vault policy as tenant "${t.name}-push"'s own (platform "${platform}"). Fix: rename one of the two tenants` });
     }
   });

@@ -7,6 +7,10 @@ import { parseDuration } from "../../../components/config/duration";
 import { compileAcl, IdentityContext, stripOneSlash } from "../../vault/acl";
 import { parsePolicy } from "../../vault/hcl";
 import type { PathRule, VaultPolicy } from "../../vault/model";
+import { policyName, vaultName, VaultNameKind } from "../../vault/names";
+import { RAW_WRITERS } from "./identities";
+import { policyMeetsSensitive } from "../../vault/patterns";
+import { sensitiveReach } from "../../vault/sensitive";
 import { Finding, GuardResource, isUnknown, ResourceRule, StackRule, StackViolation, Undecided } from "../rule";
 import { PUSH_POLICY_SUFFIX } from "../../../components/tenants/push-config";
 import { WRITER_POLICY_SUFFIX } from "../../../components/tenants/writers-config";
@@ -29,7 +33,7 @@ const parsed = new Map<string, Promise<VaultPolicy>>();
 /** The policy a `vault.Policy` resource writes, parsed; `undefined` for other resources or unknown text. Rejects when it does not parse. */
 export function policyOf(r: GuardResource): Promise<VaultPolicy | undefined> {
   if (r.type !== VAULT_TYPES.policy || typeof r.props.policy !== "string") return Promise.resolve(undefined);
-  const name = typeof r.props.name === "string" ? r.props.name : r.name;
+  const name = policyName(typeof r.props.name === "string" ? r.props.name : r.name);
   const key = JSON.stringify([name, r.props.policy]);
   let p = parsed.get(key);
   if (!p) {
@@ -84,20 +88,45 @@ function matchesAllowed(path: string, pattern: string): boolean {
   return p.length === q.length && q.every((s, i) => s === "+" || s === p[i]);
 }
 
+/** The allow-list entry a literal policy path (no glob, no template) is, if any. */
+function allowedEndpoint(path: string, c: LeastPrivilegeConfig): [string, string[]] | undefined {
+  const p = normalizePath(path);
+  if (hasGlob(p) || p.includes("{{")) return undefined;
+  return Object.entries(c.allowedSystemPaths).find(([allowed]) => matchesAllowed(p, allowed));
+}
+
+/**
+ * First segments the policy itself uses as KV mounts (followed by a KV v2 API
+ * segment): Vault cannot have a namespace of the same name beside a mount,
+ * so paths below them never address another namespace.
+ */
+function kvMountsNamed(policy: VaultPolicy): Set<string> {
+  const out = new Set<string>();
+  for (const r of policy.rules) {
+    const [first, second] = normalizePath(r.path).split("/");
+    if (second !== undefined && KV_API.includes(second) && /^[^*+{}]+$/.test(first)) out.add(first);
+  }
+  return out;
+}
+
 export interface LeastPrivilegeConfig {
   /** Paths under sys/ and auth/ a policy may grant, each with the capabilities allowed there (`+` = one literal segment). */
   allowedSystemPaths: Record<string, string[]>;
+  /** Mount paths (first segments) of this Vault namespace: a path below a mount never addresses another namespace. */
+  mounts: string[];
 }
 
 export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
   name: "vault-policy-least-privilege",
   description:
     "A Vault policy written by this stack may not grant `sudo`, may not reach anything under sys/, auth/ or identity/ except the listed endpoints (the token renewer's own lookup-self/renew-self/revoke-self and auth/token/create/<role>, read/list on sys/metrics), and may not grant a whole mount with a wildcard (`secret/*`, `secret/data/*`, `secret/+/...`). " +
+    "Each path is judged as the set of request paths it matches (`+` any one segment, the first included; a trailing `*` any continuation, also inside a segment; an identity template any string, `/` included; one leading `/` dropped; a Vault Enterprise namespace prefix such as `ns1/sys/...`) against the sensitive path space (policies, mounts, auth methods and their roles, users and config under any mount path, audit, raw storage, snapshots, plugins, leases, keys and seal, namespaces, token roles and token creation, identity entities, groups, aliases, OIDC and MFA config) with the capabilities dangerous there; the violation names the endpoint class and a concrete path the pattern reaches. " +
     "Fix: grant only the subtree the identity needs, e.g. read on `secret/data/<scope>/*` and read, list on `secret/metadata/<scope>/*`; or add an endpoint to allowedSystemPaths.",
   enforcementLevel: "mandatory",
   config: {
-    schema: { allowedSystemPaths: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } } },
+    schema: { allowedSystemPaths: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } }, mounts: { type: "array", items: { type: "string" } } },
     defaults: {
+      mounts: [],
       allowedSystemPaths: {
         "auth/token/lookup-self": ["read"],
         "auth/token/renew-self": ["update"],
@@ -112,14 +141,21 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
     const { policy, findings } = await parsedPolicy(r);
     if (!policy) return findings;
     const out: Finding[] = [];
+    const mounts = new Set([...kvMountsNamed(policy), ...(c.mounts ?? [])]);
     for (const written of policy.rules) {
       const rule = { ...written, path: normalizePath(written.path) };
       const caps = rule.capabilities;
       if (caps.includes("deny")) continue;
       if (caps.includes("sudo")) out.push(`path "${rule.path}" grants sudo`);
+      // Pattern against the sensitive path space (this namespace and, through a namespace prefix, others); an
+      // allow-listed literal endpoint is judged by its allowed capabilities below instead.
+      if (!allowedEndpoint(written.path, c)) {
+        const hits = sensitiveReach(written.path, caps, { mounts });
+        if (hits.length > 0) out.push(`path "${written.path}" reaches sensitive endpoints: ${hits.map((h) => `${h.endpoint.what} at "${h.witness}" (${h.capabilities.join(", ")})`).join("; ")}`);
+      }
       const first = rule.path.split("/")[0];
       if (SYSTEM_ROOTS.includes(first)) {
-        const allowed = Object.entries(c.allowedSystemPaths).find(([p]) => !hasGlob(rule.path) && !rule.path.includes("{{") && matchesAllowed(rule.path, p));
+        const allowed = allowedEndpoint(rule.path, c);
         if (!allowed) out.push(`path "${rule.path}" is under ${first}/ and not in allowedSystemPaths`);
         else {
           const extra = caps.filter((cap) => !allowed[1].includes(cap));
@@ -127,9 +163,9 @@ export const policyLeastPrivilege: ResourceRule<LeastPrivilegeConfig> = {
         }
         continue;
       }
-      if (["sys/mounts", "sys/policies/acl/p", "auth/kubernetes/role/r", "auth/token/create", "identity/entity/id/e"].some((p) => reaches(rule, p))) {
-        out.push(`path "${rule.path}" is a wildcard that reaches sys/, auth/ or identity/`);
-        continue;
+      const root = SYSTEM_ROOTS.map((r) => policyMeetsSensitive(rule.path, `${r}/*`)).find((w) => w !== undefined);
+      if (root !== undefined) {
+        out.push(`path "${rule.path}" is a wildcard or template that reaches sys/, auth/ or identity/ (e.g. "${root}")`);
       }
       if (first === "cubbyhole") continue; // per-token storage: a wildcard there reaches only the token's own cubbyhole
       const mount = first.includes("*") || first === "+" ? PROBE : first;
@@ -204,15 +240,17 @@ export const tenantPolicyInSubtree: ResourceRule<TenantSubtreeConfig> = {
   config: { schema: { tenantPolicyPrefix: { type: "string" } }, defaults: { tenantPolicyPrefix: "tenant-" } },
   async check(r, c) {
     if (r.type !== VAULT_TYPES.policy) return [];
-    const name = typeof r.props.name === "string" ? r.props.name : "";
-    const perTenant = name.startsWith(c.tenantPolicyPrefix) && name.length > c.tenantPolicyPrefix.length;
+    // As Vault stores it: "Tenant-Team-B " is tenant team-b's policy (vault/policy_store.go sanitizeName).
+    const name = typeof r.props.name === "string" ? policyName(r.props.name) : "";
+    const prefix = policyName(c.tenantPolicyPrefix);
+    const perTenant = name.startsWith(prefix) && name.length > prefix.length;
     const policyText = r.props.policy;
     if (!perTenant && !(typeof policyText === "string" && policyText.includes("{{identity.")) && !isUnknown(policyText)) return [];
     const { policy, findings } = await parsedPolicy(r);
     if (!policy) return findings; // unknown text: it may be a templated tenant policy, so undecided
     if (!perTenant && !templated(policy)) return [];
     // A templated policy is judged for one sample tenant: every tenant gets the same shape.
-    const tenant = perTenant ? tenantOfPolicy(name.slice(c.tenantPolicyPrefix.length), policy) : "probe-tenant";
+    const tenant = perTenant ? tenantOfPolicy(name.slice(prefix.length), policy) : "probe-tenant";
     const identity = namespaceIdentity([policy], tenant);
     const resolve = (p: string) => p.replace(/\{\{\s*identity\.entity\.aliases\.[^.}]+\.metadata\.service_account_namespace\s*\}\}/g, tenant);
     const out: Finding[] = [];
@@ -417,6 +455,71 @@ export const kvMountProtected: ResourceRule = {
   },
 };
 
-export const VAULT_RULES = [policyLeastPrivilege, tenantPolicyInSubtree, k8sAuthRoleBinding, kvMountProtected] as const;
+/** Roots of Vault's own configuration: a raw write below them (in this namespace or another) is refused. */
+const RAW_WRITE_ROOTS = SYSTEM_ROOTS.map((r) => `${r}/**`);
+
+export const rawWritePaths: ResourceRule = {
+  name: "vault-raw-write-paths",
+  description:
+    "Resources that write an arbitrary Vault path (vault.generic.Endpoint, vault.generic.Secret, vault.kv.Secret, vault.kv.SecretV2) may not write under sys/, auth/ or identity/ (policies, mounts, auth methods and their roles, users and config, token roles, entities, groups and aliases), in this namespace or through a Vault Enterprise namespace prefix: such a write can grant any identity any policy, or combine tenants, out of sight of the rules that judge the typed resources. " +
+    "Fix: use the typed resource (vault.Policy, vault.kubernetes.AuthBackendRole, vault.identity.Group, ...), which the pack judges.",
+  enforcementLevel: "mandatory",
+  check(r) {
+    const writer = RAW_WRITERS[r.type];
+    if (!writer) return [];
+    const path = writer.path(r.props);
+    if (isUnknown(path)) return [new Undecided(`the path ${writer.label} writes is not known until apply`)];
+    if (typeof path !== "string") return [];
+    // Literal path: its first segment is a mount when a KV v2 API segment follows (Vault keeps mounts and namespaces apart).
+    const [first, second] = normalizePath(path).split("/");
+    const mounts = new Set(second !== undefined && KV_API.includes(second) ? [first] : []);
+    const hits = sensitiveReach(path, ["update"], { mounts });
+    const root = hits.length > 0 ? undefined : RAW_WRITE_ROOTS.flatMap((p) => [policyMeetsSensitive(path, p, { mounts }), policyMeetsSensitive(path, p, { mounts }, true)]).find((w) => w !== undefined);
+    if (hits.length === 0 && root === undefined) return [];
+    const what = hits.length > 0 ? hits.map((h) => h.endpoint.what).join(", ") : "Vault's own configuration";
+    return [`${writer.label} writes "${path}" (${what}): a raw write may not change policies, roles, groups, auth configuration or anything under sys/`];
+  },
+};
+
+export const VAULT_RULES = [policyLeastPrivilege, tenantPolicyInSubtree, k8sAuthRoleBinding, kvMountProtected, rawWritePaths] as const;
+
+/** Resource types whose names Vault folds, the fold, and how to read the name (with its scope: an auth mount, a group alias's accessor). */
+const NAMED: ReadonlyArray<{ type: string; kind: VaultNameKind; what: string; name: (p: Record<string, any>) => unknown; scope?: (p: Record<string, any>) => unknown }> = [
+  { type: VAULT_TYPES.policy, kind: "policy", what: "policy", name: (p) => p.name },
+  { type: VAULT_TYPES.k8sRole, kind: "authRole", what: "Kubernetes auth role", name: (p) => p.roleName, scope: (p) => p.backend ?? "kubernetes" },
+  { type: "vault:jwt/authBackendRole:AuthBackendRole", kind: "authRole", what: "JWT/OIDC role", name: (p) => p.roleName, scope: (p) => p.backend ?? "jwt" },
+  { type: "vault:appRole/authBackendRole:AuthBackendRole", kind: "authRole", what: "AppRole role", name: (p) => p.roleName, scope: (p) => p.backend ?? "approle" },
+  { type: VAULT_TYPES.tokenRole, kind: "tokenRole", what: "token role", name: (p) => p.roleName },
+  { type: VAULT_TYPES.identityGroup, kind: "identity", what: "identity group", name: (p) => p.name },
+  { type: "vault:identity/entity:Entity", kind: "identity", what: "identity entity", name: (p) => p.name },
+  { type: "vault:identity/groupAlias:GroupAlias", kind: "identity", what: "group alias", name: (p) => p.name, scope: (p) => p.mountAccessor },
+  { type: "vault:identity/entityAlias:EntityAlias", kind: "identity", what: "entity alias", name: (p) => p.name, scope: (p) => p.mountAccessor },
+];
+
+export const vaultNamesUnique: StackRule = {
+  name: "vault-names-unique",
+  description:
+    "Two resources of the stack may not name one Vault object: Vault trims and lower-cases policy names (vault/policy_store.go), lower-cases Kubernetes, JWT/OIDC and AppRole role names and (by default) identity entity, group and alias names, so `Tenant-A` and `tenant-a ` are one object and the later write silently replaces the earlier one (a tenant's policy or role taken over by another resource). " +
+    "Fix: give each object a name that differs from the others after trimming and lower-casing.",
+  enforcementLevel: "mandatory",
+  check(resources) {
+    const out: Array<StackViolation | Undecided> = [];
+    const seen = new Map<string, GuardResource>();
+    for (const r of resources) {
+      for (const n of NAMED.filter((x) => x.type === r.type)) {
+        const name = n.name(r.props);
+        const scope = n.scope?.(r.props);
+        if (isUnknown(name) || isUnknown(scope)) continue; // preview: the name is derived from another resource
+        if (typeof name !== "string") continue;
+        const key = JSON.stringify([n.kind === "authRole" ? "authRole" : n.type, typeof scope === "string" ? scope.replace(/^\/+|\/+$/g, "") : "", vaultName(n.kind, name)]);
+        const first = seen.get(key);
+        if (!first) seen.set(key, r);
+        else out.push({ message: `${n.what} "${name}" (${r.name}) is the same Vault object as "${n.name(first.props)}" (${first.name}): Vault stores both as "${vaultName(n.kind, name)}", and the later write replaces the other`, urn: r.urn });
+      }
+    }
+    return out;
+  },
+};
+
 /** Vault rules that need more than one resource. */
-export const VAULT_STACK_RULES = [tokenLifetime] as const;
+export const VAULT_STACK_RULES = [tokenLifetime, vaultNamesUnique] as const;
