@@ -16,36 +16,23 @@
  * Pure: the CLI does the file I/O.
  */
 import { randomBytes, X509Certificate } from "crypto";
-
-const BLOCK = /-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=\n]+?)\n?-----END CERTIFICATE-----/g;
+import { caBundleProblem, certificateBlocks } from "../../components/config/ca-pem";
 
 /**
  * The certificates of `text` as canonical PEM (re-encoded from each certificate's DER), or an error
- * naming `where` and the fix. Refuses anything but whitespace around CERTIFICATE blocks; never
- * quotes the text it refuses.
+ * naming `where` and the fix. The bundle is judged by the program's one CA reader
+ * (components/config/ca-pem.ts: CERTIFICATE blocks and whitespace only, each an X.509 certificate);
+ * never quotes the text it refuses.
  */
 export function certificatePem(text: string, where: string): string {
-  const normalized = text.replace(/\r\n/g, "\n").trim();
-  const fix = `Fix: ${where} must hold only PEM "CERTIFICATE" blocks (your Vault's CA), nothing before, between or after them`;
-  if (normalized === "") throw new Error(`${where} is empty. ${fix}`);
-  const out: string[] = [];
-  let rest = normalized;
-  let n = 0;
-  for (const m of normalized.matchAll(BLOCK)) {
-    n++;
-    let cert: X509Certificate;
-    try {
-      cert = new X509Certificate(Buffer.from(m[1].replace(/\n/g, ""), "base64"));
-    } catch {
-      throw new Error(`${where}: block ${n} is not an X.509 certificate. ${fix}`);
-    }
-    const b64 = cert.raw.toString("base64");
-    out.push(["-----BEGIN CERTIFICATE-----", ...(b64.match(/.{1,64}/g) ?? []), "-----END CERTIFICATE-----"].join("\n"));
-    rest = rest.replace(m[0], "");
-  }
-  if (n === 0) throw new Error(`${where} holds no PEM CERTIFICATE block. ${fix}`);
-  if (rest.trim() !== "") throw new Error(`${where} holds text outside its CERTIFICATE blocks (${rest.trim().length} characters, not shown). ${fix}`);
-  return `${out.join("\n")}\n`;
+  const normalized = text.replace(/\r\n/g, "\n");
+  const problem = normalized.trim() === "" ? "is empty. Fix: paste the CA certificate in PEM form" : caBundleProblem(normalized);
+  if (problem) throw new Error(`${where} ${problem}`);
+  const pem = certificateBlocks(normalized).map((block) => {
+    const b64 = new X509Certificate(block).raw.toString("base64");
+    return ["-----BEGIN CERTIFICATE-----", ...(b64.match(/.{1,64}/g) ?? []), "-----END CERTIFICATE-----"].join("\n");
+  });
+  return `${pem.join("\n")}\n`;
 }
 
 /** A random heredoc delimiter (as @actions/core's file commands make one: `ghadelimiter_<random>`). */
