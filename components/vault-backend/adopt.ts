@@ -85,11 +85,11 @@ export function adoptionFor(plan: AdoptionPlan, type: string, props: Record<stri
         : undefined;
     case "vault:index/policy:Policy": {
       const name = str("name");
-      return name !== undefined && plan.policies.includes(name) ? { importId: name } : undefined;
+      return name !== undefined && plan.policies.includes(name) ? { importId: name, ...importOnly(plan, props, ["name"]) } : undefined;
     }
     case "vault:kubernetes/authBackendRole:AuthBackendRole": {
       const role = str("roleName");
-      return role !== undefined && plan.roles.includes(role) ? { importId: kubernetesRoleImportId(plan.kubernetesAuthPath, role) } : undefined;
+      return role !== undefined && plan.roles.includes(role) ? { importId: kubernetesRoleImportId(plan.kubernetesAuthPath, role), ...importOnly(plan, props, ["backend", "roleName"]) } : undefined;
     }
     case "vault:index/audit:Audit": {
       const path = str("path");
@@ -98,6 +98,17 @@ export function adoptionFor(plan: AdoptionPlan, type: string, props: Record<stri
     default:
       return kubernetesAdoption(plan, type, props);
   }
+}
+
+/**
+ * While adopted Kubernetes objects are being imported (`adopt.kubernetes.objects` given, `imported: false`),
+ * an adopted policy or role is imported as it is, too (every input but its identity taken from Vault): the
+ * first `up` then changes nothing that exists, and the stores, whose login depends on the role (audience,
+ * policies), switch together with it in the second `up`. Otherwise the import is strict (docs/adopting.md).
+ */
+function importOnly(plan: AdoptionPlan, props: Record<string, unknown>, identity: readonly string[]): { ignoreChanges?: string[] } {
+  if (plan.kubernetes.imported || plan.kubernetes.objects.length === 0) return {};
+  return { ignoreChanges: Object.keys(props).filter((k) => !identity.includes(k)) };
 }
 
 /** Inputs that name the object: never taken from the cluster on import (they are how it is found). */

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseStackConfig } from "../../../components/config/config";
 import { buildPlatform } from "../../../components/platform";
 import { SECRET_KEYS } from "../../../components/config/config";
-import type { AdoptedObject } from "../../../components/vault-backend/adopt-config";
+import { type AdoptedObject, managedVaultNames } from "../../../components/vault-backend/adopt-config";
 import { isClusterScoped, kindOfType } from "../../../components/vault-backend/adopt-kinds";
 import { kubernetesIdentity } from "../../../components/vault-backend/adopt";
 import { startRecording } from "../capture";
@@ -87,6 +87,19 @@ export async function finishAdoption(plan: AdoptPlan, objects: readonly KubeObje
     const adopt = plan.config["vault-eso:adopt"] as Record<string, unknown>;
     return { ...plan.config, "vault-eso:adopt": { ...adopt, kubernetes: { imported, objects: list } } };
   };
+  // Existing Vault policies and roles the stack writes are adopted too (imported as they are in the first up).
+  const parsed = checkConfig(plan.config, projectDir, stack).config;
+  const names = managedVaultNames({ ...parsed, auditDevicePaths: [] });
+  const adopt0 = plan.config["vault-eso:adopt"] as Record<string, unknown>;
+  const base = {
+    ...plan.config,
+    "vault-eso:adopt": {
+      ...adopt0,
+      policies: names.policies.filter((p) => vault.policies[p] !== undefined),
+      roles: names.roles.filter((r) => vault.roles[parsed.kubernetesAuth.path]?.[r] !== undefined),
+    },
+  };
+  plan = { ...plan, config: base };
   const bare = await renderRegistrations(plan.config, projectDir, stack);
   const list = objectsToAdopt(bare, objects);
   const config = withAdopt(list, false);

@@ -223,11 +223,17 @@ export function modelPreview(regs: readonly Registration[], objects: readonly Ku
       const i = r.inputs;
       if (r.type === "vault:index/policy:Policy") {
         const have = vault.policies[i.name];
-        first.push({ object: `Vault policy ${i.name}`, op: r.options.importId ? "import" : have === undefined ? "create" : have.trim() === String(i.policy ?? "").trim() ? "same" : "update", ...(have !== undefined && !r.options.importId ? { details: ["overwritten with the program's rules"] } : {}) });
+        const same = have !== undefined && have.trim() === String(i.policy ?? "").trim();
+        first.push({ object: `Vault policy ${i.name}`, op: r.options.importId ? "import" : have === undefined ? "create" : same ? "same" : "update", ...(have !== undefined && !same && !r.options.importId ? { details: ["overwritten with the program's rules"] } : {}) });
+        if (r.options.importId && have !== undefined && !same) second.push({ object: `Vault policy ${i.name}`, op: "update", details: ["overwritten with the program's rules"] });
       } else if (r.type === "vault:kubernetes/authBackendRole:AuthBackendRole") {
         const have = vault.roles[i.backend]?.[i.roleName];
         const details = have ? roleDetails(have, i) : [];
-        first.push({ object: `Vault role auth/${i.backend}/role/${i.roleName}`, op: r.options.importId ? "import" : have ? (details.length ? "update" : "same") : "create", ...(details.length ? { details } : {}) });
+        const object = `Vault role auth/${i.backend}/role/${i.roleName}`;
+        if (r.options.importId) {
+          first.push({ object, op: "import" });
+          if (details.length) second.push({ object, op: "update", details });
+        } else first.push({ object, op: have ? (details.length ? "update" : "same") : "create", ...(details.length ? { details } : {}) });
       } else if (r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig") {
         first.push({ object: `Vault auth/${i.backend}/config`, op: vault.authConfigs[i.backend] ? "update" : "create" });
       } else if (r.type === "vault:index/mount:Mount" || r.type === "vault:index/authBackend:AuthBackend") {

@@ -232,7 +232,7 @@ export function planAdoption(objects: readonly KubeObject[], vault: VaultDump, o
         const ns = o.es.metadata.namespace ?? "default";
         leftAlone.push({
           object: ref(o.es),
-          reason: `its namespace ${ns} cannot be a tenant${RESERVED_NAMESPACES.includes(ns) || platformNs.has(ns) ? " (reserved)" : ""} and its keys (${o.keys.join(", ")}) share no subtree the cluster-wide ESO identity could be limited to (kv.scope): after the up, the store's identity reads only the program's scope, so this ExternalSecret stops refreshing (its Secret stays: ESO keeps the target when reading fails). Fix: move it into a team namespace with its keys under one subtree, then adopt again`,
+          reason: `its namespace ${ns} cannot be a tenant${RESERVED_NAMESPACES.includes(ns) || platformNs.has(ns) ? " (reserved)" : ""} and its keys (${[...new Set(o.keys)].join(", ")}) share no subtree the cluster-wide ESO identity could be limited to (kv.scope): after the up, the store's identity reads only the program's scope, so this ExternalSecret stops refreshing (its Secret stays: ESO keeps the target when reading fails). Fix: move it into a team namespace with its keys under one subtree, then adopt again`,
           breaks: true,
         });
       }
