@@ -79,6 +79,8 @@ export interface FinishedAdoption {
   readonly config: Record<string, unknown>;
   readonly objects: readonly AdoptedObject[];
   readonly model: PreviewModel;
+  /** The registrations of the first up (imports) and of the second (`imported: true`). */
+  readonly registrations: { readonly first: readonly Registration[]; readonly second: readonly Registration[] };
 }
 
 /** Adds the objects to import to `plan.config`, renders both ups and models the preview. */
@@ -105,5 +107,5 @@ export async function finishAdoption(plan: AdoptPlan, objects: readonly KubeObje
   const config = withAdopt(list, false);
   const firstUp = await renderRegistrations(config, projectDir, stack);
   const secondUp = await renderRegistrations(withAdopt(list, true), projectDir, stack);
-  return { config, objects: list, model: modelPreview(firstUp, objects, vault, secondUp) };
+  return { config, objects: list, model: modelPreview(firstUp, objects, vault, secondUp), registrations: { first: firstUp, second: secondUp } };
 }
