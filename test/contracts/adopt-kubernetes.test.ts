@@ -83,7 +83,7 @@ describe("the adoption transformation (step.go ImportStep / DeleteStep)", () => 
 
   test("existing options are kept and merged (a component's own ignoreChanges stays)", () => {
     const [t] = adoptTransformations(k8sPlan([{ kind: "Secret", name: "vault-token", namespace: "creds" }]));
-    const out = t({ type: TYPE.Secret, name: "s", props: { metadata: { name: "vault-token", namespace: "creds" }, data: {} }, opts: { ignoreChanges: ["data"], parent: undefined } } as never) as { opts: Record<string, unknown> };
+    const out = t({ type: TYPE.Secret, name: "s", props: { metadata: { name: "vault-token", namespace: "creds" }, data: {} }, opts: { ignoreChanges: ["data"], parent: undefined } } as never) as unknown as { opts: Record<string, unknown> };
     expect(out.opts).toMatchObject({ import: "creds/vault-token", retainOnDelete: true, ignoreChanges: ["data", "metadata"] });
   });
 
