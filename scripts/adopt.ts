@@ -12,12 +12,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "yaml";
-import { AdoptInputError, nodeDirReader, parseKubeDump, readVaultDir } from "./lib/adopt/dump";
-import { finishAdoption } from "./lib/adopt/adopt-objects";
-import { planAdoption } from "./lib/adopt/plan";
-import { formatReport } from "./lib/adopt/report";
-import { stackName } from "./lib/stack-file";
+import { AdoptInputError } from "./lib/adopt/dump";
 
 const USAGE = `usage: npm run adopt -- --kube <dump.yaml> [--kube <more.yaml>] --vault <dir> --out <Pulumi.<stack>.yaml>
           [--kubernetes-host <URL>] [--kubernetes-ca <PEM file>] [--leave-unmanaged] [--force]
@@ -87,6 +82,14 @@ const readText = (file: string, what: string) => {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  // Loaded after the arguments are checked: --help and usage errors answer at once.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { stringify } = require("yaml") as typeof import("yaml");
+  const { nodeDirReader, parseKubeDump, readVaultDir } = require("./lib/adopt/dump") as typeof import("./lib/adopt/dump");
+  const { finishAdoption } = require("./lib/adopt/adopt-objects") as typeof import("./lib/adopt/adopt-objects");
+  const { planAdoption } = require("./lib/adopt/plan") as typeof import("./lib/adopt/plan");
+  const { formatReport } = require("./lib/adopt/report") as typeof import("./lib/adopt/report");
+  const { stackName } = require("./lib/stack-file") as typeof import("./lib/stack-file");
   const out = path.resolve(args.out!);
   if (fs.existsSync(out) && !args.force) throw new AdoptInputError(`--out ${args.out} exists. Fix: choose another file, or pass --force to overwrite it`);
   const objects = args.kube.flatMap((f) => parseKubeDump(readText(f, "--kube"), f));
