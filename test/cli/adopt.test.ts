@@ -7,7 +7,7 @@
  * preview model finds no downtime or loss. Then the CLI itself, in child
  * processes (usage, exit codes, refusals, the file it writes).
  */
-import { execFile } from "child_process";
+import { runScript } from "../helpers/script-run";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -126,22 +126,7 @@ describe("seed fixtures: what only the tutorials' specifics decide", () => {
   });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function adopt(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/adopt.ts", ...args],
-      { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const adopt = (args: string[]) => runScript("scripts/adopt.ts", args);
 
 describe("npm run adopt (child processes)", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-cli-"));
