@@ -15,6 +15,7 @@ import { crdStoragePlan, upgradePath } from "../../scripts/lib/adopt/versions";
 import { commonDirectory, planAdoption, storeRelativeKey } from "../../scripts/lib/adopt/plan";
 import { modelPreview, type Registration } from "../../scripts/lib/adopt/model";
 import { objectsToAdopt } from "../../scripts/lib/adopt/adopt-objects";
+import { renderCaptured } from "../../scripts/lib/render-files";
 import { flat, validSections } from "../helpers/fixtures";
 import { helmOwnershipProblems, parseFqName } from "./models/pulumi-kubernetes-import";
 
@@ -298,3 +299,18 @@ describe("the preview model (scripts/lib/adopt/model.ts)", () => {
 function emptyVault(): VaultDump {
   return { mounts: {}, auths: {}, policies: {}, authConfigs: {}, roles: {} };
 }
+
+describe("shown before it happens: npm run render's summary", () => {
+  test("lists what the up imports and the adopted objects it never deletes", async () => {
+    const cap = (name: string, type: string, inputs: Record<string, unknown>, options: Record<string, unknown>) => ({ urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, dependencies: [], inputs, options });
+    const r = await renderCaptured(
+      [
+        cap("eso-ns", TYPE.Namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name: "external-secrets" } }, { importId: "external-secrets", retainOnDelete: true, ignoreChanges: ["metadata"] }),
+        cap("team-ns", TYPE.Namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a" } }, {}),
+      ],
+      "s",
+    );
+    expect(r.summary).toContain("adopt: imports 1 (eso-ns = external-secrets)");
+    expect(r.summary).toContain("adopt: never deleted by the program (retainOnDelete) 1 (eso-ns)");
+  });
+});
