@@ -147,6 +147,13 @@ describe("Helm ownership (helm/helm v3.19.5 pkg/action/validate.go checkOwnershi
     expect(planAdoption([bare], emptyVault()).refusals.join("\n")).toMatch(/not installed with Helm/);
   });
 
+  test("a release Flux reconciles is named, with the command to suspend it (two owners of one release)", () => {
+    const d = deployment("external-secrets");
+    const flux = { ...d, metadata: { ...d.metadata, labels: { ...d.metadata.labels, "helm.toolkit.fluxcd.io/name": "eso", "helm.toolkit.fluxcd.io/namespace": "flux-system" } } } as KubeObject;
+    expect(planAdoption([flux], emptyVault()).notes.join("\n")).toContain("Flux HelmRelease flux-system/eso: suspend it and take it out of Git before the first up (flux suspend helmrelease eso -n flux-system)");
+    expect(planAdoption([d], emptyVault()).notes.join("\n")).not.toContain("Flux");
+  });
+
   test("the existing release is imported (never installed a second time: the name is in use), in the namespace it lives in", () => {
     const regs: Registration[] = [{ type: HELM_RELEASE_TYPE, name: "eso-chart", inputs: { name: "external-secrets", namespace: "eso-system" }, options: {} }];
     expect(objectsToAdopt(regs, [deployment("external-secrets", "eso-system")])).toEqual([{ kind: "HelmRelease", name: "external-secrets", namespace: "eso-system" }]);

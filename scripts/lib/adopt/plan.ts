@@ -110,6 +110,10 @@ export function planAdoption(objects: readonly KubeObject[], vault: VaultDump, o
     } else if (eso.release.name !== ESO_CHART.name) {
       refusals.push(`ESO is the Helm release "${eso.release.name}" in ${eso.release.namespace}; the program's release is "${ESO_CHART.name}", and Helm refuses to take over the CRDs and objects annotated meta.helm.sh/release-name: ${eso.release.name} (helm/helm pkg/action/validate.go checkOwnership). Fix: helm uninstall ${eso.release.name} -n ${eso.release.namespace} --keep-history is not enough (CRDs go with it); rename by reinstalling as "${ESO_CHART.name}" in a maintenance window, then dump again`);
     }
+    if (eso.flux) {
+      const [fns, fname] = eso.flux.split("/");
+      notes.push(`ESO's release is reconciled by the Flux HelmRelease ${eso.flux}: suspend it and take it out of Git before the first up (flux suspend helmrelease ${fname} -n ${fns}), or Flux and Pulumi will both own the release`);
+    }
     const version = eso.chartVersion ?? eso.appVersion;
     if (!version) {
       refusals.push(`cannot tell which ESO version runs (no helm.sh/chart or app.kubernetes.io/version label on the Deployment in ${eso.namespace}). Fix: dump the Deployment with its labels (kubectl get deployments -n ${eso.namespace} -o yaml)`);

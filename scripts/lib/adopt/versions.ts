@@ -48,6 +48,8 @@ export interface InstalledEso {
   readonly appVersion?: string;
   /** The controller's service account. */
   readonly serviceAccountName?: string;
+  /** The Flux HelmRelease (`<namespace>/<name>`) that installed it, if any (labels `helm.toolkit.fluxcd.io/*`). */
+  readonly flux?: string;
   readonly namespace: string;
 }
 
@@ -67,6 +69,7 @@ export function findEso(objects: readonly KubeObject[]): InstalledEso[] {
         ...(chart ? { chartVersion: chart } : {}),
         ...(labels["app.kubernetes.io/version"] ? { appVersion: labels["app.kubernetes.io/version"] } : {}),
         ...(spec?.template?.spec?.serviceAccountName ? { serviceAccountName: spec.template.spec.serviceAccountName } : {}),
+        ...(labels["helm.toolkit.fluxcd.io/name"] ? { flux: `${labels["helm.toolkit.fluxcd.io/namespace"] ?? d.metadata.namespace}/${labels["helm.toolkit.fluxcd.io/name"]}` } : {}),
       };
     });
 }
