@@ -232,6 +232,13 @@ describe("ExternalSecrets into tenants (ESO client_get.go buildPath; externalsec
     expect(commonDirectory(["secret1"])).toBe("");
   });
 
+  test("a PushSecret on the adopted store is left, marked as one that stops writing (the program's ESO identity only reads)", () => {
+    const store = { apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", metadata: { name: "vault-backend" }, spec: { provider: { vault: { server: "https://v", path: "secret", version: "v2", auth: { kubernetes: { mountPath: "kubernetes", role: "eso" } } } } } } as KubeObject;
+    const ps = (kind: string) => ({ apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", metadata: { name: `p-${kind}`, namespace: "team-a" }, spec: { secretStoreRefs: [{ kind, name: "vault-backend" }] } }) as KubeObject;
+    const plan = planAdoption([store, ps("ClusterSecretStore"), ps("SecretStore")], { ...emptyVault(), auths: { "kubernetes/": { type: "kubernetes" } } }, { kubernetesHost: "https://kubernetes.default.svc" });
+    expect(plan.leftAlone.map((l) => [l.object, l.breaks])).toEqual([["PushSecret team-a/p-ClusterSecretStore", true], ["PushSecret team-a/p-SecretStore", false]]);
+  });
+
   test("an ExternalSecret that merges into a Secret it does not own is left as it is (switching it to Owner changes who deletes the Secret)", () => {
     const store = { apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", metadata: { name: "vault-backend" }, spec: { provider: { vault: { server: "https://v", path: "secret", version: "v2", auth: { kubernetes: { mountPath: "kubernetes", role: "eso" } } } } } } as KubeObject;
     const es = (name: string, creationPolicy: string) =>
