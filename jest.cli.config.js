@@ -1,4 +1,4 @@
-// `npm run test:cli`: the users' commands end to end (test/cli/): `npm run render` in a child process
+// `npm run test:cli`: the users' commands end to end (test/cli/): `npm run render` and `npm run adopt` (the seeds' fixtures) in child processes
 // (files, determinism, redaction, refused configs) and a smoke run of `npm run bench` (graph depth
 // constant in tenants, linear growth). They spawn whole programs, so they run beside `npm test`
 // (which stays under a minute on the 2-core machines); .ci/run runs both.

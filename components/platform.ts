@@ -67,6 +67,9 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     namespace: config.vault.namespace,
   });
 
+  // `vault-eso:adopt`: existing Vault and Kubernetes objects are imported, not created, and adopted Kubernetes
+  // objects are never deleted (docs/adopting.md, docs/migrating.md). Children inherit it.
+  const adopt = adoptTransformations(adoptionPlan(config));
   const eso = new EsoInstall("eso", {
     namespace: config.eso.namespace,
     serviceAccountName: config.eso.serviceAccountName,
@@ -76,10 +79,8 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     systemAuthDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
     concurrent: config.eso.concurrent,
     extraValues: esoExtraValues(config),
-  });
+  }, { transformations: adopt });
 
-  // `vault-eso:adopt`: existing Vault objects are imported, not created (docs/adopting.md).
-  const adopt = adoptTransformations(adoptionPlan(config));
   const backend = new VaultBackend(
     "vault",
     {
@@ -138,7 +139,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
       },
       conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
-    { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
+    { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])], transformations: adopt },
   );
 
   const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust);
@@ -245,7 +246,7 @@ function buildTenants(
   const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
     metadata: { name: tenancy.developerClusterRole, labels: { ...MANAGED_BY_LABELS } },
     rules: NAMESPACE_DEVELOPER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
-  });
+  }, { transformations: adoptTransformations(adoptionPlan(config)) });
   let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
   let templatedPolicy: pulumi.Output<string> | undefined;
   if (tenancy.policy === "templated") {

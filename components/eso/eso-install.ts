@@ -80,11 +80,12 @@ export class EsoInstall extends pulumi.ComponentResource {
       concurrent: args.concurrent,
     }), args.extraValues ?? {});
 
+    const namespace = args.namespace ?? "external-secrets";
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       {
         metadata: {
-          name: args.namespace ?? "external-secrets",
+          name: namespace,
           labels: { ...MANAGED_BY_LABELS, ...RESTRICTED_POD_SECURITY },
         },
       },
@@ -100,14 +101,15 @@ export class EsoInstall extends pulumi.ComponentResource {
         chart: ESO_CHART.name,
         version: args.chartVersion ?? ESO_CHART.version,
         repositoryOpts: { repo: ESO_CHART.repo },
-        namespace: ns.metadata.name,
+        // A literal (ordered after the namespace by dependsOn): adoption matches the release by it (vault-backend/adopt.ts).
+        namespace,
         values: this.values,
         atomic: true,
         cleanupOnFail: true,
         maxHistory: 10,
         timeout: 600,
       },
-      { parent: this },
+      { parent: this, dependsOn: [ns] },
     );
 
     // Dependants that need the chart (CRDs, webhook) ready use `dependsOn: <this>`.

@@ -316,12 +316,15 @@ export class TenantNamespace extends pulumi.ComponentResource {
       const manifest = withStoreName((storeName) =>
         externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels }),
       );
+      // The metadata never depends on the store: a literal even when the store name is an Output (shared mode),
+      // so adoption can match the object by name and namespace (vault-backend/adopt.ts).
+      const metadata = externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: "", kind: storeRef.kind }, labels }).metadata;
       new k8s.apiextensions.CustomResource(
         `${name}-es-${es.name}`,
         {
           apiVersion: ESO_API.externalSecret,
           kind: "ExternalSecret",
-          metadata: manifest.metadata,
+          metadata,
           spec: manifest.spec,
         },
         { parent: this, dependsOn: [ns, ...storeDeps, ...(storeDependsOn)] },
@@ -332,7 +335,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       const manifest = withStoreName((storeName) => pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName, labels }));
       new k8s.apiextensions.CustomResource(
         `${name}-push-${ps.name}`,
-        { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: manifest.metadata, spec: manifest.spec },
+        { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName: "", labels }).metadata, spec: manifest.spec },
         { parent: this, dependsOn: [ns, ...storeDeps] },
       );
     }

@@ -165,12 +165,14 @@ export class TokenRenewer extends pulumi.ComponentResource {
       { metadata: { name: namespace, labels: { ...labels, ...RESTRICTED_POD_SECURITY } } },
       { parent: this },
     );
+    // Objects in the namespace name it as a literal (adoption matches them by it: vault-backend/adopt.ts) and wait for it.
+    const inNamespace = { parent: this, dependsOn: [ns] };
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
       {
         metadata: {
           name: secretName,
-          namespace: ns.metadata.name,
+          namespace,
           // Marks the Secret as a Vault credential: the policy pack keeps such Secrets in the credentials namespace.
           labels: { ...labels, [VAULT_CREDENTIAL_LABEL]: VAULT_TOKEN_CREDENTIAL },
           annotations: { "vault-eso.io/owner": "The token is renewed and rotated by the vault-token-renewer CronJob; pulumi up does not write it back." },
@@ -178,7 +180,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
         type: "Opaque",
         data: { [secretKey]: this.initialToken.apply((t) => Buffer.from(t, "utf8").toString("base64")) },
       },
-      { parent: this, ignoreChanges: [...TOKEN_SECRET_OPTIONS.ignoreChanges], additionalSecretOutputs: [...TOKEN_SECRET_OPTIONS.additionalSecretOutputs] },
+      { ...inNamespace, ignoreChanges: [...TOKEN_SECRET_OPTIONS.ignoreChanges], additionalSecretOutputs: [...TOKEN_SECRET_OPTIONS.additionalSecretOutputs] },
     );
 
     // The bootstrap Secret: the token Pulumi minted, for the bootstrap Job. Only Pulumi writes it (so after a
@@ -189,45 +191,45 @@ export class TokenRenewer extends pulumi.ComponentResource {
       {
         metadata: {
           name: bootstrapName,
-          namespace: ns.metadata.name,
+          namespace,
           labels: { ...labels, [VAULT_CREDENTIAL_LABEL]: VAULT_TOKEN_CREDENTIAL },
           annotations: { "vault-eso.io/owner": "Written by pulumi up; read once by the vault-token-renewer bootstrap Job, which then revokes the token." },
         },
         type: "Opaque",
         data: { [secretKey]: this.initialToken.apply((t) => Buffer.from(t, "utf8").toString("base64")) },
       },
-      { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+      { ...inNamespace, additionalSecretOutputs: ["data", "stringData"] },
     );
 
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels }, automountServiceAccountToken: false },
-      { parent: this },
+      { metadata: { name: "vault-token-renewer", namespace, labels }, automountServiceAccountToken: false },
+      inNamespace,
     );
     const rbacRole = new k8s.rbac.v1.Role(
       `${name}-rbac`,
       {
-        metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels },
+        metadata: { name: "vault-token-renewer", namespace, labels },
         rules: renewerRbacRules(secretName, bootstrapName).map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], resourceNames: [...(r.resourceNames ?? [])], verbs: [...r.verbs] })),
       },
-      { parent: this },
+      inNamespace,
     );
     const rbacBinding = new k8s.rbac.v1.RoleBinding(
       `${name}-rbac-binding`,
       {
-        metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels },
+        metadata: { name: "vault-token-renewer", namespace, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbacRole.metadata.name },
-        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns.metadata.name }],
+        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
       },
-      { parent: this },
+      inNamespace,
     );
 
     const scriptData: Record<string, string> = { [SCRIPT_KEY]: renewerScript() };
     if (args.vaultCaPem) scriptData[VAULT_CA_KEY] = args.vaultCaPem;
     const script = new k8s.core.v1.ConfigMap(
       `${name}-script`,
-      { metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels }, data: scriptData },
-      { parent: this },
+      { metadata: { name: "vault-token-renewer", namespace, labels }, data: scriptData },
+      inNamespace,
     );
 
     const jobArgs = pulumi.all([policies, role.roleName, sa.metadata.name, script.metadata.name]).apply(([policyNames, r, saName, cmName]) => ({
@@ -253,9 +255,9 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const spec = jobArgs.apply((a) => renewerCronJobSpec({ ...a, schedule }));
     const cronJob = new k8s.batch.v1.CronJob(
       `${name}-cronjob`,
-      { metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels }, spec },
+      { metadata: { name: "vault-token-renewer", namespace, labels }, spec },
       // The first run must find the Secret and the permission to update it.
-      { parent: this, dependsOn: [secret, rbacRole, rbacBinding] },
+      { parent: this, dependsOn: [ns, secret, rbacRole, rbacBinding] },
     );
 
     // The bootstrap Job: one renewer run during `pulumi up`, each time Pulumi mints a token (its accessor is a
@@ -265,13 +267,13 @@ export class TokenRenewer extends pulumi.ComponentResource {
     new k8s.batch.v1.Job(
       lifecycle.bootstrapJob.name,
       {
-        metadata: { name: "vault-token-bootstrap", namespace: ns.metadata.name, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
+        metadata: { name: "vault-token-bootstrap", namespace, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
         spec: pulumi.all([jobArgs, token.id]).apply(([a, accessor]) =>
           renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { "vault-eso.io/bootstrap-accessor": accessor } }),
         ),
       },
       // A fixed name: the old Job goes before its replacement comes.
-      { parent: this, dependsOn: [secret, bootstrapSecret, rbacRole, rbacBinding], deleteBeforeReplace: true },
+      { parent: this, dependsOn: [ns, secret, bootstrapSecret, rbacRole, rbacBinding], deleteBeforeReplace: true },
     );
 
     this.secretRef = { name: secret.metadata.name, key: secretKey, namespace: secret.metadata.namespace };

@@ -13,10 +13,33 @@
  * stops unless the program's inputs equal what Vault holds.
  */
 import { z } from "zod";
-import { vaultName } from "../config/schema-helpers";
+import { dnsLabel, dnsSubdomain, vaultName } from "../config/schema-helpers";
+import { ADOPTABLE_KINDS, CLUSTER_SCOPED_KINDS } from "./adopt-kinds";
 import { tenantPushPolicyName } from "../tenants/push-config";
 import { tenantWriterPolicyName } from "../tenants/writers-config";
 import { tenantVaultName } from "../tenants/tenant";
+
+/** One existing Kubernetes object (or the ESO Helm release) the program takes over. */
+export const adoptedObjectSchema = z
+  .strictObject({
+    kind: z.enum(ADOPTABLE_KINDS).describe("The kind, as `kubectl get -o yaml` prints it (`HelmRelease`: a Helm release, e.g. ESO's)."),
+    name: dnsSubdomain("an adopted object name").describe("`metadata.name` (the release name for a HelmRelease)."),
+    namespace: dnsLabel("an adopted object namespace").optional().describe("`metadata.namespace`; required for namespaced kinds, refused for cluster-scoped ones."),
+  })
+  .superRefine((o, ctx) => {
+    const cluster = (CLUSTER_SCOPED_KINDS as readonly string[]).includes(o.kind);
+    if (cluster && o.namespace !== undefined) ctx.addIssue({ code: "custom", path: ["namespace"], message: `a ${o.kind} is cluster-scoped: its import ID is its name alone. Fix: remove namespace "${o.namespace}"` });
+    if (!cluster && o.namespace === undefined) ctx.addIssue({ code: "custom", path: ["namespace"], message: `a ${o.kind} is namespaced: its import ID is <namespace>/<name>. Fix: add the namespace of ${o.kind} "${o.name}"` });
+  });
+
+export type AdoptedObject = z.infer<typeof adoptedObjectSchema>;
+
+const kubernetesAdoptSchema = z
+  .strictObject({
+    objects: z.array(adoptedObjectSchema).default([]).describe("Kubernetes objects that exist already (namespaces, the ESO Helm release, stores, service accounts, RBAC, ExternalSecrets, PushSecrets, the token Secret, the renewer's objects). Each is imported, and is never deleted by the program (`retainOnDelete`), even after it leaves the config. Keep the list: it is the record of what the program did not create. `npm run adopt` writes it."),
+    imported: z.boolean().default(false).describe("`false` (first `up`): import each object and change nothing in it (every input is taken from the cluster). Set `true` once that `up` succeeded: the next preview shows the in-place updates the program makes to them. See docs/migrating.md."),
+  })
+  .describe("Existing Kubernetes objects to import and keep (docs/migrating.md).");
 
 export const adoptSchema = z
   .strictObject({
@@ -25,6 +48,7 @@ export const adoptSchema = z
     policies: z.array(vaultName("an adopted policy name")).default([]).describe("Vault policies the stack manages, to import instead of overwrite."),
     roles: z.array(vaultName("an adopted role name")).default([]).describe("Kubernetes auth roles (at `kubernetesAuth.path`) the stack manages, to import."),
     auditDevices: z.array(vaultName("an adopted audit device path")).default([]).describe("Mount paths of devices in `audit.devices` to import; each needs its `description`."),
+    kubernetes: kubernetesAdoptSchema.prefault({}),
   })
   .describe("Existing Vault objects to import instead of create (a hand-made setup); remove after the first successful `up`. See docs/adopting.md.");
 
@@ -100,6 +124,12 @@ export function checkAdopt(a: AdoptConfig, ctx: AdoptCheckContext, issue: (path:
       }
     });
   };
+  const seenObjects = new Set<string>();
+  a.kubernetes.objects.forEach((o, i) => {
+    const id = `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
+    if (seenObjects.has(id)) issue(["adopt", "kubernetes", "objects", i], `${id} is listed twice. Fix: remove the duplicate`);
+    seenObjects.add(id);
+  });
   known(a.policies, "policies", "Vault policy");
   known(a.roles, "roles", "Kubernetes auth role");
   known(a.auditDevices, "auditDevices", "audit device path");

@@ -14,7 +14,8 @@
  * See docs/adopting.md.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { AdoptConfig } from "./adopt-config";
+import type { AdoptConfig, AdoptedObject } from "./adopt-config";
+import { HELM_RELEASE_TYPE, isClusterScoped, kindOfType, kubernetesImportId } from "./adopt-kinds";
 
 export interface AdoptionPlan {
   /** Path of the KV mount to import, if adopted. */
@@ -26,9 +27,13 @@ export interface AdoptionPlan {
   readonly policies: readonly string[];
   readonly roles: readonly string[];
   readonly auditDevices: readonly string[];
+  /** Existing Kubernetes objects: imported (until `imported`), then kept; never deleted by the program. */
+  readonly kubernetes: { readonly objects: readonly AdoptedObject[]; readonly imported: boolean };
 }
 
-export function adoptionPlan(c: { readonly adopt: AdoptConfig; readonly kv: { readonly path: string }; readonly kubernetesAuth: { readonly path: string } }): AdoptionPlan {
+type AdoptInput = Omit<AdoptConfig, "kubernetes"> & { readonly kubernetes?: AdoptConfig["kubernetes"] };
+
+export function adoptionPlan(c: { readonly adopt: AdoptInput; readonly kv: { readonly path: string }; readonly kubernetesAuth: { readonly path: string } }): AdoptionPlan {
   return {
     kvMount: c.adopt.kvMount ? c.kv.path : undefined,
     kubernetesAuthMount: c.adopt.kubernetesAuthMount ? c.kubernetesAuth.path : undefined,
@@ -36,16 +41,19 @@ export function adoptionPlan(c: { readonly adopt: AdoptConfig; readonly kv: { re
     policies: c.adopt.policies,
     roles: c.adopt.roles,
     auditDevices: c.adopt.auditDevices,
+    kubernetes: c.adopt.kubernetes ?? { objects: [], imported: false },
   };
 }
 
 export function adoptsAnything(p: AdoptionPlan): boolean {
-  return !!(p.kvMount || p.kubernetesAuthMount || p.policies.length || p.roles.length || p.auditDevices.length);
+  return !!(p.kvMount || p.kubernetesAuthMount || p.policies.length || p.roles.length || p.auditDevices.length || p.kubernetes.objects.length);
 }
 
 export interface Adoption {
-  /** The `import` resource option: the provider's import ID. */
-  readonly importId: string;
+  /** The `import` resource option: the provider's import ID (none once an adopted Kubernetes object is `imported`). */
+  readonly importId?: string;
+  /** Never delete it: the program did not create it (adopted Kubernetes objects). */
+  readonly retainOnDelete?: boolean;
   /**
    * Inputs taken from the imported state rather than the program while the
    * object is adopted: the provider never reads them back on import, so any
@@ -77,19 +85,75 @@ export function adoptionFor(plan: AdoptionPlan, type: string, props: Record<stri
         : undefined;
     case "vault:index/policy:Policy": {
       const name = str("name");
-      return name !== undefined && plan.policies.includes(name) ? { importId: name } : undefined;
+      return name !== undefined && plan.policies.includes(name) ? { importId: name, ...importOnly(plan, props, ["name"]) } : undefined;
     }
     case "vault:kubernetes/authBackendRole:AuthBackendRole": {
       const role = str("roleName");
-      return role !== undefined && plan.roles.includes(role) ? { importId: kubernetesRoleImportId(plan.kubernetesAuthPath, role) } : undefined;
+      return role !== undefined && plan.roles.includes(role) ? { importId: kubernetesRoleImportId(plan.kubernetesAuthPath, role), ...importOnly(plan, props, ["backend", "roleName"]) } : undefined;
     }
     case "vault:index/audit:Audit": {
       const path = str("path");
       return path !== undefined && plan.auditDevices.includes(path) ? { importId: path } : undefined;
     }
     default:
-      return undefined;
+      return kubernetesAdoption(plan, type, props);
   }
+}
+
+/**
+ * While adopted Kubernetes objects are being imported (`adopt.kubernetes.objects` given, `imported: false`),
+ * an adopted policy or role is imported as it is, too (every input but its identity taken from Vault): the
+ * first `up` then changes nothing that exists, and the stores, whose login depends on the role (audience,
+ * policies), switch together with it in the second `up`. Otherwise the import is strict (docs/adopting.md).
+ */
+function importOnly(plan: AdoptionPlan, props: Record<string, unknown>, identity: readonly string[]): { ignoreChanges?: string[] } {
+  if (plan.kubernetes.imported || plan.kubernetes.objects.length === 0) return {};
+  return { ignoreChanges: Object.keys(props).filter((k) => !identity.includes(k)) };
+}
+
+/** Inputs that name the object: never taken from the cluster on import (they are how it is found). */
+const IDENTITY_INPUTS = ["apiVersion", "kind"];
+
+/**
+ * An existing Kubernetes object (or Helm release) the config lists: imported by
+ * `<namespace>/<name>` or `<name>` with every other input taken from the cluster
+ * (`ignoreChanges`), so the import step finds no difference and changes nothing
+ * (pulumi/pulumi `step.go` `ImportStep.Apply` fails `up` on any difference:
+ * "inputs to import do not match the existing resource"); once `imported`, only
+ * `retainOnDelete` stays, so the next `up` updates it in place and no later
+ * change (a tenant removed, `pulumi destroy`, a replacement) deletes it
+ * (`step.go` `DeleteStep.Apply` skips the provider's Delete when the old state
+ * has `RetainOnDelete`).
+ */
+function kubernetesAdoption(plan: AdoptionPlan, type: string, props: Record<string, unknown>): Adoption | undefined {
+  if (plan.kubernetes.objects.length === 0) return undefined;
+  const kind = kindOfType(type);
+  if (!kind) return undefined;
+  const identity = kubernetesIdentity(kind, type, props);
+  if (!identity) return undefined;
+  const hit = plan.kubernetes.objects.find((o) => o.kind === kind && o.name === identity.name && (o.namespace ?? undefined) === identity.namespace);
+  if (!hit) return undefined;
+  if (plan.kubernetes.imported) return { retainOnDelete: true };
+  return { importId: kubernetesImportId(hit), retainOnDelete: true, ignoreChanges: Object.keys(props).filter((k) => !IDENTITY_INPUTS.includes(k)) };
+}
+
+/**
+ * Name and namespace of a registration, when both are plain strings (the
+ * components pass names from config as literals; an Output is never matched).
+ */
+export function kubernetesIdentity(kind: string, type: string, props: Record<string, unknown>): { name: string; namespace?: string } | undefined {
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  if (type === HELM_RELEASE_TYPE) {
+    const name = str(props.name);
+    const namespace = str(props.namespace);
+    return name && namespace ? { name, namespace } : undefined;
+  }
+  const meta = props.metadata as Record<string, unknown> | undefined;
+  const name = str(meta?.name);
+  if (!name) return undefined;
+  if (isClusterScoped(kind)) return { name };
+  const namespace = str(meta?.namespace);
+  return namespace ? { name, namespace } : undefined;
 }
 
 /**
@@ -105,7 +169,10 @@ export function adoptTransformations(plan: AdoptionPlan): pulumi.ResourceTransfo
       if (!a) return undefined;
       const opts = args.opts as pulumi.CustomResourceOptions;
       const ignoreChanges = [...new Set([...(opts.ignoreChanges ?? []), ...(a.ignoreChanges ?? [])])];
-      return { props: args.props, opts: { ...opts, import: a.importId, ...(ignoreChanges.length ? { ignoreChanges } : {}) } };
+      return {
+        props: args.props,
+        opts: { ...opts, ...(a.importId ? { import: a.importId } : {}), ...(a.retainOnDelete ? { retainOnDelete: true } : {}), ...(ignoreChanges.length ? { ignoreChanges } : {}) },
+      };
     },
   ];
 }

@@ -278,8 +278,21 @@ function summarize(sorted: readonly Captured[], stack: string, depth: number, ch
     `graph depth: ${depth} (${chain.map(shortUrn).join(" -> ")})`,
     `tenants: ${tenants.length}${tenants.length ? ` (${tenants.slice(0, 20).join(", ")}${tenants.length > 20 ? ", ..." : ""})` : ""}`,
     ...tenantDayTwo(sorted, tenants),
+    ...adoptedLines(sorted),
     "",
   ].join("\n");
+}
+
+/** `vault-eso:adopt`: what the up imports, and the adopted Kubernetes objects it never deletes (retainOnDelete). */
+function adoptedLines(sorted: readonly Captured[]): string[] {
+  const imports = sorted.filter((r) => r.options.importId);
+  const kept = sorted.filter((r) => r.type.startsWith("kubernetes:") && r.options.retainOnDelete);
+  if (!imports.length && !kept.length) return [];
+  const list = (rs: readonly Captured[], f: (r: Captured) => string) => rs.slice(0, 20).map(f).join(", ") + (rs.length > 20 ? ", ..." : "");
+  return [
+    ...(imports.length ? [`adopt: imports ${imports.length} (${list(imports, (r) => `${r.name} = ${r.options.importId}`)})`] : []),
+    ...(kept.length ? [`adopt: never deleted by the program (retainOnDelete) ${kept.length} (${list(kept, (r) => r.name)})`] : []),
+  ];
 }
 
 /**

@@ -2,7 +2,7 @@
  * `npm run render`: the real CLI in fresh processes (as a user runs it), and
  * the file builder in-process for cases no stack file can produce.
  */
-import { execFile } from "child_process";
+import { runScript, type Run } from "../helpers/script-run";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,22 +13,7 @@ import { graphDepth } from "../../scripts/lib/graph";
 import { compileAcl } from "../../policies/vault/acl";
 import { parsePolicyHcl } from "../../policies/vault/hcl";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function render(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/render.ts", ...args],
-      { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const render = (args: string[]) => runScript("scripts/render.ts", args);
 
 /** Every file under `dir`, relative path -> bytes. */
 function tree(dir: string): Map<string, Buffer> {

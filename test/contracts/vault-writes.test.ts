@@ -198,7 +198,7 @@ describe("Pulumi import of hand-made objects: resource_auth_backend.go authBacke
     const plan = adoptionPlan({ adopt: { kvMount: false, kubernetesAuthMount: true, policies: [], roles: [], auditDevices: [] }, kv: { path: "secret" }, kubernetesAuth: { path: "kubernetes" } });
     const a = adoptionFor(plan, "vault:index/authBackend:AuthBackend", authInputs)!;
     expect(a).toEqual({ importId: "kubernetes", ignoreChanges: ["disableRemount"] });
-    expect(importStep({ id: a.importId, schema: AUTH_BACKEND_SCHEMA, read: handMadeAuth(), inputs: authInputs, ignoreChanges: a.ignoreChanges })).toEqual({ result: "imported" });
+    expect(importStep({ id: a.importId!, schema: AUTH_BACKEND_SCHEMA, read: handMadeAuth(), inputs: authInputs, ignoreChanges: a.ignoreChanges })).toEqual({ result: "imported" });
   });
 
   test("an audit device import needs the exact options and description; `local: false` sent explicitly would differ from the unread null", () => {
