@@ -219,9 +219,16 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
   // What the deploying identity needs from Vault: only for programs that talk to Vault.
   if (sorted.some((r) => r.type === VAULT_PROVIDER_TYPE || (r.custom && r.type.startsWith("vault:")))) {
     try {
-      const deployer = buildDeployerPolicy(sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete })));
+      // A tenant stack (it reads its platform's tenantContract) gets a token whose policy and role writes are pinned
+      // to the reviewed bodies: docs/deployer-policy.md "Tenant stacks".
+      const pinParameters = sorted.some((r) => r.type === "pulumi:pulumi:StackReference");
+      const deployer = buildDeployerPolicy(
+        sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete })),
+        undefined,
+        { pinParameters },
+      );
       files.set("vault/deployer-policy.hcl", deployer.hcl);
-      files.set("vault/deployer-calls.yaml", yaml(deployer.calls.map((c) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]));
+      files.set("vault/deployer-calls.yaml", yaml(deployer.calls.map(({ body: _b, params: _p, ...c }) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]));
     } catch (e) {
       problems.push({ object: "vault/deployer-policy.hcl", problem: (e as Error).message });
     }
