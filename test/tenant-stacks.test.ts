@@ -15,6 +15,12 @@ import { fromRegistered, mutate, runGuard, violationsOf } from "./helpers/guard"
 import { installMocks, MockEngine, provideStackOutputs, Registered, valueOf } from "./helpers/mocks";
 import { emittedTenants, isolationViolations } from "./helpers/isolation";
 import { readStackFile } from "./helpers/stack-file";
+import { compileAcl } from "../policies/vault/acl";
+import { buildDeployerPolicy, DeployedResource } from "../policies/vault/deployer";
+import { parsePolicy } from "../policies/vault/hcl";
+import { tenantDeployerReachProblems, writableRequests } from "../policies/vault/tenant-deployer-reach";
+import { renderCaptured } from "../scripts/lib/render-files";
+import type { Captured } from "../scripts/lib/capture";
 
 const nodeFs = nodeTenantFileSystem();
 
@@ -124,6 +130,74 @@ describe("tenant stacks on a platform's tenantContract (StackReference)", () => 
     // The proof can fail: team-e's policy widened to its neighbours' parent is caught.
     const widened = tenants.map((t) => (t.name !== "team-e" ? t : { ...t, policies: t.policies.map((p) => ({ ...p, rules: p.rules.map((r) => ({ ...r, path: r.path.replace("apps/team-e/", "apps/") })) })) }));
     expect(isolationViolations("secret", widened, "vault-secrets")).toEqual(expect.arrayContaining([expect.stringMatching(/^team-e can read secret\/data\/acme\/dev\/clusters\/kind\/apps\/team-c\/db$/)]));
+  });
+
+  test("a tenant stack's deploy token (rendered deployer policy) can write only its tenants' reviewed policy texts and role bindings: every request Vault lets through is enumerated and judged (parameter constraints)", async () => {
+    const push = { secrets: [{ name: "p", secretName: "s", data: [{ secretKey: "k", remoteKey: "gen/k" }] }] };
+    const { engine, error } = await runTenantStack("team-c", [{ name: "team-c", push }, { name: "team-d" }]);
+    expect(error).toBeUndefined();
+    const registered = engine.resources.filter((r) => !r.read);
+    const captured: Captured[] = registered.map((r) => ({ urn: `urn:pulumi:team-c::vault-eso::${r.type}::${r.name}`, type: r.type, name: r.name, custom: true, dependencies: [], inputs: r.inputs, options: { retainOnDelete: r.retainOnDelete } }));
+    const rendered = await renderCaptured(captured, "team-c", { tenantStack: true });
+    const deployer = parsePolicy("tenant-stack-deployer", rendered.files.get("vault/deployer-policy.hcl")!);
+    const sub = (t: string) => `acme/dev/clusters/kind/apps/${t}`;
+    const scope = {
+      kvMount: "secret",
+      subtrees: [sub("team-c"), sub("team-d")],
+      namespaces: ["team-c", "team-d"],
+      authPath: "kubernetes",
+      policies: ["tenant-team-c", "tenant-team-c-push", "tenant-team-d"],
+      roles: ["tenant-team-c", "tenant-team-d"],
+      attachable: ["tenant-team-c", "tenant-team-c-push", "tenant-team-d"],
+    };
+    // Every path it can write, with the body keys Vault lets through.
+    expect(writableRequests(deployer).map((w) => `${w.path} other=${w.other} policy=${w.keys.policy?.kind ?? "-"} ns=${w.keys.bound_service_account_namespaces?.kind ?? "-"}`)).toEqual([
+      "auth/kubernetes/role/tenant-team-c other=refused policy=- ns=items",
+      "auth/kubernetes/role/tenant-team-d other=refused policy=- ns=items",
+      "auth/token/create other=any policy=- ns=-",
+      "sys/policies/acl/tenant-team-c other=refused policy=items ns=-",
+      "sys/policies/acl/tenant-team-c-push other=refused policy=items ns=-",
+      "sys/policies/acl/tenant-team-d other=refused policy=items ns=-",
+    ]);
+    expect(tenantDeployerReachProblems(deployer, scope)).toEqual([]);
+    // Sufficient: every write the provider makes, with the body it sends, passes.
+    const acl = compileAcl([deployer]);
+    const calls = buildDeployerPolicy(registered.map((r): DeployedResource => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.retainOnDelete })), undefined, { pinParameters: true }).calls;
+    const denied = calls.filter((c) => c.capability && !acl.allowsRequest(c.capability, c.path, c.body ?? {})).map((c) => `${c.phase} ${c.path}`);
+    expect(denied).toEqual([]);
+    expect(calls.filter((c) => c.body).length).toBeGreaterThan(0);
+    // What a stolen token tries: another policy text, another namespace, another policy, a namespace selector, alias metadata.
+    const role = calls.find((c) => c.path === "auth/kubernetes/role/tenant-team-c" && c.body)!.body!;
+    expect(acl.allowsRequest("update", "sys/policies/acl/tenant-team-c", { policy: 'path "secret/*" { capabilities = ["read"] }' })).toBe(false);
+    expect(acl.allowsRequest("update", "sys/policies/acl/tenant-team-c", { policy: 'path "sys/policies/acl/*" { capabilities = ["update"] }' })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, bound_service_account_namespaces: ["team-a"] })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, bound_service_account_namespaces: "team-c,team-a" })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, token_policies: ["tenant-team-c", "vault-eso-deployer"] })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, policies: ["tenant-team-a"] })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, bound_service_account_namespace_selector: '{"matchLabels":{}}' })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, bound_service_account_namespace_selector: " " })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-c", { ...role, alias_metadata: { service_account_namespace: "team-a" } })).toBe(false);
+    expect(acl.allowsRequest("update", "auth/kubernetes/role/tenant-team-a", role)).toBe(false);
+    expect(acl.allowsRequest("update", "sys/policies/acl/tenant-team-a", {})).toBe(false);
+    // The proof can fail: today's unpinned policy lets the holder write any text and any binding.
+    const unpinned = buildDeployerPolicy(registered.map((r): DeployedResource => ({ type: r.type, name: r.name, inputs: r.inputs }))).policy;
+    expect(tenantDeployerReachProblems(unpinned, scope)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sys\/policies\/acl\/tenant-team-c: body "policy": the policy text is not constrained: the token can write any policy text/),
+        expect.stringMatching(/^auth\/kubernetes\/role\/tenant-team-c: body keys are not constrained/),
+      ]),
+    );
+    // ... and catches a selector pinned to [""] without the denial of whitespace and commas.
+    const loose = { ...deployer, rules: deployer.rules.map((r) => (r.conditions?.deniedParameters ? { ...r, conditions: { ...r.conditions, deniedParameters: undefined } } : r)) };
+    expect(tenantDeployerReachProblems(loose, scope)).toEqual(expect.arrayContaining([expect.stringMatching(/bound_service_account_namespace_selector \[""\] also lets through strings of commas and whitespace/)]));
+  });
+
+  test("writers are refused in a tenant stack (their group alias names its group by Vault's id, which no parameter constraint can pin)", async () => {
+    const writers = { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "team-c-admins" } };
+    const { engine, error } = await runTenantStack("team-c", [{ name: "team-c", writers }]);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => `${p.key}: ${p.message}`)).toEqual([expect.stringMatching(/^vault-eso:tenants\[0\]\.writers: writers are built only by the platform stack "organization\/vault-eso\/dev"/)]);
+    expect(engine.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:StackReference"]);
   });
 
   test("templated platform (examples/sharding): the roles attach the platform's policy; the pack evaluates it from tenantContract.tenancy.templatedPolicy (externalPolicies) and catches a widened one", async () => {

@@ -666,7 +666,7 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
   };
   const issue = (path: (string | number)[], message: string) => problems.push({ key: key(path), value: valueAtPath(path), message });
   const subtreeOf = (name: string) => tenantSubtree(c.tenancy, c.environment, name);
-  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({ name: t.name, path: t.path, hasPush: t.push !== undefined })), subtreeOf)) {
+  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({ name: t.name, path: t.path, hasPush: t.push !== undefined, hasWriters: t.writers !== undefined })), subtreeOf)) {
     issue(["tenants", p.index, p.field], p.message);
   }
   checkTenants(

@@ -121,6 +121,7 @@ export interface ShardTenant {
   readonly name: string;
   readonly path?: string;
   readonly hasPush: boolean;
+  readonly hasWriters?: boolean;
 }
 
 /**
@@ -132,8 +133,8 @@ export function shardProblems(
   contract: TenantContract,
   tenants: readonly ShardTenant[],
   subtreeOf: (name: string) => string,
-): Array<{ index: number; field: "name" | "path" | "push"; message: string }> {
-  const out: Array<{ index: number; field: "name" | "path" | "push"; message: string }> = [];
+): Array<{ index: number; field: "name" | "path" | "push" | "writers"; message: string }> {
+  const out: Array<{ index: number; field: "name" | "path" | "push" | "writers"; message: string }> = [];
   const platform = contract.platformStack;
   const ownerOf = new Map<string, string>();
   for (const [stack, names] of Object.entries(contract.shards)) for (const n of names) if (!ownerOf.has(n)) ownerOf.set(n, stack);
@@ -157,6 +158,12 @@ export function shardProblems(
     }
     if (reserved.has(t.name) || t.name.startsWith("kube-")) {
       out.push({ index, field: "name", message: `is a reserved namespace (system or the platform "${platform}"'s own). Fix: choose a team name` });
+    }
+    if (t.hasWriters) {
+      // The alias names its group by Vault's id (canonical_id), unknown until the group exists, and the group is
+      // read, updated and deleted by id: no parameter constraint can pin either, so a tenant-stack token allowed to
+      // write them could map its SSO group onto any group in Vault (docs/deployer-policy.md "Tenant stacks").
+      out.push({ index, field: "writers", message: `writers are built only by the platform stack "${platform}": the writers' group alias points at its group by Vault's id, which a tenant stack's deploy token cannot be limited to, so that token could attach its SSO group to any identity group. Fix: keep this tenant in the platform stack (vault-eso:tenants / tenantFiles there) to give it writers, or remove writers` });
     }
     if (t.path !== undefined) {
       out.push({ index, field: "path", message: `a tenant stack takes every subtree from the platform's tenancy.pathTemplate, so no tenant stack can name another team's subtree. Fix: remove the path (or keep this tenant in the platform stack "${platform}")` });

@@ -153,7 +153,7 @@ function options(r: Captured): Record<string, unknown> | undefined {
  * Builds every file for a captured program and validates it. `problems`
  * lists each invalid object with the reason; the files are built regardless.
  */
-export async function renderCaptured(captured: readonly Captured[], stack: string): Promise<Rendered> {
+export async function renderCaptured(captured: readonly Captured[], stack: string, renderOptions: { tenantStack?: boolean } = {}): Promise<Rendered> {
   const files = new Map<string, string>();
   const problems: Problem[] = [];
   const sorted = [...captured].sort((a, b) => cmp(a.urn, b.urn));
@@ -221,7 +221,7 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
     try {
       // A tenant stack (it reads its platform's tenantContract) gets a token whose policy and role writes are pinned
       // to the reviewed bodies: docs/deployer-policy.md "Tenant stacks".
-      const pinParameters = sorted.some((r) => r.type === "pulumi:pulumi:StackReference");
+      const pinParameters = renderOptions.tenantStack === true;
       const deployer = buildDeployerPolicy(
         sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete })),
         undefined,
