@@ -20,6 +20,7 @@ import { checkNetwork, networkSchema, NetworkConfig } from "../network/network-c
 import { checkPush } from "../tenants/push-config";
 import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "../vault-backend/kv-options";
 import { checkWriters } from "../tenants/writers-config";
+import { tenantVaultObjectKeys } from "../tenants/vault-objects";
 import { checkReloader, ReloaderConfig, reloaderSchema } from "../reloader/reloader-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "../vault-backend/adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
@@ -296,7 +297,18 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
     },
     issue,
   );
-  checkShards(c.shards, { thisStack, ownTenants: c.tenants.map((t) => t.name), mode: c.tenancy.mode }, issue);
+  checkShards(
+    c.shards,
+    {
+      thisStack,
+      ownTenants: c.tenants.map((t) => t.name),
+      mode: c.tenancy.mode,
+      policyMode: c.tenancy.policy,
+      authPath: c.kubernetesAuth.path,
+      ownVaultObjects: c.tenants.flatMap((t) => tenantVaultObjectKeys({ name: t.name, policyMode: c.tenancy.policy, authPath: c.kubernetesAuth.path, push: t.push !== undefined, writers: t.writers })),
+    },
+    issue,
+  );
   checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso, skipTlsVerify: c.vault.skipTlsVerify }, issue);
   checkObservability(c.observability, issue);
   checkAudit(c.audit, c.environment, issue);
@@ -666,7 +678,13 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
   };
   const issue = (path: (string | number)[], message: string) => problems.push({ key: key(path), value: valueAtPath(path), message });
   const subtreeOf = (name: string) => tenantSubtree(c.tenancy, c.environment, name);
-  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({ name: t.name, path: t.path, hasPush: t.push !== undefined, hasWriters: t.writers !== undefined })), subtreeOf)) {
+  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({
+      name: t.name,
+      path: t.path,
+      hasPush: t.push !== undefined,
+      hasWriters: t.writers !== undefined,
+      vaultObjects: tenantVaultObjectKeys({ name: t.name, policyMode: c.tenancy.policy, authPath: c.kubernetesAuth.path, push: t.push !== undefined }),
+    })), subtreeOf)) {
     issue(["tenants", p.index, p.field], p.message);
   }
   checkTenants(

@@ -13,10 +13,15 @@ import { z } from "zod";
 import { isDns1123Label } from "../config/names";
 import { dnsLabel } from "../config/schema-helpers";
 import { subtreesOverlap } from "../../policies/vault/paths";
+import { describeVaultObjectKey } from "../../policies/vault/names";
 import { RESERVED_NAMESPACES } from "./tenancy-config";
+import { shardTenantVaultObjectKeys } from "./vault-objects";
 
-/** The version of the `tenantContract` output this program publishes and reads. */
-export const TENANT_CONTRACT_VERSION = 1;
+/**
+ * The version of the `tenantContract` output this program publishes and reads.
+ * 2: `vaultObjects` (the Vault objects each stack owns). A version-1 contract is refused, naming both versions.
+ */
+export const TENANT_CONTRACT_VERSION = 2;
 /** The stack output a tenant stack reads. */
 export const TENANT_CONTRACT_OUTPUT = "tenantContract";
 
@@ -81,6 +86,29 @@ export interface TenantContract {
   readonly platformTenants: readonly string[];
   /** Tenant stack -> the tenants it owns (the platform's `vault-eso:shards`). */
   readonly shards: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Since version 2: every named Vault object (policies, Kubernetes auth roles, token roles,
+   * identity groups, group aliases) keyed as Vault stores the name (policies/vault/names.ts
+   * `vaultObjectKey`, e.g. `policy:tenant-a`, `kubernetesRole:kubernetes/tenant-a`):
+   * `platform`, what the platform stack writes; `shards[stack]`, everything the tenants the
+   * platform assigns to that stack may write (with every feature a tenant stack may enable).
+   */
+  readonly vaultObjects: {
+    readonly platform: readonly string[];
+    readonly shards: Readonly<Record<string, readonly string[]>>;
+  };
+}
+
+/** Per tenant stack, every Vault object its assigned tenants may write (one function for the platform's contract and its checks). */
+export function shardVaultObjects(shards: ShardsConfig | undefined, policyMode: "perTenant" | "templated", authPath: string): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(shards ?? {}).map(([stack, tenants]) => [stack, [...new Set(tenants.flatMap((t) => shardTenantVaultObjectKeys(t, policyMode, authPath)))].sort()]));
+}
+
+/** The first owner (other than `self`) of each key, in `owners` order. */
+function ownersOf(owners: ReadonlyArray<readonly [string, readonly string[]]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [owner, keys] of owners) for (const k of keys) out.set(k, [...(out.get(k) ?? []), owner]);
+  return out;
 }
 
 type Issue = (path: (string | number)[], message: string) => void;
@@ -90,8 +118,26 @@ type Issue = (path: (string | number)[], message: string) => void;
  * platform itself; sharding needs isolated tenancy (in shared mode the
  * platform's ClusterSecretStore and ESO policy list every tenant).
  */
-export function checkShards(shards: ShardsConfig | undefined, ctx: { thisStack?: string; ownTenants: readonly string[]; mode: "isolated" | "shared" }, issue: Issue): void {
+export function checkShards(
+  shards: ShardsConfig | undefined,
+  ctx: { thisStack?: string; ownTenants: readonly string[]; mode: "isolated" | "shared"; policyMode?: "perTenant" | "templated"; authPath?: string; ownVaultObjects?: readonly string[] },
+  issue: Issue,
+): void {
   if (!shards) return;
+  if (ctx.policyMode && ctx.authPath !== undefined) {
+    // Two owners deriving one Vault object: the last `pulumi up` would win (a policy write is an upsert).
+    const platform = `the platform stack${ctx.thisStack ? ` "${ctx.thisStack}"` : ""}`;
+    const perShard = shardVaultObjects(shards, ctx.policyMode, ctx.authPath);
+    const owners = ownersOf([[platform, ctx.ownVaultObjects ?? []], ...Object.entries(perShard).map(([st, keys]) => [`tenant stack "${st}"`, keys] as const)]);
+    for (const [stack] of Object.entries(shards)) {
+      for (const key of perShard[stack]) {
+        const who = owners.get(key)!;
+        if (who.length > 1 && who[who.length - 1] === `tenant stack "${stack}"`) {
+          issue(["shards", stack], `${describeVaultObjectKey(key)} would be written by ${who.join(" and ")}: a Vault write is an upsert, so the last pulumi up would take it over. Fix: rename one of the tenants, or assign them to one stack`);
+        }
+      }
+    }
+  }
   const owner = new Map<string, string>();
   const own = new Set(ctx.ownTenants);
   if (ctx.mode !== "isolated") {
@@ -122,6 +168,8 @@ export interface ShardTenant {
   readonly path?: string;
   readonly hasPush: boolean;
   readonly hasWriters?: boolean;
+  /** Keys of the Vault objects it writes (components/tenants/vault-objects.ts `tenantVaultObjectKeys`). */
+  readonly vaultObjects?: readonly string[];
 }
 
 /**
@@ -140,7 +188,8 @@ export function shardProblems(
   for (const [stack, names] of Object.entries(contract.shards)) for (const n of names) if (!ownerOf.has(n)) ownerOf.set(n, stack);
   const platformTenants = new Set(contract.platformTenants);
   const reserved = new Set([...RESERVED_NAMESPACES, ...contract.reservedNamespaces]);
-  const known = new Set([...contract.platformTenants, ...ownerOf.keys()]);
+  const platformObjects = new Set(contract.vaultObjects.platform);
+  const objectOwners = ownersOf(Object.entries(contract.vaultObjects.shards));
   tenants.forEach((t, index) => {
     if (!isDns1123Label(t.name)) return;
     if (platformTenants.has(t.name)) {
@@ -172,8 +221,20 @@ export function shardProblems(
     if (subtreesOverlap(subtree, contract.kv.esoScope)) {
       out.push({ index, field: "name", message: `its Vault subtree "${subtree}" overlaps the platform's ESO scope "${contract.kv.esoScope}" (platform "${platform}"). Fix: move kv.scope in the platform stack beside the tenants' paths` });
     }
-    if (t.hasPush && known.has(`${t.name}-push`)) {
-      out.push({ index, field: "push", message: `the push policy "tenant-${t.name}-push" would be the same Vault policy as tenant "${t.name}-push"'s own (platform "${platform}"). Fix: rename one of the two tenants` });
+    for (const key of t.vaultObjects ?? []) {
+      const field = key.endsWith("-push") && t.hasPush ? "push" : "name";
+      if (platformObjects.has(key)) {
+        out.push({ index, field, message: `${describeVaultObjectKey(key)} of this tenant is also written by the platform stack "${platform}" (tenantContract.vaultObjects): a Vault write is an upsert, so the last pulumi up would take it over. Fix: rename the tenant, or the platform's object` });
+        continue;
+      }
+      const others = (objectOwners.get(key) ?? []).filter((st) => st !== thisStack);
+      if (others.length > 0) {
+        out.push({ index, field, message: `${describeVaultObjectKey(key)} of this tenant (tenant stack "${thisStack}") may also be written by the tenant stack "${others[0]}" (platform "${platform}", tenantContract.vaultObjects): a Vault write is an upsert, so the last pulumi up would take it over. Fix: rename one of the tenants in the platform's vault-eso:shards` });
+        continue;
+      }
+      if (!(objectOwners.get(key) ?? []).includes(thisStack)) {
+        out.push({ index, field, message: `${describeVaultObjectKey(key)} is not among the Vault objects the platform "${platform}" assigns to this stack "${thisStack}" (tenantContract.vaultObjects). Fix: run pulumi up on the platform stack with this version of vault-eso first` });
+      }
     }
   });
   return out;
@@ -185,6 +246,9 @@ export function contractProblem(contract: unknown, platform: string): string | u
     return `the platform stack "${platform}" has no "${TENANT_CONTRACT_OUTPUT}" output. Fix: run pulumi up on the platform stack with this version of vault-eso first (it publishes the output), and check the name`;
   }
   const v = (contract as { version?: unknown }).version;
+  if (v === 1) {
+    return `the platform stack "${platform}" publishes ${TENANT_CONTRACT_OUTPUT} version 1, and this program reads version ${TENANT_CONTRACT_VERSION}: version 1 does not list the Vault objects (policies, roles, groups) each stack owns, so this stack cannot check that its tenants take none of another stack's. Fix: run pulumi up on the platform stack with this version of vault-eso first (it publishes version ${TENANT_CONTRACT_VERSION}), then on this stack`;
+  }
   if (v !== TENANT_CONTRACT_VERSION) {
     return `the platform stack "${platform}" publishes ${TENANT_CONTRACT_OUTPUT} version ${JSON.stringify(v)}, and this program reads version ${TENANT_CONTRACT_VERSION}. Fix: deploy the same vault-eso version in the platform and the tenant stacks`;
   }
