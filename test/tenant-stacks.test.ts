@@ -187,7 +187,7 @@ describe("tenant stacks on a platform's tenantContract (StackReference)", () => 
     installMocks("dev");
     pulumi.runtime.setAllConfig({ ...dev.config, "vault-eso:shards": JSON.stringify(shards) }, dev.secretKeys);
     expect(problemsOf(() => loadStack())).toEqual([
-      expect.stringMatching(/^vault-eso:shards\.organization\/vault-eso\/team-e = .*: Vault policy "tenant-team-c-push" would be written by tenant stack "organization\/vault-eso\/team-c" and tenant stack "organization\/vault-eso\/team-e"/),
+      expect.stringMatching(/^vault-eso:shards\.organization\/vault-eso\/team-e = .*: Vault policy "tenant-team-c-push" would be written by tenant stack "organization\/vault-eso\/team-c" \(tenant "team-c"\) and tenant stack "organization\/vault-eso\/team-e" \(tenant "team-c-push"\)/),
     ]);
   });
 

@@ -305,7 +305,7 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
       mode: c.tenancy.mode,
       policyMode: c.tenancy.policy,
       authPath: c.kubernetesAuth.path,
-      ownVaultObjects: c.tenants.flatMap((t) => tenantVaultObjectKeys({ name: t.name, policyMode: c.tenancy.policy, authPath: c.kubernetesAuth.path, push: t.push !== undefined, writers: t.writers })),
+      ownVaultObjects: c.tenants.map((t) => ({ tenant: t.name, keys: tenantVaultObjectKeys({ name: t.name, policyMode: c.tenancy.policy, authPath: c.kubernetesAuth.path, push: t.push !== undefined, writers: t.writers }) })),
     },
     issue,
   );

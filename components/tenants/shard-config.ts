@@ -120,21 +120,36 @@ type Issue = (path: (string | number)[], message: string) => void;
  */
 export function checkShards(
   shards: ShardsConfig | undefined,
-  ctx: { thisStack?: string; ownTenants: readonly string[]; mode: "isolated" | "shared"; policyMode?: "perTenant" | "templated"; authPath?: string; ownVaultObjects?: readonly string[] },
+  ctx: {
+    thisStack?: string;
+    ownTenants: readonly string[];
+    mode: "isolated" | "shared";
+    policyMode?: "perTenant" | "templated";
+    authPath?: string;
+    /** The platform's own tenants' Vault objects (vault-objects.ts `tenantVaultObjectKeys`). */
+    ownVaultObjects?: ReadonlyArray<{ readonly tenant: string; readonly keys: readonly string[] }>;
+  },
   issue: Issue,
 ): void {
   if (!shards) return;
   if (ctx.policyMode && ctx.authPath !== undefined) {
-    // Two owners deriving one Vault object: the last `pulumi up` would win (a policy write is an upsert).
+    // Two different tenants of two owners deriving one Vault object: the last `pulumi up` would win (a write is an
+    // upsert). One tenant claimed twice is reported once, below, as an ownership problem.
     const platform = `the platform stack${ctx.thisStack ? ` "${ctx.thisStack}"` : ""}`;
-    const perShard = shardVaultObjects(shards, ctx.policyMode, ctx.authPath);
-    const owners = ownersOf([[platform, ctx.ownVaultObjects ?? []], ...Object.entries(perShard).map(([st, keys]) => [`tenant stack "${st}"`, keys] as const)]);
+    const sources = new Map<string, Array<{ owner: string; tenant: string }>>();
+    const add = (owner: string, tenant: string, keys: readonly string[]) => {
+      for (const k of keys) sources.set(k, [...(sources.get(k) ?? []), { owner, tenant }]);
+    };
+    for (const o of ctx.ownVaultObjects ?? []) add(platform, o.tenant, o.keys);
+    for (const [stack, tenants] of Object.entries(shards)) for (const t of tenants) add(`tenant stack "${stack}"`, t, shardTenantVaultObjectKeys(t, ctx.policyMode, ctx.authPath));
     for (const [stack] of Object.entries(shards)) {
-      for (const key of perShard[stack]) {
-        const who = owners.get(key)!;
-        if (who.length > 1 && who[who.length - 1] === `tenant stack "${stack}"`) {
-          issue(["shards", stack], `${describeVaultObjectKey(key)} would be written by ${who.join(" and ")}: a Vault write is an upsert, so the last pulumi up would take it over. Fix: rename one of the tenants, or assign them to one stack`);
-        }
+      const me = `tenant stack "${stack}"`;
+      for (const [key, from] of sources) {
+        const mine = from.filter((f) => f.owner === me);
+        const other = from.find((f) => f.owner !== me && !mine.some((m) => m.tenant === f.tenant));
+        // Reported once, under the later stack of the pair.
+        if (mine.length === 0 || !other || from.findIndex((f) => f.owner === me) < from.indexOf(other)) continue;
+        issue(["shards", stack], `${describeVaultObjectKey(key)} would be written by ${other.owner} (tenant "${other.tenant}") and ${me} (tenant "${mine[0].tenant}"): a Vault write is an upsert, so the last pulumi up would take it over. Fix: rename one of the two tenants`);
       }
     }
   }
