@@ -18,7 +18,7 @@ import { readStackFile } from "./helpers/stack-file";
 import { compileAcl } from "../policies/vault/acl";
 import { normaliseVaultName, vaultObjectKey, vaultObjectsOfResource } from "../policies/vault/names";
 import { shardVaultObjects } from "../components/tenants/shard-config";
-import { buildDeployerPolicy, DeployedResource } from "../policies/vault/deployer";
+import { buildDeployerPolicy, DeployedResource, SELECTOR_DENIED } from "../policies/vault/deployer";
 import { parsePolicy } from "../policies/vault/hcl";
 import { tenantDeployerReachProblems, writableRequests } from "../policies/vault/tenant-deployer-reach";
 import { renderCaptured } from "../scripts/lib/render-files";
@@ -219,6 +219,8 @@ describe("tenant stacks on a platform's tenantContract (StackReference)", () => 
       "sys/policies/acl/tenant-team-d other=refused policy=items ns=-",
     ]);
     expect(tenantDeployerReachProblems(deployer, scope)).toEqual([]);
+    // The rendered HCL carries the selector denial exactly (Go escapes for whitespace outside printable ASCII).
+    expect(deployer.rules.find((r) => r.path === "auth/kubernetes/role/tenant-team-c")!.conditions!.deniedParameters!.bound_service_account_namespace_selector).toEqual(SELECTOR_DENIED);
     // Sufficient: every write the provider makes, with the body it sends, passes.
     const acl = compileAcl([deployer]);
     const calls = buildDeployerPolicy(registered.map((r): DeployedResource => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.retainOnDelete })), undefined, { pinParameters: true }).calls;

@@ -35,7 +35,8 @@ function renderParameters(field: string, params: Readonly<Record<string, readonl
   const lines = keys.map((k) => {
     const values = params[k].map((v) => {
       if (typeof v !== "string" && typeof v !== "boolean") throw new Error(`${field}.${k}: only string and bool values are rendered (a JSON number in a request never equals a policy element)`);
-      return JSON.stringify(v);
+      // Go escapes (hcl/strconv): every character outside printable ASCII as \uXXXX, so the file shows what it holds.
+      return JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
     });
     return `    ${JSON.stringify(k)} = [${values.join(", ")}]\n`;
   });
