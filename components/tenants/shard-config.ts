@@ -13,7 +13,8 @@ import { z } from "zod";
 import { isDns1123Label } from "../config/names";
 import { dnsLabel } from "../config/schema-helpers";
 import { subtreesOverlap } from "../../policies/vault/paths";
-import { describeVaultObjectKey } from "../../policies/vault/names";
+import { describeVaultObjectKey, vaultObjectKey } from "../../policies/vault/names";
+import { tenantPushPolicyName } from "./push-config";
 import { RESERVED_NAMESPACES } from "./tenancy-config";
 import { shardTenantVaultObjectKeys } from "./vault-objects";
 
@@ -237,7 +238,7 @@ export function shardProblems(
       out.push({ index, field: "name", message: `its Vault subtree "${subtree}" overlaps the platform's ESO scope "${contract.kv.esoScope}" (platform "${platform}"). Fix: move kv.scope in the platform stack beside the tenants' paths` });
     }
     for (const key of t.vaultObjects ?? []) {
-      const field = key.endsWith("-push") && t.hasPush ? "push" : "name";
+      const field = t.hasPush && key === vaultObjectKey({ kind: "policy", name: tenantPushPolicyName(t.name) }) ? "push" : "name";
       if (platformObjects.has(key)) {
         out.push({ index, field, message: `${describeVaultObjectKey(key)} of this tenant is also written by the platform stack "${platform}" (tenantContract.vaultObjects): a Vault write is an upsert, so the last pulumi up would take it over. Fix: rename the tenant, or the platform's object` });
         continue;
