@@ -20,7 +20,8 @@ import { checkNetwork, networkSchema, NetworkConfig } from "../network/network-c
 import { checkPush } from "../tenants/push-config";
 import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "../vault-backend/kv-options";
 import { checkWriters } from "../tenants/writers-config";
-import { tenantVaultObjectKeys } from "../tenants/vault-objects";
+import { objectField, tenantVaultObjectKeys, vaultObjectClashes } from "../tenants/vault-objects";
+import { describeVaultObjectKey } from "../../policies/vault/names";
 import { checkReloader, ReloaderConfig, reloaderSchema } from "../reloader/reloader-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "../vault-backend/adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
@@ -315,6 +316,7 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
   checkNetwork(c.networkPolicies, issue);
   checkPush(c.tenants, c.tenancy.mode, issue);
   checkWriters(c.tenants, issue);
+  checkVaultObjects(c.tenants, c.tenancy.policy, c.kubernetesAuth.path, issue);
   checkReloader(c.reloader, c.tenants, issue);
   const auditDevices = effectiveAuditDevices(c.audit, c.environment);
   checkAdopt(
@@ -657,6 +659,15 @@ export function parseTenantStackConfig(rawConfig: Readonly<Record<string, string
   return { config: { platform: raw.platform, tenants: raw.tenants, origins, vault: raw.vault }, secrets };
 }
 
+/** Two tenants of this stack writing one Vault object (names as Vault stores them): refused on the later one, naming both. */
+function checkVaultObjects(tenants: readonly TenantConfig[], policyMode: "perTenant" | "templated", authPath: string, issue: (path: (string | number)[], message: string) => void): void {
+  const keyed = tenants.map((t) => ({ name: t.name, keys: tenantVaultObjectKeys({ name: t.name, policyMode, authPath, push: t.push !== undefined, writers: t.writers }) }));
+  for (const c of vaultObjectClashes(keyed)) {
+    const t = tenants[c.index];
+    issue(["tenants", c.index, objectField(t.name, c.key)], `${describeVaultObjectKey(c.key)} of tenant "${t.name}" is also tenant "${c.other}"'s: a Vault write is an upsert, so one would take over the other's. Fix: rename one of the two tenants`);
+  }
+}
+
 /**
  * A tenant stack's tenants checked against its platform's contract, before
  * anything registers: the same per-tenant rules as a platform stack, plus
@@ -693,6 +704,7 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
     issue,
   );
   checkPush(config.tenants, c.tenancy.mode, issue);
+  checkVaultObjects(config.tenants, c.tenancy.policy, c.kubernetesAuth.path, issue);
   // One problem per key and message (ownership and the reserved-name rule can both name a tenant).
   const unique = [...new Map(problems.map((p) => [`${p.key}\n${p.message}`, p])).values()];
   if (unique.length > 0) throw new ConfigError(unique);

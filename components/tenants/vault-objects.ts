@@ -59,3 +59,29 @@ export function tenantVaultObjectKeys(t: TenantVaultObjectsInput): string[] {
 export function shardTenantVaultObjectKeys(name: string, policyMode: "perTenant" | "templated", authPath: string): string[] {
   return tenantVaultObjectKeys({ name, policyMode, authPath, push: true });
 }
+
+/** Which config field of tenant `name` makes it write the object `key`: its push policy, its writers, or its name. */
+export function objectField(name: string, key: string): "push" | "writers" | "name" {
+  if (key === vaultObjectKey({ kind: "policy", name: tenantPushPolicyName(name) })) return "push";
+  if (key === vaultObjectKey({ kind: "policy", name: tenantWriterPolicyName(name) })) return "writers";
+  return "name";
+}
+
+/**
+ * Two different tenants of one stack writing one Vault object (a push policy `tenant-a-push` and tenant
+ * `a-push`'s own policy, a writer policy and a tenant named `<x>-writer`, ...): one entry per later tenant.
+ * Identity groups and aliases are left to writers-config.ts `checkWriters` (its own fields and messages).
+ */
+export function vaultObjectClashes(tenants: ReadonlyArray<{ readonly name: string; readonly keys: readonly string[] }>): Array<{ index: number; other: string; key: string }> {
+  const first = new Map<string, string>();
+  const out: Array<{ index: number; other: string; key: string }> = [];
+  tenants.forEach((t, index) => {
+    for (const key of t.keys) {
+      if (key.startsWith("group:") || key.startsWith("groupAlias:")) continue;
+      const other = first.get(key);
+      if (other === undefined) first.set(key, t.name);
+      else if (other !== t.name) out.push({ index, other, key });
+    }
+  });
+  return out;
+}
