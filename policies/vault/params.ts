@@ -94,23 +94,20 @@ export function valueInParameterList(v: BodyValue | undefined, list: readonly un
   return false;
 }
 
-export function valueInAllowedParameterList(v: BodyValue, list: readonly unknown[], legacy = false): boolean {
+/**
+ * Both list checks of vault/acl.go: an empty list holds every value; else the whole value matches,
+ * or (not legacy) the items of a list / comma string do: all of them for the allowed list, any for the denied.
+ */
+function valueInList(v: BodyValue, list: readonly unknown[], legacy: boolean, items: "every" | "some"): boolean {
   if (list.length === 0) return true;
   if (valueInParameterList(v, list)) return true;
   if (legacy) return false;
-  if (Array.isArray(v)) return v.every((x) => valueInParameterList(x, list));
-  if (typeof v === "string") return commaItems(v).every((x) => valueInParameterList(x, list));
-  return false;
+  const parts = Array.isArray(v) ? v : typeof v === "string" ? commaItems(v) : undefined;
+  return parts !== undefined && parts[items]((x) => valueInParameterList(x, list));
 }
 
-export function valueInDeniedParameterList(v: BodyValue, list: readonly unknown[], legacy = false): boolean {
-  if (list.length === 0) return true;
-  if (valueInParameterList(v, list)) return true;
-  if (legacy) return false;
-  if (Array.isArray(v)) return v.some((x) => valueInParameterList(x, list));
-  if (typeof v === "string") return commaItems(v).some((x) => valueInParameterList(x, list));
-  return false;
-}
+export const valueInAllowedParameterList = (v: BodyValue, list: readonly unknown[], legacy = false): boolean => valueInList(v, list, legacy, "every");
+export const valueInDeniedParameterList = (v: BodyValue, list: readonly unknown[], legacy = false): boolean => valueInList(v, list, legacy, "some");
 
 /**
  * Whether Vault lets a request with this body through the parameter
