@@ -11,7 +11,9 @@ import { renderPolicyHcl } from "../policies/vault/hcl";
 import { MANAGED_BY_LABELS } from "./config/options";
 import { platformNamespaces, tenantSubtree } from "./config/config";
 import { storeTokenAudiences } from "./vault-backend/kubernetes-auth";
-import { ContractCa, TENANT_CONTRACT_VERSION, TenantContract } from "./tenants/shard-config";
+import { ContractCa, shardVaultObjects, TENANT_CONTRACT_VERSION, TenantContract } from "./tenants/shard-config";
+import { tenantVaultObjectKeys } from "./tenants/vault-objects";
+import { VaultObject, vaultObjectKey } from "../policies/vault/names";
 import { TenantNamespace } from "./tenants/tenant-namespace";
 import { ClusterStore } from "./stores/cluster-store";
 import { EsoInstall } from "./eso/eso-install";
@@ -176,7 +178,33 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
           { namespace: t.namespace, role: t.roleName, policy: t.policyName, store: t.storeName, subtree: config.tenants[i].subtree, ...(t.writerGroupName ? { writerGroup: t.writerGroupName } : {}) },
         ]),
       ),
-      tenantContract: tenantContract(config, { authPath: backend.authPath, developerClusterRole, templatedPolicyName, templatedPolicy, trust, stack }),
+      tenantContract: tenantContract(config, {
+        authPath: backend.authPath,
+        developerClusterRole,
+        templatedPolicyName,
+        templatedPolicy,
+        trust,
+        stack,
+        // The platform's own named Vault objects, as its components name them (its tenants' come from vault-objects.ts).
+        platformObjects: pulumi.all([
+          backend.authPath,
+          backend.esoPolicyName,
+          backend.esoRoleName,
+          templatedPolicyName,
+          tokenAuth?.renewer.policyName,
+          tokenAuth?.renewer.roleName,
+          extras.observability?.metricsPolicyName,
+          extras.observability?.metricsRoleName,
+        ]).apply(([authPath, esoPolicy, esoRole, templated, renewerPolicy, renewerRole, metricsPolicy, metricsRole]): VaultObject[] => [
+          { kind: "policy", name: esoPolicy },
+          { kind: "kubernetesRole", name: esoRole, scope: authPath },
+          ...(templated ? [{ kind: "policy" as const, name: templated }] : []),
+          ...(renewerPolicy ? [{ kind: "policy" as const, name: renewerPolicy }] : []),
+          ...(renewerRole ? [{ kind: "tokenRole" as const, name: renewerRole }] : []),
+          ...(metricsPolicy ? [{ kind: "policy" as const, name: metricsPolicy }] : []),
+          ...(metricsRole ? [{ kind: "kubernetesRole" as const, name: metricsRole, scope: authPath }] : []),
+        ]),
+      }),
     },
   };
 }
@@ -184,7 +212,15 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
 /** The versioned output tenant stacks build on: every value a `TenantNamespace` needs from the platform. */
 function tenantContract(
   config: PlatformConfig,
-  p: { authPath: pulumi.Output<string>; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string>; trust: Trust; stack?: string },
+  p: {
+    authPath: pulumi.Output<string>;
+    developerClusterRole?: pulumi.Output<string>;
+    templatedPolicyName?: pulumi.Output<string>;
+    templatedPolicy?: pulumi.Output<string>;
+    trust: Trust;
+    stack?: string;
+    platformObjects: pulumi.Output<VaultObject[]>;
+  },
 ): pulumi.Output<TenantContract> {
   const { tenancy, kubernetesAuth: k } = config;
   const caPem = p.trust.tenantCaConfigMap?.pem;
@@ -192,8 +228,8 @@ function tenantContract(
     ? pulumi.output(caPem!).apply((pem) => ({ kind: "configMap" as const, name: p.trust.tenantCaConfigMap!.name, key: p.trust.tenantCaConfigMap!.key, pem }))
     : pulumi.output(p.trust.tenantCa?.kind === "bundle" ? { kind: "bundle" as const, pem: p.trust.tenantCa.pem } : { kind: "none" as const });
   return pulumi
-    .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, p.templatedPolicy, ca])
-    .apply(([authPath, developerClusterRole, templatedPolicyName, templatedPolicy, ca]) => ({
+    .all([p.authPath, p.developerClusterRole ?? tenancy.developerClusterRole, p.templatedPolicyName, p.templatedPolicy, ca, p.platformObjects])
+    .apply(([authPath, developerClusterRole, templatedPolicyName, templatedPolicy, ca, platformObjects]) => ({
       version: TENANT_CONTRACT_VERSION,
       platformStack: p.stack ?? thisStackName(),
       environment: config.environment,
@@ -218,6 +254,15 @@ function tenantContract(
       reservedNamespaces: platformNamespaces(config),
       platformTenants: config.tenants.map((t) => t.name),
       shards: config.shards,
+      vaultObjects: {
+        platform: [
+          ...new Set([
+            ...platformObjects.map(vaultObjectKey),
+            ...config.tenants.flatMap((t) => tenantVaultObjectKeys({ name: t.name, policyMode: tenancy.policy, authPath, push: t.push !== undefined, writers: t.writers })),
+          ]),
+        ].sort(),
+        shards: shardVaultObjects(config.shards, tenancy.policy, authPath),
+      },
     }));
 }
 

@@ -109,7 +109,7 @@ async function main(): Promise<number> {
   const outputs = await resolveExports(exports, SECRET_MARK);
   await recorder.settle();
 
-  const rendered = await renderCaptured(recorder.captured, stack);
+  const rendered = await renderCaptured(recorder.captured, stack, { tenantStack: platformRef !== undefined });
   rendered.files.set("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   writeOut(outDir, rendered.files);
   process.stdout.write(rendered.summary);

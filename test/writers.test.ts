@@ -46,7 +46,23 @@ describe("config vault-eso:tenants[].writers", () => {
   test("hashicorp/vault identity_store_groups.go handleGroupUpdateCommon: group names are unique; a tenant named <t>-writer would share <t>'s writer policy", () => {
     const alias = (n: string) => ({ mountAccessor: OIDC, name: n });
     expect(problems([{ name: "team-a", writers: { group: "admins", alias: alias("a") } }, { name: "team-b", writers: { group: "admins", alias: alias("b") } }])).toEqual([expect.stringMatching(/writers\.group: "admins" is also tenant "team-a"'s writer group/)]);
-    expect(problems([{ name: "team-a", writers: { alias: alias("a") } }, { name: "team-a-writer" }])).toEqual([expect.stringMatching(/^vault-eso:tenants\[0\]\.writers: the writer policy "tenant-team-a-writer"/)]);
+    expect(problems([{ name: "team-a", writers: { alias: alias("a") } }, { name: "team-a-writer" }])).toEqual([
+      expect.stringMatching(/^vault-eso:tenants\[1\]\.name: Vault policy "tenant-team-a-writer" of tenant "team-a-writer" is also tenant "team-a"'s/),
+    ]);
+  });
+  test("vault/identity_store_schema.go: group and group-alias names are case-insensitive (memdb Lowercase indexes), so names differing only in case are one group, one alias", () => {
+    const alias = (n: string) => ({ mountAccessor: OIDC, name: n });
+    expect(problems([{ name: "team-a", writers: { group: "Admins", alias: alias("a") } }, { name: "team-b", writers: { group: "admins", alias: alias("b") } }])).toEqual([
+      expect.stringMatching(/^vault-eso:tenants\[1\]\.writers\.group: "admins" is also tenant "team-a"'s writer group/),
+    ]);
+    expect(problems([{ name: "team-a", writers: { alias: alias("Payments") } }, { name: "team-b", writers: { alias: alias("payments") } }])).toEqual([
+      expect.stringMatching(/^vault-eso:tenants\[1\]\.writers\.alias\.name: .*already mapped to tenant "team-a"/),
+    ]);
+  });
+  test("a push policy named like another tenant's own policy is refused on the later tenant, whichever order (one function derives every name)", () => {
+    expect(problems([{ name: "team-a-push" }, { name: "team-a", push: { secrets: [] } }])).toEqual([
+      expect.stringMatching(/^vault-eso:tenants\[1\]\.push: Vault policy "tenant-team-a-push" of tenant "team-a" is also tenant "team-a-push"'s/),
+    ]);
   });
 });
 

@@ -20,6 +20,8 @@ import { checkNetwork, networkSchema, NetworkConfig } from "../network/network-c
 import { checkPush } from "../tenants/push-config";
 import { KvMountOptions, kvOptionProblems, resolveKvOptions } from "../vault-backend/kv-options";
 import { checkWriters } from "../tenants/writers-config";
+import { objectField, tenantVaultObjectKeys, vaultObjectClashes } from "../tenants/vault-objects";
+import { describeVaultObjectKey } from "../../policies/vault/names";
 import { checkReloader, ReloaderConfig, reloaderSchema } from "../reloader/reloader-config";
 import { adoptSchema, AdoptConfig, checkAdopt, managedVaultNames } from "../vault-backend/adopt-config";
 import { checked, dnsLabel, dnsSubdomain, duration, pem, pemProblem, projectPath, resourcesSchema, url, vaultName, vaultPolicyName } from "./schema-helpers";
@@ -296,13 +298,25 @@ const crossChecks = (origins: ReadonlyArray<TenantOrigin | undefined>, thisStack
   );
   const pss = podSecurityFinding(c.tenancy.podSecurity, c.environment, c.tenancy.acknowledgeWeakPodSecurity);
   if (pss?.severity === "error") issue(["tenancy", "podSecurity"], pss.message);
-  checkShards(c.shards, { thisStack, ownTenants: c.tenants.map((t) => t.name), mode: c.tenancy.mode }, issue);
+  checkShards(
+    c.shards,
+    {
+      thisStack,
+      ownTenants: c.tenants.map((t) => t.name),
+      mode: c.tenancy.mode,
+      policyMode: c.tenancy.policy,
+      authPath: c.kubernetesAuth.path,
+      ownVaultObjects: c.tenants.map((t) => ({ tenant: t.name, keys: tenantVaultObjectKeys({ name: t.name, policyMode: c.tenancy.policy, authPath: c.kubernetesAuth.path, push: t.push !== undefined, writers: t.writers }) })),
+    },
+    issue,
+  );
   checkTls(c.tls, { environment: c.environment, hasCaCert: !!(c.vault.caCert || c.vault.caCertFile), serverForEso, skipTlsVerify: c.vault.skipTlsVerify }, issue);
   checkObservability(c.observability, issue);
   checkAudit(c.audit, c.environment, issue);
   checkNetwork(c.networkPolicies, issue);
   checkPush(c.tenants, c.tenancy.mode, issue);
   checkWriters(c.tenants, issue);
+  checkVaultObjects(c.tenants, c.tenancy.policy, c.kubernetesAuth.path, issue);
   checkReloader(c.reloader, c.tenants, issue);
   const auditDevices = effectiveAuditDevices(c.audit, c.environment);
   checkAdopt(
@@ -654,6 +668,15 @@ export function parseTenantStackConfig(rawConfig: Readonly<Record<string, string
   return { config: { platform: raw.platform, tenants: raw.tenants, origins, vault: raw.vault }, secrets };
 }
 
+/** Two tenants of this stack writing one Vault object (names as Vault stores them): refused on the later one, naming both. */
+function checkVaultObjects(tenants: readonly TenantConfig[], policyMode: "perTenant" | "templated", authPath: string, issue: (path: (string | number)[], message: string) => void): void {
+  const keyed = tenants.map((t) => ({ name: t.name, keys: tenantVaultObjectKeys({ name: t.name, policyMode, authPath, push: t.push !== undefined, writers: t.writers }) }));
+  for (const c of vaultObjectClashes(keyed)) {
+    const t = tenants[c.index];
+    issue(["tenants", c.index, objectField(t.name, c.key)], `${describeVaultObjectKey(c.key)} of tenant "${t.name}" is also tenant "${c.other}"'s: a Vault write is an upsert, so one would take over the other's. Fix: rename one of the two tenants`);
+  }
+}
+
 /**
  * A tenant stack's tenants checked against its platform's contract, before
  * anything registers: the same per-tenant rules as a platform stack, plus
@@ -677,7 +700,13 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
   };
   const issue = (path: (string | number)[], message: string) => problems.push({ key: key(path), value: valueAtPath(path), message });
   const subtreeOf = (name: string) => tenantSubtree(c.tenancy, c.environment, name);
-  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({ name: t.name, path: t.path, hasPush: t.push !== undefined })), subtreeOf)) {
+  for (const p of shardProblems(thisStack, c, config.tenants.map((t) => ({
+      name: t.name,
+      path: t.path,
+      hasPush: t.push !== undefined,
+      hasWriters: t.writers !== undefined,
+      vaultObjects: tenantVaultObjectKeys({ name: t.name, policyMode: c.tenancy.policy, authPath: c.kubernetesAuth.path, push: t.push !== undefined }),
+    })), subtreeOf)) {
     issue(["tenants", p.index, p.field], p.message);
   }
   checkTenants(
@@ -686,6 +715,7 @@ export function resolveShardTenants(config: TenantStackConfig, contract: unknown
     issue,
   );
   checkPush(config.tenants, c.tenancy.mode, issue);
+  checkVaultObjects(config.tenants, c.tenancy.policy, c.kubernetesAuth.path, issue);
   // One problem per key and message (ownership and the reserved-name rule can both name a tenant).
   const unique = [...new Map(problems.map((p) => [`${p.key}\n${p.message}`, p])).values()];
   if (unique.length > 0) throw new ConfigError(unique);

@@ -92,6 +92,8 @@ export class Observability extends pulumi.ComponentResource {
   public readonly metricsPolicyHcl?: string;
   /** The metrics role's name; undefined when off. */
   public readonly metricsRoleName?: pulumi.Output<string>;
+  /** The metrics policy's name (undefined without vaultMetrics). */
+  public readonly metricsPolicyName?: pulumi.Output<string>;
   /** The Prometheus CR `spec` fields that run the Vault Agent sidecar and load the scrape job (kube-prometheus-stack: `prometheus.prometheusSpec`); undefined without `scrape`. */
   public readonly prometheusSpec?: Record<string, any>;
 
@@ -122,6 +124,7 @@ export class Observability extends pulumi.ComponentResource {
         { parent: this },
       );
       this.metricsRoleName = role.roleName;
+      this.metricsPolicyName = policy.name;
       if (m.scrape) {
         const sc = m.scrape;
         const labels = { ...MANAGED_BY_LABELS };

@@ -4,9 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../../policies/vault/hcl";
 import { tenantPushPolicy, tenantReadPolicy, tenantWriterPolicy } from "../../policies/vault/builders";
-import { tenantWriterGroupName, tenantWriterPolicyName } from "./writers-config";
 import { pushSecretManifest } from "./push";
-import { tenantPushPolicyName } from "./push-config";
+import { tenantVaultObjects } from "./vault-objects";
 import { ESO_API, toVaultCaTrust, vaultCaTrustProblems, type VaultCaTrustArgs } from "../eso/eso";
 import {
   checkTenantArgs,
@@ -20,7 +19,7 @@ import {
   type TenantWritersArgs,
 } from "./tenant-args";
 import { storeTokenAudiences, TokenReviewMode } from "../vault-backend/kubernetes-auth";
-import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec, tenantVaultName } from "./tenant";
+import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec } from "./tenant";
 import { InputError } from "../config/errors";
 
 export interface TenantNamespaceArgs {
@@ -160,7 +159,9 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const authDelegator = args.authDelegator ?? args.tokenReview === "clientJwt";
     const labels = tenantLabels(args.name, args.owner);
     const saName = args.serviceAccountName ?? "vault-secrets";
-    const vaultName = tenantVaultName(args.name);
+    // Every Vault name this tenant writes, from the one function the cross-stack ownership checks use too.
+    const names = tenantVaultObjects({ name: args.name, policyMode: args.policy.mode, authPath: "", push: push !== undefined, writers });
+    const vaultName = names.policy;
     const level = args.podSecurity ?? "restricted";
 
     const ns = new k8s.core.v1.Namespace(
@@ -207,20 +208,20 @@ export class TenantNamespace extends pulumi.ComponentResource {
 
     const tokenPolicies: pulumi.Input<string>[] = [policyName];
     if (push) {
-      this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(tenantPushPolicyName(args.name), args.kvPath, args.subtree, push.allowDelete));
-      tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: tenantPushPolicyName(args.name), policy: this.pushPolicyHcl }, { parent: this }).name);
+      this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(names.pushPolicy!, args.kvPath, args.subtree, push.allowDelete));
+      tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: names.pushPolicy!, policy: this.pushPolicyHcl }, { parent: this }).name);
     }
 
     if (writers) {
       const w = writers;
-      const policyName = tenantWriterPolicyName(args.name);
+      const policyName = names.writerPolicy!;
       this.writerPolicyHcl = renderPolicyHcl(tenantWriterPolicy(policyName, args.kvPath, args.subtree, w.allowDelete));
       const writerPolicy = new vault.Policy(`${name}-writer-policy`, { name: policyName, policy: this.writerPolicyHcl }, { parent: this });
       // external: Vault fills its members from the alias at each login (identity_store_groups.go: members of an
       // external group cannot be set by hand; identity_store_group_aliases.go: only external groups take an alias).
       const group = new vault.identity.Group(
         `${name}-writers`,
-        { name: tenantWriterGroupName(args.name, w), type: "external", policies: [writerPolicy.name] },
+        { name: names.writerGroup!, type: "external", policies: [writerPolicy.name] },
         { parent: this },
       );
       new vault.identity.GroupAlias(`${name}-writers-alias`, { name: w.alias.name, mountAccessor: w.alias.mountAccessor, canonicalId: group.id }, { parent: this });
@@ -231,7 +232,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       `${name}-role`,
       {
         backend: args.authPath,
-        roleName: vaultName,
+        roleName: names.role,
         boundServiceAccountNames: [saName],
         boundServiceAccountNamespaces: [args.name],
         audience: args.audience,

@@ -16,6 +16,7 @@
  */
 import { z } from "zod";
 import { checked, vaultName } from "../config/schema-helpers";
+import { normaliseVaultName } from "../../policies/vault/names";
 
 /** hashicorp/vault vault/mount.go generateMountAccessor("auth_" + type): `auth_<type>_%08x`. */
 export const AUTH_ACCESSOR = /^auth_[A-Za-z0-9_-]+_[0-9a-f]{8}$/;
@@ -57,23 +58,22 @@ export function checkWriters(
   tenants: ReadonlyArray<{ readonly name: string; readonly writers?: WritersConfig }>,
   issue: (path: (string | number)[], message: string) => void,
 ): void {
-  const names = new Set(tenants.map((t) => t.name));
   const groups = new Map<string, string>();
   const aliases = new Map<string, string>();
   tenants.forEach((t, i) => {
     const w = t.writers;
     if (!w) return;
-    if (names.has(`${t.name}${WRITER_POLICY_SUFFIX}`)) {
-      issue(["tenants", i, "writers"], `the writer policy "${tenantWriterPolicyName(t.name)}" would be the same Vault policy as tenant "${t.name}${WRITER_POLICY_SUFFIX}"'s own. Fix: rename one of the two tenants`);
-    }
+    // A writer policy named like another tenant's policy: vault-objects.ts vaultObjectClashes (config.ts).
     const group = tenantWriterGroupName(t.name, w);
-    const sameGroup = groups.get(group);
+    // Group names and alias names are case-insensitive in Vault's identity store (policies/vault/names.ts).
+    const groupKey = normaliseVaultName("group", group);
+    const sameGroup = groups.get(groupKey);
     if (sameGroup !== undefined) {
       // vault/identity_store_groups.go handleGroupUpdateCommon: "group name is already in use".
       issue(["tenants", i, "writers", "group"], `"${group}" is also tenant "${sameGroup}"'s writer group: Vault group names are unique, and one group would write both subtrees. Fix: give each tenant its own group`);
     }
-    groups.set(group, t.name);
-    const key = `${w.alias.mountAccessor}\u0000${w.alias.name}`;
+    groups.set(groupKey, t.name);
+    const key = `${w.alias.mountAccessor}\u0000${normaliseVaultName("groupAlias", w.alias.name)}`;
     const sameAlias = aliases.get(key);
     if (sameAlias !== undefined) {
       // vault/identity_store_group_aliases.go handleGroupAliasUpdateCommon: "combination of mount and group alias name is already in use".

@@ -38,6 +38,7 @@
  */
 import type { Capability, PathConditions, PathRule, VaultPolicy } from "./model";
 import { IdentityContext, resolveTemplates } from "./templates";
+import { BodyValue, mergeParameterMaps, ParameterConstraints, ParamOperation, parametersAllow } from "./params";
 
 export type { IdentityContext } from "./templates";
 export { resolveTemplates } from "./templates";
@@ -62,6 +63,8 @@ export interface MatchedRule {
   readonly grantingPolicies: ReadonlyMap<Capability, readonly string[]>;
   /** Kinds of request conditions any merged rule set here (`allowed_parameters`, `min_wrapping_ttl`, ...). */
   readonly conditions: readonly string[];
+  /** The merged parameter constraints (vault/acl.go NewACL); undefined when no rule of this path sets any. */
+  readonly parameters?: ParameterConstraints;
 }
 
 /** The answer for one capability on one path. */
@@ -88,6 +91,12 @@ export interface Acl {
   grantingPolicies(capability: Capability, path: string): readonly string[];
   /** The rule that decides `path`, or `undefined` when none matches (implicit deny). */
   decidingRule(path: string, forList?: boolean): MatchedRule | undefined;
+  /**
+   * Whether Vault lets one request through: the capability on the deciding rule and then its
+   * parameter constraints against `body` (policies/vault/params.ts). Wrapping TTLs, MFA and
+   * control groups are not modelled (still listed in `conditions`).
+   */
+  allowsRequest(capability: "create" | "read" | "update" | "patch" | "delete" | "list" | "recover", path: string, body?: Readonly<Record<string, BodyValue>>, options?: { legacyListMatching?: boolean }): boolean;
 }
 
 interface Entry {
@@ -96,6 +105,9 @@ interface Entry {
   readonly policies: string[];
   readonly granting: Map<Capability, string[]>;
   readonly conditions: Set<string>;
+  allowed?: Record<string, unknown[]>;
+  denied?: Record<string, unknown[]>;
+  required?: string[];
 }
 
 interface Candidate {
@@ -133,8 +145,18 @@ function mergeInto(map: Map<string, Entry>, pattern: string, rule: PathRule, pol
   const caps: Capability[] = denies ? ["deny"] : [...rule.capabilities];
   const conditions = Object.keys(rule.conditions ?? {}).map((k) => CONDITION_NAMES[k as keyof PathConditions]);
   const existing = map.get(pattern);
+  const c = rule.conditions;
   if (!existing) {
-    map.set(pattern, { pattern, caps: new Set(caps), policies: [policy], granting: new Map(caps.map((c) => [c, [policy]])), conditions: new Set(conditions) });
+    map.set(pattern, {
+      pattern,
+      caps: new Set(caps),
+      policies: [policy],
+      granting: new Map(caps.map((c) => [c, [policy]])),
+      conditions: new Set(conditions),
+      allowed: denies ? undefined : mergeParameterMaps(undefined, c?.allowedParameters),
+      denied: denies ? undefined : mergeParameterMaps(undefined, c?.deniedParameters),
+      required: c?.requiredParameters ? [...c.requiredParameters] : undefined,
+    });
     return;
   }
   existing.policies.push(policy);
@@ -142,8 +164,13 @@ function mergeInto(map: Map<string, Entry>, pattern: string, rule: PathRule, pol
   if (denies) {
     existing.caps.clear();
     existing.caps.add("deny");
+    existing.allowed = undefined;
+    existing.denied = undefined;
     return;
   }
+  existing.allowed = mergeParameterMaps(existing.allowed, c?.allowedParameters);
+  existing.denied = mergeParameterMaps(existing.denied, c?.deniedParameters);
+  for (const r of c?.requiredParameters ?? []) if (!(existing.required ??= []).includes(r)) existing.required.push(r);
   for (const c of caps) {
     existing.caps.add(c);
     existing.granting.set(c, [...(existing.granting.get(c) ?? []), policy]);
@@ -191,6 +218,7 @@ function view(e: Entry): MatchedRule {
     policies: [...e.policies],
     grantingPolicies: new Map([...e.granting].filter(([c]) => e.caps.has(c)).map(([c, ps]) => [c, [...ps]])),
     conditions: [...e.conditions].filter((c) => REFUSING.has(c)),
+    ...(e.allowed || e.denied || e.required ? { parameters: { allowed: e.allowed, denied: e.denied, required: e.required } } : {}),
   };
   views.set(e, v);
   return v;
@@ -296,8 +324,16 @@ export function compileAcl(policies: readonly VaultPolicy[], identity: IdentityC
     return out;
   }
 
+  function allowsRequest(capability: ParamOperation, path: string, body: Readonly<Record<string, BodyValue>> = {}, opts: { legacyListMatching?: boolean } = {}): boolean {
+    const d = check(capability, path);
+    if (!d.allowed) return false;
+    if (root) return true;
+    return parametersAllow(capability, d.rule?.parameters, body, opts.legacyListMatching);
+  }
+
   return {
     capabilities,
+    allowsRequest,
     allows: (capability, path) => check(capability, path).allowed,
     check,
     grantingPolicies: (capability, path) => check(capability, path).grantingPolicies,

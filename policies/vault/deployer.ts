@@ -29,7 +29,8 @@
  * namespaces other than the provider's own.
  */
 import { renderPolicyHcl } from "./hcl";
-import { CAPABILITIES, Capability, PathRule, VaultPolicy } from "./model";
+import { CAPABILITIES, Capability, PathConditions, PathRule, VaultPolicy } from "./model";
+import { BodyValue, GO_WHITESPACE, ParameterConstraints } from "./params";
 
 /** The Pulumi operations that make the provider call Vault. `import` and `refresh` call the resource's Read. */
 export type Phase = "startup" | "create" | "read" | "update" | "delete";
@@ -51,6 +52,12 @@ export interface VaultCall {
   readonly resource: string;
   /** Upstream repository, file and function that make (or check) the call. */
   readonly source: string;
+  /**
+   * A write whose body can be pinned: the JSON body the provider sends (`body`) and the
+   * parameter constraints (`params`) that allow exactly it. Used with `pinParameters`.
+   */
+  readonly body?: Readonly<Record<string, BodyValue>>;
+  readonly params?: ParameterConstraints;
 }
 
 /** What the model reads of a registered resource (scripts/lib/capture.ts Captured and the test mocks both fit). */
@@ -89,6 +96,50 @@ export function segment(r: DeployedResource, key: string, fallback?: string): st
   if (s === "" || /[*+{}]/.test(s)) throw new Error(`${r.type} ${r.name}: input ${key} = ${JSON.stringify(v)} cannot be an exact Vault ACL path segment`);
   return s;
 }
+
+/** A plain (known, not secret-wrapped) string input, or undefined. */
+function plainString(r: DeployedResource, key: string): string | undefined {
+  const v = plain(r.inputs[key]);
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A plain list of strings input, or undefined when unknown (a preview of a computed value). */
+function plainStrings(r: DeployedResource, key: string): string[] | undefined {
+  const v = plain(r.inputs[key]);
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return undefined;
+  const out = v.map(plain);
+  return out.every((x) => typeof x === "string") ? (out as string[]) : undefined;
+}
+
+function plainNumber(r: DeployedResource, key: string): number | undefined {
+  const v = plain(r.inputs[key]);
+  return typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * `bound_service_account_namespace_selector` must stay "" (ORed with the namespaces, a selector
+ * widens the role). `[""]` alone lets through any string whose comma items trim to "" (vault/acl.go
+ * valueInAllowedParameterList + parseutil.ParseCommaStringSlice): refuse every value holding a comma
+ * or a character Go's strings.TrimSpace removes.
+ */
+export const SELECTOR_DENIED: readonly string[] = ["*,*", ...GO_WHITESPACE.map((c) => `*${c}*`)];
+
+/**
+ * Body keys of a Kubernetes auth role write that cannot widen who logs in or which policies the
+ * token gets (token lifetimes, CIDR narrowing, token type): any value. Everything else is pinned;
+ * keys not listed (`policies`, `alias_metadata`, `bound_cidrs`, ...) are refused by Vault.
+ */
+export const ROLE_FREE_KEYS: readonly string[] = [
+  "token_ttl",
+  "token_max_ttl",
+  "token_explicit_max_ttl",
+  "token_period",
+  "token_num_uses",
+  "token_type",
+  "token_no_default_policy",
+  "token_bound_cidrs",
+];
 
 function truthy(v: unknown): boolean {
   const p = plain(v);
@@ -184,7 +235,10 @@ const MODELS: Record<string, Model> = {
     const n = segment(r, "name");
     const res = `${r.type} ${r.name}`;
     const p = `sys/policies/acl/${n}`;
-    const put = (phase: Phase): CallSpec => ({ phase, method: "PUT", path: p, capability: "update", source: `${TF} vault/resource_policy.go policyWrite; ${API} sys_policy.go PutPolicyWithContext` });
+    // api sys_policy.go PutPolicyWithContext sends {"policy": <text>} (the name is in the path, which wins over a body `name`).
+    const text = plainString(r, "policy");
+    const pin = text === undefined ? {} : { body: { policy: text }, params: { allowed: { policy: [text] } } };
+    const put = (phase: Phase): CallSpec => ({ phase, method: "PUT", path: p, capability: "update", source: `${TF} vault/resource_policy.go policyWrite; ${API} sys_policy.go PutPolicyWithContext`, ...pin });
     const get = (phase: Phase): CallSpec => ({ phase, method: "GET", path: p, capability: "read", source: `${TF} vault/resource_policy.go policyRead; ${API} sys_policy.go GetPolicyWithContext` });
     return retained(
       r,
@@ -239,13 +293,14 @@ const MODELS: Record<string, Model> = {
     const res = `${r.type} ${r.name}`;
     const src = `${TF} vault/resource_kubernetes_auth_backend_role.go`;
     const get = (phase: Phase): CallSpec => ({ phase, method: "GET", path: p, capability: "read", source: `${src} kubernetesAuthBackendRoleRead` });
+    const pin = kubernetesRolePin(r);
     return retained(
       r,
       calls(res, [
-        { phase: "create", method: "PUT", path: p, capability: "create", source: `${src} kubernetesAuthBackendRoleCreate; hashicorp/vault-plugin-auth-kubernetes path_role.go pathRoleExistenceCheck` },
+        { phase: "create", method: "PUT", path: p, capability: "create", source: `${src} kubernetesAuthBackendRoleCreate; hashicorp/vault-plugin-auth-kubernetes path_role.go pathRoleExistenceCheck`, ...pin },
         get("create"),
         get("read"),
-        { phase: "update", method: "PUT", path: p, capability: "update", source: `${src} kubernetesAuthBackendRoleUpdate` },
+        { phase: "update", method: "PUT", path: p, capability: "update", source: `${src} kubernetesAuthBackendRoleUpdate`, ...pin },
         get("update"),
         { phase: "delete", method: "DELETE", path: p, capability: "delete", source: `${src} kubernetesAuthBackendRoleDelete` },
       ]),
@@ -376,6 +431,46 @@ const MODELS: Record<string, Model> = {
   },
 };
 
+/**
+ * The body terraform-provider-vault v5.8.0 sends for a Kubernetes auth role (vault/resource_kubernetes_auth_backend_role.go
+ * kubernetesAuthBackendRoleUpdateFields: the bound names and namespaces as lists, the namespace selector always, as ""
+ * when unset; audience and alias_name_source when set; vault/auth_token.go updateTokenFields: token_* fields when set)
+ * and the constraints that allow it: bound names, namespaces, policies, audience and alias source pinned to these
+ * values, the selector to "", lifetimes free. An update sends a subset of these keys (changed ones only), which the
+ * same constraints allow. Unknown values (preview of a computed input) leave the write unpinned.
+ */
+function kubernetesRolePin(r: DeployedResource): { body?: Record<string, BodyValue>; params?: ParameterConstraints } {
+  const names = plainStrings(r, "boundServiceAccountNames");
+  const namespaces = plainStrings(r, "boundServiceAccountNamespaces");
+  const policies = plainStrings(r, "tokenPolicies");
+  const audience = plain(r.inputs.audience);
+  const alias = plain(r.inputs.aliasNameSource);
+  if (!names || !namespaces || !policies || (audience !== undefined && typeof audience !== "string") || (alias !== undefined && typeof alias !== "string")) return {};
+  if (plain(r.inputs.boundServiceAccountNamespaceSelector) !== undefined) return {};
+  const body: Record<string, BodyValue> = {
+    bound_service_account_names: names,
+    bound_service_account_namespaces: namespaces,
+    bound_service_account_namespace_selector: "",
+    ...(audience ? { audience } : {}),
+    ...(alias ? { alias_name_source: alias } : {}),
+    ...(policies.length ? { token_policies: policies } : {}),
+  };
+  const ttl = plainNumber(r, "tokenTtl");
+  const maxTtl = plainNumber(r, "tokenMaxTtl");
+  if (ttl) body.token_ttl = ttl;
+  if (maxTtl) body.token_max_ttl = maxTtl;
+  const allowed: Record<string, unknown[]> = {
+    bound_service_account_names: names,
+    bound_service_account_namespaces: namespaces,
+    bound_service_account_namespace_selector: [""],
+    token_policies: policies,
+    ...(audience ? { audience: [audience] } : {}),
+    ...(alias ? { alias_name_source: [alias] } : {}),
+    ...Object.fromEntries(ROLE_FREE_KEYS.map((k) => [k, []])),
+  };
+  return { body, params: { allowed, denied: { bound_service_account_namespace_selector: [...SELECTOR_DENIED] } } };
+}
+
 /** The Vault resource types the model knows. */
 export const KNOWN_VAULT_TYPES: readonly string[] = Object.keys(MODELS);
 
@@ -435,10 +530,21 @@ export const DEFAULT_DEPLOYER_POLICY = "vault-eso-deployer";
  * Unauthenticated calls need no rule. Throws if the deployer's own policy is one
  * the stack writes (it could then rewrite its own privileges).
  */
-export function deployerPolicy(calls: readonly VaultCall[], name = DEFAULT_DEPLOYER_POLICY): VaultPolicy {
+export interface DeployerPolicyOptions {
+  /**
+   * Pin every policy and Kubernetes role write to the body the provider sends
+   * (`allowed_parameters` / `denied_parameters`): the token can then write exactly the
+   * reviewed policy texts and role bindings, nothing else under those names. Tenant stacks
+   * (docs/deployer-policy.md). Refuses (throws) a write it cannot pin (a value unknown at render).
+   */
+  readonly pinParameters?: boolean;
+}
+
+export function deployerPolicy(calls: readonly VaultCall[], name = DEFAULT_DEPLOYER_POLICY, options: DeployerPolicyOptions = {}): VaultPolicy {
   if (calls.some((c) => c.path === `sys/policies/acl/${name}`)) {
     throw new Error(`deployer policy "${name}" is also a policy the stack manages: the deployer could rewrite its own privileges. Name it differently`);
   }
+  const pins = options.pinParameters ? pinnedConditions(calls) : new Map<string, PathConditions>();
   const byPath = new Map<string, Set<Capability>>();
   for (const c of calls) {
     if (!c.capability) continue;
@@ -450,8 +556,33 @@ export function deployerPolicy(calls: readonly VaultCall[], name = DEFAULT_DEPLO
   const rules: PathRule[] = [...byPath.keys()].sort(cmp).map((path) => ({
     path,
     capabilities: CAPABILITIES.filter((c) => byPath.get(path)!.has(c)),
+    ...(pins.has(path) ? { conditions: pins.get(path)! } : {}),
   }));
   return { name, rules };
+}
+
+/** Writes (create/update) that carry a body: the provider's own token calls (child token, lookups) are left as Vault limits them. */
+const PINNABLE = /^(sys\/policies\/acl\/|auth\/[^+*]+\/role\/)/;
+
+/** Per path, the union of the pinned writes' constraints; throws on a policy or role write that cannot be pinned. */
+function pinnedConditions(calls: readonly VaultCall[]): Map<string, PathConditions> {
+  const out = new Map<string, PathConditions>();
+  for (const c of calls) {
+    if (c.capability !== "create" && c.capability !== "update") continue;
+    if (!PINNABLE.test(c.path) || c.path.startsWith("auth/token/")) continue;
+    if (!c.params?.allowed) {
+      throw new Error(`deployer policy: ${c.resource} writes ${c.path} with values unknown at render time, so its body cannot be pinned (allowed_parameters). Render with the values known (after the platform's pulumi up)`);
+    }
+    const prev = out.get(c.path);
+    const merge = (a: Readonly<Record<string, readonly unknown[]>> | undefined, b: Readonly<Record<string, readonly unknown[]>> | undefined) => {
+      if (!a) return b;
+      if (!b) return a;
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      return Object.fromEntries([...keys].map((k) => [k, a[k]?.length === 0 || b[k]?.length === 0 ? [] : [...new Set([...(a[k] ?? []), ...(b[k] ?? [])])]]));
+    };
+    out.set(c.path, { allowedParameters: merge(prev?.allowedParameters, c.params.allowed), deniedParameters: merge(prev?.deniedParameters, c.params.denied) });
+  }
+  return out;
 }
 
 /** Paths of the policy that are not exact (a segment was unknown at render time), for review. */
@@ -466,8 +597,8 @@ export const DEPLOYER_HCL_HEADER = [
 ].join("\n");
 
 /** The deployer policy of a stack's registrations, its HCL (through `renderPolicyHcl`, the only HCL writer) and the calls it allows. */
-export function buildDeployerPolicy(resources: readonly DeployedResource[], name = DEFAULT_DEPLOYER_POLICY): { policy: VaultPolicy; hcl: string; calls: VaultCall[] } {
+export function buildDeployerPolicy(resources: readonly DeployedResource[], name = DEFAULT_DEPLOYER_POLICY, options: DeployerPolicyOptions = {}): { policy: VaultPolicy; hcl: string; calls: VaultCall[] } {
   const calls = deployerCalls(resources);
-  const policy = deployerPolicy(calls, name);
+  const policy = deployerPolicy(calls, name, options);
   return { policy, hcl: renderPolicyHcl(policy, DEPLOYER_HCL_HEADER), calls };
 }

@@ -22,10 +22,25 @@ export function renderPolicyHcl(policy: VaultPolicy, header: string = HCL_HEADER
       throw new Error(`Vault policy "${policy.name}": path "${rule.path}" has no capabilities`);
     }
     const caps = rule.capabilities.map((c) => JSON.stringify(c)).join(", ");
-    return `path ${JSON.stringify(rule.path)} {\n  capabilities = [${caps}]\n}\n`;
+    return `path ${JSON.stringify(rule.path)} {\n  capabilities = [${caps}]\n${renderParameters("allowed_parameters", rule.conditions?.allowedParameters)}${renderParameters("denied_parameters", rule.conditions?.deniedParameters)}}\n`;
   });
   const comment = header.split("\n").map((l) => (l.startsWith("#") ? l : `# ${l}`)).join("\n");
   return `${comment}\n# policy: ${policy.name}\n\n${stanzas.join("\n")}`;
+}
+
+/** `allowed_parameters` / `denied_parameters` (vault/policy.go PathRules): keys sorted, string values as JSON strings (valid HCL escapes). */
+function renderParameters(field: string, params: Readonly<Record<string, readonly unknown[]>> | undefined): string {
+  if (!params) return "";
+  const keys = Object.keys(params).sort();
+  const lines = keys.map((k) => {
+    const values = params[k].map((v) => {
+      if (typeof v !== "string" && typeof v !== "boolean") throw new Error(`${field}.${k}: only string and bool values are rendered (a JSON number in a request never equals a policy element)`);
+      // Go escapes (hcl/strconv): every character outside printable ASCII as \uXXXX, so the file shows what it holds.
+      return JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    });
+    return `    ${JSON.stringify(k)} = [${values.join(", ")}]\n`;
+  });
+  return `  ${field} = {\n${lines.join("")}  }\n`;
 }
 
 /** Vault's legacy `policy = "..."` values and the capabilities vault/policy.go `parsePaths` maps them to. */

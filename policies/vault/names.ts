@@ -26,11 +26,14 @@
 
 export type VaultNameKind = "policy" | "authRole" | "identity" | "tokenRole";
 
+/** Go's strings.TrimSpace (unicode.IsSpace: JavaScript's whitespace plus U+0085). */
+const trimSpace = (s: string) => s.replace(/^[\s\u0085]+|[\s\u0085]+$/g, "");
+
 /** The key Vault stores a name of `kind` under. */
 export function vaultName(kind: VaultNameKind, name: string): string {
   switch (kind) {
     case "policy":
-      return name.trim().toLowerCase();
+      return trimSpace(name).toLowerCase();
     case "authRole":
     case "identity":
       return name.toLowerCase();
@@ -58,4 +61,72 @@ export function sanitizePolicyNames(names: readonly string[]): string[] {
     if (!out.includes(n)) out.push(n);
   }
   return out;
+}
+
+// Named Vault objects across stacks (ownership of derived names, components/tenants/vault-objects.ts).
+
+export type VaultObjectKind = "policy" | "kubernetesRole" | "tokenRole" | "group" | "groupAlias";
+
+export interface VaultObject {
+  readonly kind: VaultObjectKind;
+  readonly name: string;
+  /** Kubernetes auth mount path (roles), or mount accessor (group aliases). */
+  readonly scope?: string;
+}
+
+/** Which of Vault's name rules (above) each object kind follows. */
+const NAME_RULE: Record<VaultObjectKind, VaultNameKind> = {
+  policy: "policy",
+  kubernetesRole: "authRole",
+  tokenRole: "tokenRole",
+  group: "identity",
+  groupAlias: "identity",
+};
+
+/** The name as Vault stores it. */
+export function normaliseVaultName(kind: VaultObjectKind, name: string): string {
+  return vaultName(NAME_RULE[kind], name);
+}
+
+/** One string per Vault object: equal keys are the same object in Vault. */
+export function vaultObjectKey(o: VaultObject): string {
+  const scope = o.scope === undefined ? "" : `${o.scope.replace(/^\/+|\/+$/g, "")}/`;
+  return `${o.kind}:${scope}${normaliseVaultName(o.kind, o.name)}`;
+}
+
+/** `policy "x"`, `Kubernetes auth role kubernetes/x`, ... for messages. */
+export function describeVaultObjectKey(key: string): string {
+  const i = key.indexOf(":");
+  const kind = key.slice(0, i) as VaultObjectKind;
+  const rest = key.slice(i + 1);
+  const what: Record<VaultObjectKind, string> = {
+    policy: "Vault policy",
+    kubernetesRole: "Kubernetes auth role",
+    tokenRole: "token role",
+    group: "identity group",
+    groupAlias: "group alias",
+  };
+  return `${what[kind] ?? kind} "${rest}"`;
+}
+
+/**
+ * The named Vault objects one registered resource writes, by its type and inputs (the
+ * terraform-provider-vault resources the program uses). Resources of other types write none.
+ */
+export function vaultObjectsOfResource(type: string, inputs: Readonly<Record<string, unknown>>): VaultObject[] {
+  const s = (k: string, fallback?: string) => (typeof inputs[k] === "string" && inputs[k] !== "" ? (inputs[k] as string) : fallback);
+  switch (type) {
+    case "vault:index/policy:Policy":
+      return s("name") ? [{ kind: "policy", name: s("name")! }] : [];
+    case "vault:kubernetes/authBackendRole:AuthBackendRole":
+      return s("roleName") ? [{ kind: "kubernetesRole", name: s("roleName")!, scope: s("backend", "kubernetes") }] : [];
+    case "vault:tokenauth/authBackendRole:AuthBackendRole":
+      return s("roleName") ? [{ kind: "tokenRole", name: s("roleName")! }] : [];
+    case "vault:identity/group:Group":
+      return s("name") ? [{ kind: "group", name: s("name")! }] : [];
+    case "vault:identity/groupAlias:GroupAlias":
+      return s("name") && s("mountAccessor") ? [{ kind: "groupAlias", name: s("name")!, scope: s("mountAccessor") }] : [];
+    default:
+      return [];
+  }
 }

@@ -155,7 +155,7 @@ function options(r: Captured): Record<string, unknown> | undefined {
  * Builds every file for a captured program and validates it. `problems`
  * lists each invalid object with the reason; the files are built regardless.
  */
-export async function renderCaptured(captured: readonly Captured[], stack: string): Promise<Rendered> {
+export async function renderCaptured(captured: readonly Captured[], stack: string, renderOptions: { tenantStack?: boolean } = {}): Promise<Rendered> {
   const files = new Map<string, string>();
   const problems: Problem[] = [];
   const sorted = [...captured].sort((a, b) => cmp(a.urn, b.urn));
@@ -222,8 +222,10 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
   if (sorted.some((r) => r.type === VAULT_PROVIDER_TYPE || (r.custom && r.type.startsWith("vault:")))) {
     try {
       const vaultResources = sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete }));
-      const callsYaml = (calls: readonly VaultCall[]) => yaml(calls.map((c) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]);
-      const deployer = buildDeployerPolicy(vaultResources);
+      const callsYaml = (calls: readonly VaultCall[]) => yaml(calls.map(({ body: _b, params: _p, ...c }) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]);
+      // A tenant stack (it reads its platform's tenantContract) gets a token whose policy and role writes are pinned
+      // to the reviewed bodies: docs/deployer-policy.md "Tenant stacks".
+      const deployer = buildDeployerPolicy(vaultResources, undefined, { pinParameters: renderOptions.tenantStack === true });
       files.set("vault/deployer-policy.hcl", deployer.hcl);
       files.set("vault/deployer-calls.yaml", callsYaml(deployer.calls));
       // The CI identities that change nothing: the preview (pull requests, the pre-deploy plan) and drift (docs/ci.md).
