@@ -24,23 +24,9 @@ import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
 import { ESO_CHART, toVaultCaTrust } from "./eso/eso";
 import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./vault-backend/kubernetes-auth";
 
-/** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
-export const CA_KEY = "ca.crt";
-
-/** How stores trust Vault, decided from config alone (the cert-manager CA PEM is filled in by `buildTrust`). */
-export type TrustPlan =
-  | { readonly mode: "systemRoots" }
-  | { readonly mode: "caBundle"; readonly pem: string }
-  | { readonly mode: "configMap"; readonly pem: string; readonly configMapName: string }
-  | { readonly mode: "certManager"; readonly configMapName: string };
-
-export function trustPlan(config: PlatformConfig): TrustPlan {
-  const { tls } = config;
-  if (tls.certManager.enabled) return { mode: "certManager", configMapName: tls.caConfigMapName };
-  const pem = config.vault.caCertPem;
-  if (!pem) return { mode: "systemRoots" };
-  return tls.caDelivery === "configMap" ? { mode: "configMap", pem, configMapName: tls.caConfigMapName } : { mode: "caBundle", pem };
-}
+export { CA_KEY, trustPlan } from "./stores/store-plan";
+export type { TrustPlan } from "./stores/store-plan";
+import { CA_KEY, trustPlan } from "./stores/store-plan";
 
 export interface Trust {
   /** CA trust of the ClusterSecretStore. */

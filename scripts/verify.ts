@@ -1,5 +1,5 @@
 /**
- * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL]`
+ * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME]`
  *
  * Proves a deployed stack against the cluster and Vault themselves (see
  * scripts/lib/verify/run.ts for the checks, docs/verify.md for usage):
@@ -31,13 +31,14 @@ interface Args {
   context?: string;
   kubeApi?: string;
   vaultAddr?: string;
+  since?: string;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {};
-  const valued: Record<string, keyof Args> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr" };
+  const valued: Record<string, keyof Args> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr", "--since": "since" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const key = valued[a];
@@ -50,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     else args.stack = a;
   }
   if (!args.stack) throw new UsageError("which stack?");
+  if (args.since !== undefined && Number.isNaN(Date.parse(args.since))) throw new UsageError(`--since ${args.since} is not a time (ISO 8601, e.g. 2026-12-08T01:00:00Z: when the \`up\` finished)`);
   return args;
 }
 
@@ -84,7 +86,8 @@ async function main(): Promise<number> {
   const vault = vaultEndpoint(config, args, process.env);
   const kube = new KubeClient(kubeEndpoint(raw, args, process.env));
   process.stdout.write(`verify ${args.stack}: Kubernetes ${kube.ep.url} (${kube.ep.source}), Vault ${vault.ep.url} (${vault.ep.source})\n`);
-  const result = await verifyStack({ config, outputs, kube, vault, write: (l) => process.stdout.write(`${l}\n`) });
+  const since = args.since ? new Date(args.since) : undefined;
+  const result = await verifyStack({ config, outputs, kube, vault, since, write: (l) => process.stdout.write(`${l}\n`) });
   const n = result.failures.length;
   process.stdout.write(n === 0 ? `verify: all ${result.passed} checks passed\n` : `verify: ${n} check(s) failed, ${result.passed} passed\n`);
   return n === 0 ? 0 : 1;
@@ -94,7 +97,7 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`verify: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL]\n");
+    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME]\n");
     process.exit(2);
   },
 );
