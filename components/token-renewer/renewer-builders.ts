@@ -216,5 +216,18 @@ export function bootstrapLifecycleNames(component: string) {
     bootstrapJob: { type: "kubernetes:batch/v1:Job", name: `${component}-bootstrap` },
   } as const;
 }
+
+/** The pod annotation of the bootstrap Job that carries the bootstrap token's accessor. */
+export const BOOTSTRAP_ACCESSOR_ANNOTATION = "vault-eso.io/bootstrap-accessor";
+
+/**
+ * The only properties the lifecycle changes, as Pulumi property paths (segments; a change at or below one
+ * of them): the bootstrap Job's accessor annotation, and the bootstrap Secret's data (it holds only the
+ * token). Anything else on these resources (the Job's image, command, service account, env; labels) is drift.
+ */
+export const BOOTSTRAP_LIFECYCLE_PROPERTIES = {
+  bootstrapJob: [["spec", "template", "metadata", "annotations", BOOTSTRAP_ACCESSOR_ANNOTATION]],
+  bootstrapSecret: [["data"], ["stringData"]],
+} as const;
 /** The platform's TokenRenewer component name (components/token-renewer/token-auth-platform.ts). */
 export const TOKEN_RENEWER_NAME = "token-renewer";

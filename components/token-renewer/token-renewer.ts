@@ -20,6 +20,7 @@ import {
   tokenRenewerPolicy,
   VAULT_CA_KEY,
   vaultDuration,
+  BOOTSTRAP_ACCESSOR_ANNOTATION,
   bootstrapLifecycleNames,
   TOKEN_RENEWER_TYPE,
 } from "./renewer-builders";
@@ -267,7 +268,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
       {
         metadata: { name: "vault-token-bootstrap", namespace: ns.metadata.name, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
         spec: pulumi.all([jobArgs, token.id]).apply(([a, accessor]) =>
-          renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { "vault-eso.io/bootstrap-accessor": accessor } }),
+          renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { [BOOTSTRAP_ACCESSOR_ANNOTATION]: accessor } }),
         ),
       },
       // A fixed name: the old Job goes before its replacement comes.
