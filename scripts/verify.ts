@@ -1,5 +1,5 @@
 /**
- * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME]`
+ * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep]`
  *
  * Proves a deployed stack against the cluster and Vault themselves (see
  * scripts/lib/verify/run.ts for the checks, docs/verify.md for usage):
@@ -12,7 +12,8 @@
  * `kubernetes:context` from your kubeconfig (or --context, or --kube-api for
  * `kubectl proxy`). Vault: VAULT_ADDR (default: the stack's vault.address),
  * VAULT_CACERT (default: the stack's vault.caCert), VAULT_NAMESPACE. No Vault
- * token is needed: every Vault question is asked as the identity it is about.
+ * token is needed: every Vault question is asked as the identity it is about;
+ * `--deep` (the drift job) adds checks of what refresh cannot see, with VAULT_TOKEN.
  *
  * Exit status: 0 all checks pass, 1 a check failed, 2 bad usage or config.
  */
@@ -32,13 +33,14 @@ interface Args {
   kubeApi?: string;
   vaultAddr?: string;
   since?: string;
+  deep?: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {};
-  const valued: Record<string, keyof Args> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr", "--since": "since" };
+  const valued: Record<string, Exclude<keyof Args, "deep">> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr", "--since": "since" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const key = valued[a];
@@ -46,7 +48,8 @@ function parseArgs(argv: string[]): Args {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       args[key] = v;
-    } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    } else if (a === "--deep") args.deep = true;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else if (args.stack) throw new UsageError(`one stack at a time (got ${args.stack} and ${a})`);
     else args.stack = a;
   }
@@ -87,7 +90,9 @@ async function main(): Promise<number> {
   const kube = new KubeClient(kubeEndpoint(raw, args, process.env));
   process.stdout.write(`verify ${args.stack}: Kubernetes ${kube.ep.url} (${kube.ep.source}), Vault ${vault.ep.url} (${vault.ep.source})\n`);
   const since = args.since ? new Date(args.since) : undefined;
-  const result = await verifyStack({ config, outputs, kube, vault, since, write: (l) => process.stdout.write(`${l}\n`) });
+  if (args.deep && !process.env.VAULT_TOKEN) throw new UsageError("--deep reads Vault's default policy, roles, audit devices and auth config: set VAULT_TOKEN (docs/verify.md lists the policy it needs)");
+  const deepToken = args.deep ? process.env.VAULT_TOKEN : undefined;
+  const result = await verifyStack({ config, outputs, kube, vault, since, deepToken, write: (l) => process.stdout.write(`${l}\n`) });
   const n = result.failures.length;
   process.stdout.write(n === 0 ? `verify: all ${result.passed} checks passed\n` : `verify: ${n} check(s) failed, ${result.passed} passed\n`);
   return n === 0 ? 0 : 1;
@@ -97,7 +102,7 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`verify: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME]\n");
+    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep]\n");
     process.exit(2);
   },
 );

@@ -44,7 +44,7 @@ describe("pulumi/pulumi pkg/backend/display/json.go previewDigest: judging a ref
   });
 
   test("the bootstrap Job is expected only when its accessor annotation alone differs: an image, command, service account or env change next to a re-mint is drift (issue 25)", () => {
-    const withJob = (detailedDiff: Record<string, { kind: string }>, extra: object[] = []) => classifyPreview({ steps: [tokenCreate, secretData, { op: "replace", urn: JOB, replaceReasons: ["spec"], detailedDiff }, ...extra] });
+    const withJob = (detailedDiff: Record<string, { kind: string }>, extra: Array<{ op: string; urn: string }> = []) => classifyPreview({ steps: [tokenCreate, secretData, { op: "replace", urn: JOB, replaceReasons: ["spec"], detailedDiff }, ...extra] });
     expect(withJob({ [ACCESSOR_PATH]: { kind: "update-replace" } }, [{ op: "create-replacement", urn: JOB }, { op: "delete-replaced", urn: JOB }]).drift).toEqual([]);
     for (const sneaked of [
       "spec.template.spec.containers[0].image",

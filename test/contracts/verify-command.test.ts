@@ -301,6 +301,60 @@ describe("false passes verify must not give (issue 25): refusals, existing paths
   });
 });
 
+describe("--deep: what a refreshed preview cannot see (drift job; scripts/lib/verify/deep.ts)", () => {
+  const OPERATOR = "hvs.operator-token-for-deep-checks";
+  async function deep(w: World) {
+    w.vault.adminToken = OPERATOR;
+    const lines: string[] = [];
+    const kube = new KubeClient({ url: w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+    const vault = new VaultClient({ url: w.vault.url, what: "Vault" });
+    const r = await verifyStack({ config: w.config, outputs: w.outputs, kube, vault, write: (l) => lines.push(l), deepToken: OPERATOR });
+    return { ...r, lines };
+  }
+  const helmDeployments = (ns: string, managers: Array<{ manager: string; operation: string; subresource?: string }>) => ({
+    items: [{ metadata: { name: "external-secrets", namespace: ns, managedFields: managers.map((m) => ({ ...m, time: "2026-12-01T10:00:00Z" })) } }],
+  });
+  const deploymentsPath = (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments?labelSelector=${encodeURIComponent("app.kubernetes.io/instance=external-secrets")}`;
+
+  test("a healthy prod passes every deep check, and the operator token is never printed", async () => {
+    const w = await world(prod);
+    w.kube.objects.set(deploymentsPath(prod.eso.namespace), helmDeployments(prod.eso.namespace, [{ manager: "helm", operation: "Update" }, { manager: "kube-controller-manager", operation: "Update", subresource: "status" }]));
+    const r = await deep(w);
+    expect(r.failures).toEqual([]);
+    expect(r.lines.filter((l) => l.startsWith("ok    deep: "))).toHaveLength(5);
+    expect(r.lines.join("\n")).not.toContain(OPERATOR);
+  });
+
+  test("each thing refresh cannot see, changed by hand, fails: default policy widened, reviewer JWT set in clientJwt mode, a foreign role on a tenant namespace, a stack role widened, an extra audit device, local flipped, ESO's Deployment edited with kubectl", async () => {
+    const w = await world(prod);
+    w.vault.defaultPolicy += '\npath "secret/data/*" {\n  capabilities = ["read", "list"]\n}\n';
+    w.vault.authConfig = { ...w.vault.authConfig, token_reviewer_jwt_set: false };
+    const search = w.vault.roles.get("tenant-search")!;
+    w.vault.roles.set("ci-debug", { ...search, boundServiceAccountNames: ["*"], boundServiceAccountNamespaces: ["sea*"] });
+    w.vault.roles.set("tenant-billing", { ...w.vault.roles.get("tenant-billing")!, boundServiceAccountNamespaces: ["billing", "search"] });
+    w.vault.audit = { ...w.vault.audit, "file/": { ...w.vault.audit["file/"], local: true }, "exfil/": { type: "socket", local: false, path: "exfil/" } };
+    w.kube.objects.set(deploymentsPath(prod.eso.namespace), helmDeployments(prod.eso.namespace, [{ manager: "helm", operation: "Update" }, { manager: "kubectl-edit", operation: "Update" }]));
+    const r = await deep(w);
+    const deepFailures = r.failures.filter((f) => f.startsWith("deep: "));
+    expect(deepFailures).toEqual([
+      "deep: the default policy (on every tenant token) grants [list, read] on secret/data/*, which Vault's shipped default does not",
+      "deep: auth/kubernetes/config has no token_reviewer_jwt, but the stack reviews with the reviewer service account: Vault now reviews with each client's JWT (or its own pod token)",
+      "deep: role ci-debug is not the stack's but binds service accounts [*] in search: whoever runs a pod there logs in with its policies [vault-eso-tenants]",
+      "deep: role tenant-billing binds names [vault-secrets] in [billing, search], the stack binds billing/vault-secrets only",
+      "deep: audit device file/ has local=true, the stack says false (the provider does not read it back)",
+      "deep: audit device exfil/ (socket) is not the stack's: every request is also logged there",
+      expect.stringMatching(/^deep: Deployment external-secrets\/external-secrets was changed in the cluster by kubectl-edit \(Update at 2026-12-01T10:00:00Z\)/),
+    ]);
+  });
+
+  test("clientJwt (dev): a reviewer JWT set by hand is reported", async () => {
+    const w = await world(dev);
+    w.vault.authConfig = { ...w.vault.authConfig, token_reviewer_jwt_set: true };
+    const r = await deep(w);
+    expect(r.failures).toEqual(["deep: auth/kubernetes/config has a token_reviewer_jwt, but the stack reviews with each client's own JWT (clientJwt): someone set a reviewer token by hand"]);
+  });
+});
+
 describe("unreachable or unhealthy endpoints give clear errors and stop that side's checks", () => {
   test("nothing listening on either port", async () => {
     const w = await world(dev);
@@ -365,7 +419,7 @@ describe("the command: kubeconfig context from the stack file, outputs on stdin,
       let out = "";
       child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
       child.stderr.on("data", (c: Buffer) => (out += c.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 25000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 45000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -404,5 +458,5 @@ describe("the command: kubeconfig context from the stack file, outputs on stdin,
     expect(down.out).toMatch(/cannot reach Vault at .* \(from VAULT_ADDR\): connection refused/);
     expect(none.code).toBe(2);
     expect(none.out).toMatch(/verify: stdin is not JSON/);
-  }, 40000);
+  }, 60000);
 });

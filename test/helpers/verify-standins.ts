@@ -16,7 +16,7 @@ import { storeConditions, trustPlan } from "../../components/stores/store-plan";
 import { tenantSecretStoreSpec, tenantVaultName } from "../../components/tenants/tenant";
 import { parseStackConfig } from "../../components/config/config";
 import { compileAcl, IdentityContext, VAULT_DEFAULT_POLICY } from "../../policies/vault/acl";
-import { parsePolicyHcl } from "../../policies/vault/hcl";
+import { parsePolicyHcl, renderPolicyHcl } from "../../policies/vault/hcl";
 import { readStackFile } from "../../scripts/lib/stack-file";
 import type { VaultPolicy } from "../../policies/vault/model";
 import { esoPolicies, loginIdentity, tenantPolicies } from "../../scripts/lib/verify/expected";
@@ -69,6 +69,11 @@ export class VaultStandIn extends StandIn {
   readonly tokens = new Map<string, { role: string; policies: readonly VaultPolicy[]; identity: IdentityContext; revoked: boolean }>();
   readonly logins: Array<{ role: string; status: number }> = [];
   sealed = false;
+  /** `--deep`: the operator token, and what it reads (sys/policy/default, auth/<mount>/config, sys/audit). */
+  adminToken?: string;
+  defaultPolicy = renderPolicyHcl(VAULT_DEFAULT_POLICY);
+  authConfig: Record<string, unknown> = { kubernetes_host: "https://10.0.0.1:443", disable_local_ca_jwt: false, token_reviewer_jwt_set: false };
+  audit: Record<string, { type: string; local: boolean; path: string }> = {};
   /** Secrets that exist in the KV mount, by path below the mount (`acme/dev/team-a/db`). */
   readonly secrets = new Set<string>();
   /** Replaces Vault's answer for (role, path): a Vault whose policies differ from the proof's. */
@@ -89,6 +94,16 @@ export class VaultStandIn extends StandIn {
       const token = `hvs.${randomBytes(18).toString("base64url")}`;
       this.tokens.set(token, { role: String(body.role), policies: role.policies, identity: loginIdentity(claims.namespace, claims.serviceAccount, this.accessor), revoked: false });
       return { status: 200, json: { auth: { client_token: token, accessor: "acc", policies: role.policies.map((p) => p.name), metadata: { role: body.role, service_account_namespace: claims.namespace, service_account_name: claims.serviceAccount } } } };
+    }
+    if (this.adminToken && req.headers["x-vault-token"] === this.adminToken && req.method === "GET") {
+      // hashicorp/vault vault/logical_system.go (policy read: `rules`; handleAuditTable), path_config.go pathConfigRead, path_role.go.
+      if (path === "/v1/sys/policy/default") return { status: 200, json: { data: { name: "default", rules: this.defaultPolicy } } };
+      if (path === "/v1/sys/audit") return { status: 200, json: { data: this.audit } };
+      if (path === `/v1/auth/${this.mount}/config`) return { status: 200, json: { data: this.authConfig } };
+      if (path === `/v1/auth/${this.mount}/role/?list=true`) return this.roles.size ? { status: 200, json: { data: { keys: [...this.roles.keys()].sort() } } } : { status: 404, json: { errors: [] } };
+      const role = path.startsWith(`/v1/auth/${this.mount}/role/`) ? this.roles.get(decodeURIComponent(path.slice(`/v1/auth/${this.mount}/role/`.length))) : undefined;
+      if (role) return { status: 200, json: { data: { bound_service_account_names: role.boundServiceAccountNames, bound_service_account_namespaces: role.boundServiceAccountNamespaces, audience: role.audience, token_policies: role.policies.filter((p) => p.name !== "default").map((p) => p.name) } } };
+      return { status: 404, json: { errors: [] } };
     }
     const t = this.tokens.get(String(req.headers["x-vault-token"] ?? ""));
     if (!t || t.revoked) return { status: 403, json: { errors: ["permission denied"] } };
@@ -157,6 +172,8 @@ export function deploy(config: PlatformConfig, kube: KubeApiStandIn, vault: Vaul
   kube.objects.set(esoPath.clusterStore(config.store.name), { kind: "ClusterSecretStore", metadata: { name: config.store.name }, spec: csSpec, status: ready("Valid") });
   kube.serviceAccounts.add(`${config.eso.namespace}/${config.eso.serviceAccountName}`);
   kube.serviceAccounts.add(`${config.eso.namespace}/default`);
+  vault.authConfig = { ...vault.authConfig, token_reviewer_jwt_set: config.kubernetesAuth.tokenReview !== "clientJwt" };
+  vault.audit = Object.fromEntries((config.audit.devices ?? []).map((d) => [`${d.path ?? d.type}/`, { type: d.type, local: d.local, path: `${d.path ?? d.type}/` }]));
   if (!config.tokenAuth.enabled) {
     vault.roles.set(config.eso.role, { boundServiceAccountNames: [config.eso.serviceAccountName], boundServiceAccountNamespaces: [config.eso.namespace], audience, policies: esoPolicies(config) });
   }

@@ -17,6 +17,7 @@ import { storeTokenAudiences } from "../../../components/vault-backend/kubernete
 import type { PlatformConfig } from "../../../components/config/config";
 import { EsoKind, freshnessProblem, readinessProblem, STALE_AFTER_INTERVALS } from "./conditions";
 import { expectedStoreFields, StoreTarget, storeSpecProblems } from "./stores";
+import { deepChecks } from "./deep";
 import { compareAnswers, identities, Identity, predict, probesFor, SAMPLE_KEYS, samplePaths, subtrees } from "./expected";
 import { kvMetadataPath } from "../../../policies/vault/paths";
 import { UnreachableError } from "./http";
@@ -76,6 +77,8 @@ export interface VerifyOptions {
   readonly since?: Date;
   /** The clock (tests). Default: now. */
   readonly now?: () => Date;
+  /** `--deep`: a Vault token for the checks of what refresh cannot see (scripts/lib/verify/deep.ts). */
+  readonly deepToken?: string;
 }
 
 export interface VerifyResult {
@@ -174,6 +177,10 @@ export async function verifyStack(o: VerifyOptions): Promise<VerifyResult> {
     } finally {
       for (const s of sessions) await o.vault.revokeSelf(s.token);
     }
+  }
+  if (o.deepToken && vaultUp && kubeUp) {
+    secrets.add(o.deepToken);
+    await deepChecks({ config, outputs, kube: o.kube, vault: o.vault, token: o.deepToken }, ok, fail);
   }
   return { passed, failures };
 }

@@ -61,6 +61,14 @@ export class VaultClient {
     return (res.json?.data ?? res.json ?? {}) as Record<string, unknown>;
   }
 
+  /** `GET <path>` as `token`: the answer's `data`, `undefined` on 404; throws on anything else. */
+  async read(token: string, path: string): Promise<Record<string, unknown> | undefined> {
+    const res = await requestJson(this.ep, "GET", `/v1/${path}`, undefined, this.headers(token));
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${apiError(res)}`);
+    return (res.json?.data ?? {}) as Record<string, unknown>;
+  }
+
   /** Revokes the token verify logged in with (best effort: it expires with its TTL anyway). */
   async revokeSelf(token: string): Promise<void> {
     await requestJson(this.ep, "POST", "/v1/auth/token/revoke-self", {}, this.headers(token)).catch(() => undefined);
