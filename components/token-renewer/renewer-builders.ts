@@ -111,6 +111,8 @@ export function renewerEnv(a: {
   policies: readonly string[];
   periodSeconds: number;
   rotateBeforeSeconds: number;
+  /** The role's explicit max TTL: no token in the Secret may live longer. */
+  explicitMaxTtlSeconds: number;
   namespace: string;
   secretName: string;
   secretKey: string;
@@ -121,6 +123,7 @@ export function renewerEnv(a: {
     VAULT_TOKEN_POLICIES: a.policies.join(","),
     RENEW_INCREMENT_SECONDS: String(a.periodSeconds),
     ROTATE_BEFORE_SECONDS: String(a.rotateBeforeSeconds),
+    MAX_TTL_SECONDS: String(a.explicitMaxTtlSeconds),
     REVOKE_GRACE_SECONDS: String(REVOKE_GRACE_SECONDS),
     SECRET_NAMESPACE: a.namespace,
     SECRET_NAME: a.secretName,

@@ -246,6 +246,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
         policies: policyNames,
         periodSeconds: period,
         rotateBeforeSeconds: rotateBefore,
+        explicitMaxTtlSeconds: explicitMax,
         namespace,
         secretName,
         secretKey,
