@@ -11,7 +11,8 @@ import { auditWarnings } from "./vault-backend/audit-config";
 import { providerCaWarning } from "./vault-backend/vault-provider-ca";
 import type { PlatformConfig } from "./config/config";
 import type { VaultCaTrust } from "./eso/eso";
-import { esoMonitoringValues } from "./observability/monitoring";
+import { esoMonitoringValues, type TokenRenewerAlertArgs } from "./observability/monitoring";
+import { RENEWER_CRONJOB_NAME, renewerAlertAfterSeconds } from "./token-renewer/renewer-builders";
 import { MANAGED_BY_LABELS } from "./config/options";
 import { parseDuration } from "./config/duration";
 import type { EsoInstall } from "./eso/eso-install";
@@ -79,6 +80,13 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
       };
     }
   }
+}
+
+/** With token auth: the renewer CronJob the token-TTL alert watches, and when it fires. */
+export function tokenRenewerAlert(config: PlatformConfig): TokenRenewerAlertArgs | undefined {
+  const t = config.tokenAuth;
+  if (!t.enabled) return undefined;
+  return { namespace: t.namespace, cronJob: RENEWER_CRONJOB_NAME, alertAfterSeconds: renewerAlertAfterSeconds({ periodSeconds: t.periodSeconds, rotateBeforeSeconds: t.rotateBeforeSeconds, schedule: t.schedule }) };
 }
 
 /** Chart values for ESO's ServiceMonitor and Grafana dashboard. */
@@ -158,7 +166,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
               dashboardNamespace: m.dashboard ? (m.dashboardNamespace ?? m.namespace) : undefined,
             }
           : undefined,
-        alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute } : undefined,
+        alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute, tokenRenewer: tokenRenewerAlert(config) } : undefined,
       },
       // Only what it uses: the auth config for the role (as ESO's role); the rule's namespace arrives with
       // `p.eso.namespace`; its CRD comes with the Prometheus operator, not with ESO's chart.

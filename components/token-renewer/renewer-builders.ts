@@ -234,3 +234,18 @@ export const BOOTSTRAP_LIFECYCLE_PROPERTIES = {
 } as const;
 /** The platform's TokenRenewer component name (components/token-renewer/token-auth-platform.ts). */
 export const TOKEN_RENEWER_NAME = "token-renewer";
+
+/** The renewer CronJob's name (one per namespace). */
+export const RENEWER_CRONJOB_NAME = "vault-token-renewer";
+
+/**
+ * Seconds after the renewer's last successful run at which the token's remaining TTL may drop under one
+ * schedule gap (plus a run's start and run deadlines), so the next run could come too late. Right after a
+ * success the token has at least min(period, rotateBefore) left: a renewal gives it a full period, capped
+ * by its explicit max TTL, which is never nearer than rotateBefore (else the run rotates, and the
+ * successor has its full life). The alert fires after `min(period, rotateBefore) - gap - slack`; 0 when
+ * the settings leave no room at all (then any missed run alerts).
+ */
+export function renewerAlertAfterSeconds(a: { periodSeconds: number; rotateBeforeSeconds: number; schedule: string }): number {
+  return Math.max(0, Math.min(a.periodSeconds, a.rotateBeforeSeconds) - maxGapSeconds(parseCron(a.schedule)) - RUN_SLACK_SECONDS);
+}

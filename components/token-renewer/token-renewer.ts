@@ -21,6 +21,7 @@ import {
   VAULT_CA_KEY,
   vaultDuration,
   BOOTSTRAP_ACCESSOR_ANNOTATION,
+  RENEWER_CRONJOB_NAME,
   bootstrapLifecycleNames,
   TOKEN_RENEWER_TYPE,
 } from "./renewer-builders";
@@ -255,7 +256,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const spec = jobArgs.apply((a) => renewerCronJobSpec({ ...a, schedule }));
     const cronJob = new k8s.batch.v1.CronJob(
       `${name}-cronjob`,
-      { metadata: { name: "vault-token-renewer", namespace: ns.metadata.name, labels }, spec },
+      { metadata: { name: RENEWER_CRONJOB_NAME, namespace: ns.metadata.name, labels }, spec },
       // The first run must find the Secret and the permission to update it.
       { parent: this, dependsOn: [secret, rbacRole, rbacBinding] },
     );
