@@ -13,6 +13,7 @@ import type { PlatformConfig } from "./config/config";
 import type { VaultCaTrust } from "./eso/eso";
 import { esoMonitoringValues, type TokenRenewerAlertArgs } from "./observability/monitoring";
 import { RENEWER_CRONJOB_NAME, renewerAlertAfterSeconds } from "./token-renewer/renewer-builders";
+import { pushDeletionWarnings } from "./tenants/push-config";
 import { MANAGED_BY_LABELS } from "./config/options";
 import { parseDuration } from "./config/duration";
 import type { EsoInstall } from "./eso/eso-install";
@@ -104,6 +105,7 @@ export function configWarnings(config: PlatformConfig): string[] {
   const k = config.kubernetesAuth;
   const out = [
     ...auditWarnings(config.audit.devices, config.environment),
+    ...pushDeletionWarnings(config.tenants),
     // Only when the user chose disableLocalCaJwt: the default never lands on the system roots (config.ts refuses that).
     ...(k.disableLocalCaJwtSet ? kubernetesAuthWarnings({ vaultRunsIn: k.vaultRunsIn, tokenReview: k.tokenReview, hasCaCert: !!k.caCertPem, disableLocalCaJwt: k.disableLocalCaJwt }) : []),
   ];

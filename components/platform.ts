@@ -285,6 +285,7 @@ function buildTenants(
           developers: t.developers,
           developerClusterRole: developerRole.metadata.name,
           podSecurity: tenancy.podSecurity,
+          deleteNamespaceOnRemoval: t.deleteNamespaceOnRemoval,
           externalSecrets: t.externalSecrets,
         },
         {

@@ -19,12 +19,18 @@
  * StackReference read with them. `--org ORG`: the organization of the stack's
  * fully qualified name (default: a tenant stack's platform's, else the
  * organization of the first `vault-eso:shards` entry, else "organization").
+ *
+ * Day two: when `out/<stack>/outputs.json` holds an earlier render (render the base revision first), a
+ * change that removes a tenant or makes data unreachable (a subtree, store or mount rename) is listed,
+ * and refused (exit 1, nothing written) unless `--acknowledge ID[,ID...]` names each one
+ * (scripts/lib/day-two.ts; docs/operations.md, "Offboarding", "Renaming").
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { loadProgram, resolveExports, startRecording } from "./lib/capture";
 import { provideStackOutputs } from "./lib/mocks";
+import { dayTwoChanges, DeployedShape, unacknowledged } from "./lib/day-two";
 import { renderCaptured, SECRET_MARK } from "./lib/render-files";
 import { readStackFile, stackName } from "./lib/stack-file";
 
@@ -37,16 +43,18 @@ interface Args {
   program: string;
   org?: string;
   platformOutputs?: string;
+  acknowledge: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Partial<Args> = { program: "index.ts" };
+  const args: Partial<Args> = { program: "index.ts", acknowledge: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--out" || a === "--program" || a === "--org" || a === "--platform-outputs") {
+    if (a === "--out" || a === "--program" || a === "--org" || a === "--platform-outputs" || a === "--acknowledge") {
       const v = argv[++i];
       if (!v) usage(`${a} needs a value`);
-      if (a === "--out") args.out = v;
+      if (a === "--acknowledge") args.acknowledge!.push(...v.split(",").map((x) => x.trim()).filter(Boolean));
+      else if (a === "--out") args.out = v;
       else if (a === "--org") args.org = v;
       else if (a === "--platform-outputs") args.platformOutputs = v;
       else args.program = v;
@@ -59,7 +67,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE] [--org ORG] [--platform-outputs FILE]\n`);
+  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE] [--org ORG] [--platform-outputs FILE] [--acknowledge ID,...]\n`);
   process.exit(2);
 }
 
@@ -110,6 +118,17 @@ async function main(): Promise<number> {
   await recorder.settle();
 
   const rendered = await renderCaptured(recorder.captured, stack);
+  const previous = path.join(outDir, "outputs.json");
+  if (fs.existsSync(previous)) {
+    const changes = dayTwoChanges(JSON.parse(fs.readFileSync(previous, "utf8")) as DeployedShape, outputs as DeployedShape);
+    for (const c of changes) process.stdout.write(`day two [${c.id}]: ${c.message}\n`);
+    const open = unacknowledged(changes, args.acknowledge);
+    if (open.length > 0) {
+      process.stderr.write(`render: compared with the previous render in ${path.relative(projectDir, outDir)}, this change takes away what ${open.length === 1 ? "the line above names" : "the lines above name"}; nothing was written.\n`);
+      process.stderr.write(`Fix: if that is intended, render again with --acknowledge ${open.map((c) => c.id).join(",")} (docs/operations.md, "Offboarding" and "Renaming")\n`);
+      return 1;
+    }
+  }
   rendered.files.set("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   writeOut(outDir, rendered.files);
   process.stdout.write(rendered.summary);
