@@ -30,6 +30,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { loadProgram, resolveExports, startRecording } from "./lib/capture";
 import { provideStackOutputs } from "./lib/mocks";
+import type { DeployedResource } from "../policies/vault/deployer";
 import { dayTwoChanges, DeployedShape, unacknowledged } from "./lib/day-two";
 import { renderCaptured, SECRET_MARK } from "./lib/render-files";
 import { readStackFile, stackName } from "./lib/stack-file";
@@ -117,7 +118,14 @@ async function main(): Promise<number> {
   const outputs = await resolveExports(exports, SECRET_MARK);
   await recorder.settle();
 
-  const rendered = await renderCaptured(recorder.captured, stack);
+  // The previous render's Vault resources: the deployer policy keeps covering what this change deletes.
+  const previousResources = path.join(outDir, "vault", "deployer-resources.json");
+  const previousVault = fs.existsSync(previousResources) ? (JSON.parse(fs.readFileSync(previousResources, "utf8")) as DeployedResource[]) : [];
+  const rendered = await renderCaptured(recorder.captured, stack, previousVault);
+  const current = new Set(recorder.captured.map((r) => `${r.type}::${r.name}`));
+  for (const r of previousVault.filter((p) => !current.has(`${p.type}::${p.name}`))) {
+    process.stdout.write(`deployer policy: still covers ${r.type} ${r.name}, which this change deletes (apply this policy before \`up\`; the next render drops it)\n`);
+  }
   const previous = path.join(outDir, "outputs.json");
   if (fs.existsSync(previous)) {
     const changes = dayTwoChanges(JSON.parse(fs.readFileSync(previous, "utf8")) as DeployedShape, outputs as DeployedShape);

@@ -9,7 +9,9 @@ import * as fs from "fs";
 import { parse } from "yaml";
 import { parseStackConfig, PlatformConfig } from "../components/config/config";
 import { pushDeletionWarnings } from "../components/tenants/push-config";
-import { dayTwoChanges, unacknowledged } from "../scripts/lib/day-two";
+import { dayTwoChanges, unacknowledged, withPreviousResources } from "../scripts/lib/day-two";
+import { compileAcl } from "../policies/vault/acl";
+import { buildDeployerPolicy } from "../policies/vault/deployer";
 import { flattenConfig } from "../scripts/lib/stack-file";
 import { outputsFor } from "./helpers/verify-standins";
 
@@ -73,4 +75,19 @@ test("a PushSecret with deletionPolicy: Delete is warned about, naming it and th
   const w = pushDeletionWarnings(tenants);
   expect(w).toHaveLength(1);
   expect(w[0]).toMatch(/^tenants\[0\]\.push\.secrets\[1\] \(team-a\/generated\) has deletionPolicy: Delete: .* including when tenant team-a is removed, .* set deletionPolicy: None and run `pulumi up`/);
+});
+
+test("the deployer policy covers deleting what the previous render had and this one drops (offboarding cannot stop at a 403 halfway), and nothing retained", () => {
+  const role = (name: string) => ({ type: "vault:kubernetes/authBackendRole:AuthBackendRole", name: `${name}-role`, inputs: { backend: "kubernetes", roleName: name, boundServiceAccountNames: ["vault-secrets"], boundServiceAccountNamespaces: [name.replace(/^tenant-/, "")], tokenPolicies: [name] } });
+  const policy = (name: string, retainOnDelete?: boolean) => ({ type: "vault:index/policy:Policy", name: `${name}-policy`, inputs: { name, policy: "" }, ...(retainOnDelete ? { retainOnDelete } : {}) });
+  const current = [role("tenant-team-a"), policy("tenant-team-a")];
+  const previous = [...current, role("tenant-team-b"), policy("tenant-team-b"), policy("kept", true)];
+  const can = (rs: Parameters<typeof buildDeployerPolicy>[0], path: string) => compileAcl([buildDeployerPolicy(rs).policy]).capabilities(path).has("delete");
+  expect(can(current, "auth/kubernetes/role/tenant-team-b")).toBe(false); // the new render alone: up would get 403
+  const { resources, goingAway } = withPreviousResources(current, previous);
+  expect(goingAway.map((r) => r.name)).toEqual(["tenant-team-b-role", "tenant-team-b-policy", "kept-policy"]);
+  expect(can(resources, "auth/kubernetes/role/tenant-team-b")).toBe(true);
+  expect(can(resources, "sys/policies/acl/tenant-team-b")).toBe(true);
+  expect(can(resources, "sys/policies/acl/kept")).toBe(false); // retainOnDelete: the engine never deletes it
+  expect(withPreviousResources(current, current).goingAway).toEqual([]);
 });

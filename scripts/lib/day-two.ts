@@ -19,7 +19,13 @@
  *   against the old name stop syncing.
  * - `tenantStore:<tenant>`: the tenant's SecretStore is renamed (`tenancy.storeName`), same effect.
  * - `kvPath:<old mount>`: every store reads another KV mount.
+ *
+ * The deployer policy must cover what the change deletes: rendered from the previous render's Vault
+ * resources as well as the new ones (`withPreviousResources`), so an admin who applies the re-rendered
+ * policy before `up` (as docs/deployer-policy.md advises) does not leave offboarding halfway: without
+ * it `up` deletes the ESO objects, then gets 403 on the removed tenant's role and policy, which stay.
  */
+import type { DeployedResource } from "../../policies/vault/deployer";
 
 export interface DeployedShape {
   readonly storeName?: string;
@@ -66,4 +72,16 @@ export function dayTwoChanges(prev: DeployedShape, next: DeployedShape): DayTwoC
 export function unacknowledged(changes: readonly DayTwoChange[], acknowledged: readonly string[]): DayTwoChange[] {
   const acks = new Set(acknowledged);
   return changes.filter((c) => !acks.has(c.id));
+}
+
+/**
+ * The resources the deployer policy is built from: the new render's, plus every resource of the previous
+ * render it no longer has (the ones `up` will delete; retained ones need no delete call and the builder
+ * drops their delete calls itself). `goingAway` lists those added back.
+ */
+export function withPreviousResources(current: readonly DeployedResource[], previous: readonly DeployedResource[]): { resources: DeployedResource[]; goingAway: DeployedResource[] } {
+  const key = (r: DeployedResource) => `${r.type}::${r.name}`;
+  const now = new Set(current.map(key));
+  const goingAway = previous.filter((r) => !now.has(key(r)));
+  return { resources: [...current, ...goingAway], goingAway };
 }

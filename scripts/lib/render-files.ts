@@ -19,7 +19,8 @@ import { stringify } from "yaml";
 import type { Captured } from "./capture";
 import { cmp, graphDepth, mermaid } from "./graph";
 import { K8sObject, parsePolicyHcl, validateK8sObject } from "./validate";
-import { buildDeployerPolicy, VAULT_PROVIDER_TYPE } from "../../policies/vault/deployer";
+import { buildDeployerPolicy, DeployedResource, VAULT_PROVIDER_TYPE } from "../../policies/vault/deployer";
+import { withPreviousResources } from "./day-two";
 import { RELOADER_CHART, reloadAnnotation } from "../../components/reloader/reloader";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
@@ -153,7 +154,7 @@ function options(r: Captured): Record<string, unknown> | undefined {
  * Builds every file for a captured program and validates it. `problems`
  * lists each invalid object with the reason; the files are built regardless.
  */
-export async function renderCaptured(captured: readonly Captured[], stack: string): Promise<Rendered> {
+export async function renderCaptured(captured: readonly Captured[], stack: string, previousVault: readonly DeployedResource[] = []): Promise<Rendered> {
   const files = new Map<string, string>();
   const problems: Problem[] = [];
   const sorted = [...captured].sort((a, b) => cmp(a.urn, b.urn));
@@ -219,7 +220,11 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
   // What the deploying identity needs from Vault: only for programs that talk to Vault.
   if (sorted.some((r) => r.type === VAULT_PROVIDER_TYPE || (r.custom && r.type.startsWith("vault:")))) {
     try {
-      const deployer = buildDeployerPolicy(sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete })));
+      const current = sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete }));
+      // What this change deletes stays covered until `up` has deleted it (scripts/lib/day-two.ts).
+      const deployer = buildDeployerPolicy(withPreviousResources(current, previousVault).resources);
+      const vaultOwn = sorted.filter((r) => r.custom && (r.type === VAULT_PROVIDER_TYPE || r.type.startsWith("vault:")));
+      files.set("vault/deployer-resources.json", `${JSON.stringify(vaultOwn.map((r) => ({ type: r.type, name: r.name, inputs: redactInputs(r), ...(r.options.retainOnDelete ? { retainOnDelete: true } : {}) })), null, 2)}\n`);
       files.set("vault/deployer-policy.hcl", deployer.hcl);
       files.set("vault/deployer-calls.yaml", yaml(deployer.calls.map((c) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]));
     } catch (e) {
