@@ -52,8 +52,11 @@ export interface AlertRulesArgs {
 }
 
 export interface TokenRenewerAlertArgs {
+  /** Namespace of the renewer CronJob (`tokenAuth.namespace`). */
   readonly namespace: string;
+  /** Name of the renewer CronJob (`vault-token-renewer`). */
   readonly cronJob: string;
+  /** Seconds after the last successful run at which the alert fires (renewerAlertAfterSeconds). */
   readonly alertAfterSeconds: number;
 }
 
