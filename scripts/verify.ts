@@ -1,5 +1,5 @@
 /**
- * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep]`
+ * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep] [--expect-empty TENANT,...]`
  *
  * Proves a deployed stack against the cluster and Vault themselves (see
  * scripts/lib/verify/run.ts for the checks, docs/verify.md for usage):
@@ -34,13 +34,14 @@ interface Args {
   vaultAddr?: string;
   since?: string;
   deep?: boolean;
+  expectEmpty?: string;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {};
-  const valued: Record<string, Exclude<keyof Args, "deep">> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr", "--since": "since" };
+  const valued: Record<string, Exclude<keyof Args, "deep">> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr", "--since": "since", "--expect-empty": "expectEmpty" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const key = valued[a];
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
   const since = args.since ? new Date(args.since) : undefined;
   if (args.deep && !process.env.VAULT_TOKEN) throw new UsageError("--deep reads Vault's default policy, roles, audit devices and auth config: set VAULT_TOKEN (docs/verify.md lists the policy it needs)");
   const deepToken = args.deep ? process.env.VAULT_TOKEN : undefined;
-  const result = await verifyStack({ config, outputs, kube, vault, since, deepToken, write: (l) => process.stdout.write(`${l}\n`) });
+  const result = await verifyStack({ config, outputs, kube, vault, since, deepToken, expectEmpty: args.expectEmpty?.split(",").filter(Boolean), write: (l) => process.stdout.write(`${l}\n`) });
   const n = result.failures.length;
   process.stdout.write(n === 0 ? `verify: all ${result.passed} checks passed\n` : `verify: ${n} check(s) failed, ${result.passed} passed\n`);
   return n === 0 ? 0 : 1;
@@ -102,7 +103,7 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`verify: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep]\n");
+    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep] [--expect-empty TENANT,...]\n");
     process.exit(2);
   },
 );

@@ -301,6 +301,20 @@ describe("false passes verify must not give (issue 25): refusals, existing paths
   });
 });
 
+describe("--expect-empty: a tenant re-added under an old name must start with an empty subtree (issue 25)", () => {
+  test("team-b's subtree still holds the old team-b's secrets: reported with what is there; emptied, it passes; an unknown name is an error", async () => {
+    const w = await world(dev);
+    const kube = new KubeClient({ url: w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+    const vault = new VaultClient({ url: w.vault.url, what: "Vault" });
+    const go = (expectEmpty: string[]) => verifyStack({ config: dev, outputs: w.outputs, kube, vault, write: () => undefined, expectEmpty });
+    const inherited = await go(["team-b"]);
+    expect(inherited.failures).toEqual([`team-b's subtree ${tenantB.subtree} already holds app-config, nested/, nested/settings: a tenant of this name existed before and this one inherits its secrets (docs/operations.md#offboarding)`]);
+    for (const k of [...w.vault.secrets]) if (k.startsWith(`${tenantB.subtree}/`)) w.vault.secrets.delete(k);
+    expect((await go(["team-b"])).failures).toEqual([]);
+    expect((await go(["team-x"])).failures).toEqual(["--expect-empty team-x: no tenant of that name in the stack's config"]);
+  });
+});
+
 describe("--deep: what a refreshed preview cannot see (drift job; scripts/lib/verify/deep.ts)", () => {
   const OPERATOR = "hvs.operator-token-for-deep-checks";
   async function deep(w: World) {

@@ -79,6 +79,8 @@ export interface VerifyOptions {
   readonly now?: () => Date;
   /** `--deep`: a Vault token for the checks of what refresh cannot see (scripts/lib/verify/deep.ts). */
   readonly deepToken?: string;
+  /** `--expect-empty T,...`: tenants (re-added under an old name) whose subtree must hold nothing yet. */
+  readonly expectEmpty?: readonly string[];
 }
 
 export interface VerifyResult {
@@ -105,6 +107,10 @@ export async function verifyStack(o: VerifyOptions): Promise<VerifyResult> {
   if (mismatch.length) {
     for (const m of mismatch) fail(`stack outputs vs config: ${m} (deployed from another config? run \`pulumi up\`, or verify with the matching stack file)`);
   } else ok(`stack outputs match the config (${config.tenants.length} tenant(s), mount ${config.kv.path})`);
+
+  for (const t of o.expectEmpty ?? []) {
+    if (!config.tenants.some((x) => x.name === t)) fail(`--expect-empty ${t}: no tenant of that name in the stack's config`);
+  }
 
   // ---- Kubernetes: stores, ExternalSecrets, PushSecrets
   const stores = new Map<string, any>();
@@ -171,7 +177,7 @@ export async function verifyStack(o: VerifyOptions): Promise<VerifyResult> {
         const s = await login(o, id, audiencesFor(config, stores.get(id.name)), secrets, fail);
         if (s) sessions.push(s);
       }
-      const sampled = await sampleExisting(o, sessions, fail);
+      const sampled = await sampleExisting(o, sessions, ok, fail);
       for (const s of sessions) await checkCapabilities(o, s, sampled, ok, fail);
       await checkRefusals(o, ids, (id) => audiencesFor(config, stores.get(id.name)), secrets, ok, fail);
     } finally {
@@ -219,7 +225,7 @@ async function login(o: VerifyOptions, id: Identity, audiences: string[], secret
  * up to SAMPLE_KEYS per subtree, breadth first. Every identity is then asked about them, so a rule
  * that names another tenant's exact path is seen even though no probe key would match it.
  */
-async function sampleExisting(o: VerifyOptions, sessions: readonly Session[], fail: (s: string) => void): Promise<Array<{ path: string; subtreeOf: string }>> {
+async function sampleExisting(o: VerifyOptions, sessions: readonly Session[], ok: (s: string) => void, fail: (s: string) => void): Promise<Array<{ path: string; subtreeOf: string }>> {
   const out: Array<{ path: string; subtreeOf: string }> = [];
   for (const s of sessions) {
     const own = subtrees(o.config).find((t) => t.owner === s.id.name);
@@ -239,6 +245,10 @@ async function sampleExisting(o: VerifyOptions, sessions: readonly Session[], fa
       }
     } catch (e) {
       fail(`${s.who}: listing its own subtree: ${(e as Error).message}`);
+    }
+    if (o.expectEmpty?.includes(s.id.name)) {
+      if (keys.length > 0) fail(`${s.id.name}'s subtree ${own.subtree} already holds ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", ..." : ""}: a tenant of this name existed before and this one inherits its secrets (docs/operations.md#offboarding)`);
+      else ok(`${s.id.name}'s subtree ${own.subtree} is empty, as --expect-empty requires`);
     }
     out.push(...samplePaths(o.config, own.owner, own.subtree, keys));
   }
