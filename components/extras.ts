@@ -12,7 +12,9 @@ import { podSecurityFinding } from "./tenants/tenancy-config";
 import { providerCaWarning } from "./vault-backend/vault-provider-ca";
 import type { PlatformConfig } from "./config/config";
 import type { VaultCaTrust } from "./eso/eso";
-import { esoMonitoringValues } from "./observability/monitoring";
+import { esoMonitoringValues, type TokenRenewerAlertArgs } from "./observability/monitoring";
+import { RENEWER_CRONJOB_NAME, renewerAlertAfterSeconds } from "./token-renewer/renewer-builders";
+import { pushDeletionWarnings } from "./tenants/push-config";
 import { MANAGED_BY_LABELS } from "./config/options";
 import { parseDuration } from "./config/duration";
 import type { EsoInstall } from "./eso/eso-install";
@@ -25,23 +27,9 @@ import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
 import { ESO_CHART, toVaultCaTrust } from "./eso/eso";
 import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./vault-backend/kubernetes-auth";
 
-/** The key of Vault's CA in the ConfigMaps and in cert-manager's Secrets. */
-export const CA_KEY = "ca.crt";
-
-/** How stores trust Vault, decided from config alone (the cert-manager CA PEM is filled in by `buildTrust`). */
-export type TrustPlan =
-  | { readonly mode: "systemRoots" }
-  | { readonly mode: "caBundle"; readonly pem: string }
-  | { readonly mode: "configMap"; readonly pem: string; readonly configMapName: string }
-  | { readonly mode: "certManager"; readonly configMapName: string };
-
-export function trustPlan(config: PlatformConfig): TrustPlan {
-  const { tls } = config;
-  if (tls.certManager.enabled) return { mode: "certManager", configMapName: tls.caConfigMapName };
-  const pem = config.vault.caCertPem;
-  if (!pem) return { mode: "systemRoots" };
-  return tls.caDelivery === "configMap" ? { mode: "configMap", pem, configMapName: tls.caConfigMapName } : { mode: "caBundle", pem };
-}
+export { CA_KEY, trustPlan } from "./stores/store-plan";
+export type { TrustPlan } from "./stores/store-plan";
+import { CA_KEY, trustPlan } from "./stores/store-plan";
 
 export interface Trust {
   /** CA trust of the ClusterSecretStore. */
@@ -96,6 +84,13 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
   }
 }
 
+/** With token auth: the renewer CronJob the token-TTL alert watches, and when it fires. */
+export function tokenRenewerAlert(config: PlatformConfig): TokenRenewerAlertArgs | undefined {
+  const t = config.tokenAuth;
+  if (!t.enabled) return undefined;
+  return { namespace: t.namespace, cronJob: RENEWER_CRONJOB_NAME, alertAfterSeconds: renewerAlertAfterSeconds({ periodSeconds: t.periodSeconds, rotateBeforeSeconds: t.rotateBeforeSeconds, schedule: t.schedule }) };
+}
+
 /** Chart values for ESO's ServiceMonitor and Grafana dashboard. */
 export function esoExtraValues(config: PlatformConfig): Record<string, unknown> {
   const o = config.observability;
@@ -112,6 +107,7 @@ export function configWarnings(config: PlatformConfig): string[] {
   const out = [
     ...auditWarnings(config.audit.devices, config.environment),
     ...[podSecurityFinding(config.tenancy.podSecurity, config.environment, config.tenancy.acknowledgeWeakPodSecurity)].filter((f) => f?.severity === "warning").map((f) => f!.message),
+    ...pushDeletionWarnings(config.tenants),
     // Only when the user chose disableLocalCaJwt: the default never lands on the system roots (config.ts refuses that).
     ...(k.disableLocalCaJwtSet ? kubernetesAuthWarnings({ vaultRunsIn: k.vaultRunsIn, tokenReview: k.tokenReview, hasCaCert: !!k.caCertPem, disableLocalCaJwt: k.disableLocalCaJwt }) : []),
   ];
@@ -174,7 +170,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
               dashboardNamespace: m.dashboard ? (m.dashboardNamespace ?? m.namespace) : undefined,
             }
           : undefined,
-        alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute } : undefined,
+        alerts: alertsOn ? { namespace: p.eso.namespace, labels: o.selectorLabels, maxLoginsPerMinute: o.alerts.maxLoginsPerMinute, tokenRenewer: tokenRenewerAlert(config) } : undefined,
       },
       // Only what it uses: the auth config for the role (as ESO's role); the rule's namespace arrives with
       // `p.eso.namespace`; its CRD comes with the Prometheus operator, not with ESO's chart.

@@ -25,6 +25,7 @@ import type { TokenRenewer } from "./token-renewer/token-renewer";
 import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
 import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
 import { ReloaderInstall } from "./reloader/reloader-install";
+import { storeConditions } from "./stores/store-plan";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -267,11 +268,7 @@ function tenantContract(
 }
 
 /** The ClusterSecretStore's conditions: configured ones, plus the tenants' namespaces in shared mode. */
-function storeConditions(config: PlatformConfig) {
-  const tenantNamespaces = config.tenancy.mode === "shared" ? config.tenants.map((t) => t.name) : [];
-  const namespaces = [...(config.store.namespaces ?? []), ...tenantNamespaces];
-  return { namespaces: namespaces.length ? namespaces : undefined, namespaceSelector: config.store.namespaceSelector };
-}
+export { storeConditions } from "./stores/store-plan";
 
 /**
  * Tenants are independent of each other: each depends only on the shared platform pieces.
@@ -334,6 +331,7 @@ function buildTenants(
           developers: t.developers,
           developerClusterRole: developerRole.metadata.name,
           podSecurity: tenancy.podSecurity,
+          deleteNamespaceOnRemoval: t.deleteNamespaceOnRemoval,
           externalSecrets: t.externalSecrets,
         },
         {

@@ -19,12 +19,19 @@
  * StackReference read with them. `--org ORG`: the organization of the stack's
  * fully qualified name (default: a tenant stack's platform's, else the
  * organization of the first `vault-eso:shards` entry, else "organization").
+ *
+ * Day two: when `out/<stack>/outputs.json` holds an earlier render (render the base revision first), a
+ * change that removes a tenant or makes data unreachable (a subtree, store or mount rename) is listed,
+ * and refused (exit 1, nothing written) unless `--acknowledge ID[,ID...]` names each one
+ * (scripts/lib/day-two.ts; docs/operations.md, "Offboarding", "Renaming").
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { loadProgram, resolveExports, startRecording } from "./lib/capture";
 import { provideStackOutputs } from "./lib/mocks";
+import type { DeployedResource } from "../policies/vault/deployer";
+import { dayTwoChanges, DeployedShape, unacknowledged } from "./lib/day-two";
 import { renderCaptured, SECRET_MARK } from "./lib/render-files";
 import { readStackFile, stackName } from "./lib/stack-file";
 
@@ -37,16 +44,18 @@ interface Args {
   program: string;
   org?: string;
   platformOutputs?: string;
+  acknowledge: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Partial<Args> = { program: "index.ts" };
+  const args: Partial<Args> = { program: "index.ts", acknowledge: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--out" || a === "--program" || a === "--org" || a === "--platform-outputs") {
+    if (a === "--out" || a === "--program" || a === "--org" || a === "--platform-outputs" || a === "--acknowledge") {
       const v = argv[++i];
       if (!v) usage(`${a} needs a value`);
-      if (a === "--out") args.out = v;
+      if (a === "--acknowledge") args.acknowledge!.push(...v.split(",").map((x) => x.trim()).filter(Boolean));
+      else if (a === "--out") args.out = v;
       else if (a === "--org") args.org = v;
       else if (a === "--platform-outputs") args.platformOutputs = v;
       else args.program = v;
@@ -59,7 +68,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE] [--org ORG] [--platform-outputs FILE]\n`);
+  process.stderr.write(`render: ${problem}\nusage: npm run render -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--out DIR] [--program FILE] [--org ORG] [--platform-outputs FILE] [--acknowledge ID,...]\n`);
   process.exit(2);
 }
 
@@ -109,7 +118,25 @@ async function main(): Promise<number> {
   const outputs = await resolveExports(exports, SECRET_MARK);
   await recorder.settle();
 
-  const rendered = await renderCaptured(recorder.captured, stack, { tenantStack: platformRef !== undefined });
+  // The previous render's Vault resources: the deployer policy keeps covering what this change deletes.
+  const previousResources = path.join(outDir, "vault", "deployer-resources.json");
+  const previousVault = fs.existsSync(previousResources) ? (JSON.parse(fs.readFileSync(previousResources, "utf8")) as DeployedResource[]) : [];
+  const rendered = await renderCaptured(recorder.captured, stack, { tenantStack: platformRef !== undefined, previousVault });
+  const current = new Set(recorder.captured.map((r) => `${r.type}::${r.name}`));
+  for (const r of previousVault.filter((p) => !current.has(`${p.type}::${p.name}`))) {
+    process.stdout.write(`deployer policy: still covers ${r.type} ${r.name}, which this change deletes (apply this policy before \`up\`; the next render drops it)\n`);
+  }
+  const previous = path.join(outDir, "outputs.json");
+  if (fs.existsSync(previous)) {
+    const changes = dayTwoChanges(JSON.parse(fs.readFileSync(previous, "utf8")) as DeployedShape, outputs as DeployedShape);
+    for (const c of changes) process.stdout.write(`day two [${c.id}]: ${c.message}\n`);
+    const open = unacknowledged(changes, args.acknowledge);
+    if (open.length > 0) {
+      process.stderr.write(`render: compared with the previous render in ${path.relative(projectDir, outDir)}, this change takes away what ${open.length === 1 ? "the line above names" : "the lines above name"}; nothing was written.\n`);
+      process.stderr.write(`Fix: if that is intended, render again with --acknowledge ${open.map((c) => c.id).join(",")} (docs/operations.md, "Offboarding" and "Renaming")\n`);
+      return 1;
+    }
+  }
   rendered.files.set("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   writeOut(outDir, rendered.files);
   process.stdout.write(rendered.summary);

@@ -1,5 +1,5 @@
 /**
- * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL]`
+ * `npm run verify -- <stack> [--outputs FILE|-] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep] [--no-logins] [--expect-empty TENANT,...]`
  *
  * Proves a deployed stack against the cluster and Vault themselves (see
  * scripts/lib/verify/run.ts for the checks, docs/verify.md for usage):
@@ -12,7 +12,10 @@
  * `kubernetes:context` from your kubeconfig (or --context, or --kube-api for
  * `kubectl proxy`). Vault: VAULT_ADDR (default: the stack's vault.address),
  * VAULT_CACERT (default: the stack's vault.caCert), VAULT_NAMESPACE. No Vault
- * token is needed: every Vault question is asked as the identity it is about.
+ * token is needed: every Vault question is asked as the identity it is about;
+ * `--deep` (the drift job) adds checks of what refresh cannot see, with VAULT_TOKEN.
+ * `--no-logins` skips the service-account logins (and so needs no TokenRequest right: the drift job's
+ * read-only kubeconfig); the refusal and capability checks go with them.
  *
  * Exit status: 0 all checks pass, 1 a check failed, 2 bad usage or config.
  */
@@ -31,13 +34,17 @@ interface Args {
   context?: string;
   kubeApi?: string;
   vaultAddr?: string;
+  since?: string;
+  deep?: boolean;
+  noLogins?: boolean;
+  expectEmpty?: string;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {};
-  const valued: Record<string, keyof Args> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr" };
+  const valued: Record<string, Exclude<keyof Args, "deep" | "noLogins">> = { "--outputs": "outputs", "--context": "context", "--kube-api": "kubeApi", "--vault-addr": "vaultAddr", "--since": "since", "--expect-empty": "expectEmpty" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const key = valued[a];
@@ -45,11 +52,14 @@ function parseArgs(argv: string[]): Args {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       args[key] = v;
-    } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    } else if (a === "--deep") args.deep = true;
+    else if (a === "--no-logins") args.noLogins = true;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else if (args.stack) throw new UsageError(`one stack at a time (got ${args.stack} and ${a})`);
     else args.stack = a;
   }
   if (!args.stack) throw new UsageError("which stack?");
+  if (args.since !== undefined && Number.isNaN(Date.parse(args.since))) throw new UsageError(`--since ${args.since} is not a time (ISO 8601, e.g. 2026-12-08T01:00:00Z: when the \`up\` finished)`);
   return args;
 }
 
@@ -84,7 +94,10 @@ async function main(): Promise<number> {
   const vault = vaultEndpoint(config, args, process.env);
   const kube = new KubeClient(kubeEndpoint(raw, args, process.env));
   process.stdout.write(`verify ${args.stack}: Kubernetes ${kube.ep.url} (${kube.ep.source}), Vault ${vault.ep.url} (${vault.ep.source})\n`);
-  const result = await verifyStack({ config, outputs, kube, vault, write: (l) => process.stdout.write(`${l}\n`) });
+  const since = args.since ? new Date(args.since) : undefined;
+  if (args.deep && !process.env.VAULT_TOKEN) throw new UsageError("--deep reads Vault's default policy, roles, audit devices and auth config: set VAULT_TOKEN (docs/verify.md lists the policy it needs)");
+  const deepToken = args.deep ? process.env.VAULT_TOKEN : undefined;
+  const result = await verifyStack({ config, outputs, kube, vault, since, deepToken, noLogins: args.noLogins, expectEmpty: args.expectEmpty?.split(",").filter(Boolean), write: (l) => process.stdout.write(`${l}\n`) });
   const n = result.failures.length;
   process.stdout.write(n === 0 ? `verify: all ${result.passed} checks passed\n` : `verify: ${n} check(s) failed, ${result.passed} passed\n`);
   return n === 0 ? 0 : 1;
@@ -94,7 +107,7 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`verify: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL]\n");
+    if (e instanceof UsageError) process.stderr.write("usage: pulumi stack output --json -s <stack> | npm run verify -- <dev|prod|path/to/Pulumi.<stack>.yaml> [--outputs FILE] [--context NAME] [--kube-api URL] [--vault-addr URL] [--since TIME] [--deep] [--no-logins] [--expect-empty TENANT,...]\n");
     process.exit(2);
   },
 );

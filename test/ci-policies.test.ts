@@ -6,7 +6,7 @@
  * The shipped stacks' rendered files are checked in test/cli/render.test.ts.
  */
 import { compileAcl, VAULT_DEFAULT_POLICY } from "../policies/vault/acl";
-import { buildReadOnlyPolicy, readOnlyCalls, refreshOnlyCalls } from "../policies/vault/ci-policies";
+import { buildReadOnlyPolicy, deepVerifyCalls, readOnlyCalls, refreshOnlyCalls } from "../policies/vault/ci-policies";
 import { buildDeployerPolicy, deployerCalls, VaultCall } from "../policies/vault/deployer";
 import { parsePolicyHcl } from "../policies/vault/hcl";
 import { CAPABILITIES } from "../policies/vault/model";
@@ -56,13 +56,29 @@ describe("the preview identity (pulumi preview, no --refresh): reads only", () =
 });
 
 describe("the drift identity (pulumi preview --refresh): every read of the refresh, nothing that writes Vault's objects", () => {
-  test("adds exactly the refresh-only reads to the preview's: lookup-accessor (update on a lookup endpoint) and sys/audit (read + sudo)", () => {
-    expect(refreshOnlyCalls(everyType).map((c) => `${c.capability}${c.sudo ? "+sudo" : ""} ${c.path}`)).toEqual(["read+sudo sys/audit", "update auth/token/lookup-accessor"]);
+  test("adds exactly the refresh-only reads to the preview's (lookup-accessor, sys/audit with sudo) and the reads of verify --deep --no-logins", () => {
+    expect(refreshOnlyCalls(everyType).map((c) => `${c.capability}${c.sudo ? "+sudo" : ""} ${c.path}`)).toEqual([
+      "read+sudo sys/audit",
+      "update auth/token/lookup-accessor",
+      "read+sudo sys/audit",
+      "list auth/kubernetes/role/",
+    ]);
     const extra = drift.policy.rules.filter((r) => !preview.policy.rules.some((p) => p.path === r.path && p.capabilities.join() === r.capabilities.join()));
     expect(extra).toEqual([
+      { path: "auth/kubernetes/role/", capabilities: ["list"] },
+      { path: "auth/kubernetes/role/+", capabilities: ["read"] },
       { path: "auth/token/lookup-accessor", capabilities: ["update"] },
       { path: "sys/audit", capabilities: ["read", "sudo"] },
+      { path: "sys/policy/default", capabilities: ["read"] },
     ]);
+  });
+
+  test("verify --deep (what refresh cannot see) is allowed its reads: the default policy, the auth config, the roles (list, read), the audit table", () => {
+    const deep = deepVerifyCalls(everyType);
+    expect(deep.map((c) => `${c.capability} ${c.path}`)).toEqual(["read sys/policy/default", "read sys/audit", "read auth/kubernetes/config", "list auth/kubernetes/role/", "read auth/kubernetes/role/+"]);
+    expect(deniedCalls([drift.policy], deep).map(key)).toEqual([]);
+    expect(compileAcl([drift.policy]).allows("read", "auth/kubernetes/role/team-a")).toBe(true);
+    expect(deniedCalls([preview.policy], deep).length).toBeGreaterThan(0);
   });
 
   test("sufficient for start-up and the whole read phase; minimal", () => {
@@ -78,7 +94,7 @@ describe("the drift identity (pulumi preview --refresh): every read of the refre
     for (const r of drift.policy.rules) {
       for (const cap of CAPABILITIES) {
         if (!r.capabilities.includes(cap)) continue;
-        const ok = cap === "read" || (cap === "update" && r.path === "auth/token/lookup-accessor") || (cap === "sudo" && r.path === "sys/audit");
+        const ok = cap === "read" || (cap === "update" && r.path === "auth/token/lookup-accessor") || (cap === "sudo" && r.path === "sys/audit") || (cap === "list" && r.path === "auth/kubernetes/role/");
         expect(`${cap} ${r.path}: ${ok}`).toBe(`${cap} ${r.path}: true`);
       }
     }

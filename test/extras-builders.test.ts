@@ -1,7 +1,10 @@
 /** Pure builders for TLS, monitoring, NetworkPolicies and PushSecret: schema-validated, and checked for what they must (not) allow. */
 import { trustChain } from "../components/trust/cert-manager";
 import { mergeValues } from "../components/eso/eso";
-import { esoAlertRules, esoMonitoringValues, ESO_METRICS } from "../components/observability/monitoring";
+import { esoAlertRules, esoMonitoringValues, ESO_METRICS, KUBE_STATE_METRICS } from "../components/observability/monitoring";
+import { maxGapSeconds, parseCron } from "../components/token-renewer/cron";
+import { RENEWER_CRONJOB_NAME, renewerAlertAfterSeconds } from "../components/token-renewer/renewer-builders";
+import { RUN_SLACK_SECONDS } from "../components/token-renewer/token-auth-config";
 import { esoEgressPolicies, vaultEndpoint } from "../components/network/network-policy";
 import { pushSecretManifest } from "../components/tenants/push";
 import { metricsReadPolicy, tenantPushPolicy } from "../policies/vault/builders";
@@ -83,6 +86,28 @@ describe("monitoring", () => {
   test("every expression passes the PromQL syntax check and uses only ESO's metric names", () => {
     const known = new Set(Object.keys(ESO_METRICS));
     for (const r of rules) expect([r.alert, promqlProblems(String(r.expr), known)]).toEqual([r.alert, []]);
+  });
+
+  test("token auth: an alert fires before the token's remaining TTL drops under a schedule gap (kube-state-metrics kube_cronjob_status_last_successful_time)", async () => {
+    const DAY = 86400;
+    const schedule = "0 */12 * * *";
+    const after = renewerAlertAfterSeconds({ periodSeconds: 7 * DAY, rotateBeforeSeconds: 7 * DAY, schedule });
+    const withRenewer = esoAlertRules({ namespace: "external-secrets", labels: {}, maxLoginsPerMinute: 60, tokenRenewer: { namespace: "vault-creds", cronJob: RENEWER_CRONJOB_NAME, alertAfterSeconds: after } });
+    await validateK8sObject(withRenewer);
+    const group = withRenewer.spec!.groups!.find((g) => g.name === "vault-eso.token-renewer")!;
+    const overdue = group.rules!.find((r) => r.alert === "VaultTokenRenewalOverdue")!;
+    expect(overdue.expr).toBe(`time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{namespace="vault-creds",cronjob="vault-token-renewer"}) > ${after}`);
+    const known = new Set([...Object.keys(ESO_METRICS), ...Object.keys(KUBE_STATE_METRICS)]);
+    for (const r of group.rules!) expect([r.alert, promqlProblems(String(r.expr), known)]).toEqual([r.alert, []]);
+    // When it fires, the worst-case token (renewed at the last success to min(period, rotateBefore)) still has
+    // one schedule gap plus a run's deadlines left: the next run can still save it, and nothing fires earlier.
+    const gap = maxGapSeconds(parseCron(schedule));
+    expect(7 * DAY - after).toBe(gap + RUN_SLACK_SECONDS);
+    // The shorter of period and rotateBefore bounds it; settings with no room alert at once.
+    expect(renewerAlertAfterSeconds({ periodSeconds: 2 * DAY, rotateBeforeSeconds: 7 * DAY, schedule })).toBe(2 * DAY - gap - RUN_SLACK_SECONDS);
+    expect(renewerAlertAfterSeconds({ periodSeconds: 3600, rotateBeforeSeconds: 7 * DAY, schedule })).toBe(0);
+    // Without token auth, no renewer group.
+    expect(rule.spec!.groups!.map((g) => g.name)).not.toContain("vault-eso.token-renewer");
   });
 
   test("the PromQL check catches what it claims to", () => {

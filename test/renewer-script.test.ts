@@ -61,6 +61,7 @@ function envFor(w: World, extra: Record<string, string> = {}): Record<string, st
     VAULT_TOKEN_POLICIES: POLICIES.join(","),
     RENEW_INCREMENT_SECONDS: String(PERIOD),
     ROTATE_BEFORE_SECONDS: String(7 * DAY),
+    MAX_TTL_SECONDS: String(MAX),
     REVOKE_GRACE_SECONDS: "0",
     REQUEST_TIMEOUT_SECONDS: "5",
     KUBERNETES_API_URL: w.kube.url,
@@ -178,6 +179,50 @@ test("a successor without the expected policies is revoked and never written", a
   expect(tokenState(w, w.old).revoked).toBe(false);
   expect(r.stderr).toContain("lacks the policies external-secrets-token-renewer");
   expectNothingLeaked(r, w);
+});
+
+describe("a token the role would not mint, put in the Secret by hand, is refused and replaced loudly (vault/token_store.go handleLookup fields)", () => {
+  /** A world whose Secret holds a hand-made token with `over` (a young token: no rotation would be due). */
+  async function handPlaced(over: Partial<Parameters<VaultStandIn["addToken"]>[0]>): Promise<World & { hand: string }> {
+    const w = await world(2);
+    const hand = w.vault.addToken({ policies: POLICIES, creationTime: now() - DAY, explicitMaxTtl: MAX, ...over });
+    w.kube.secret.data.token = Buffer.from(hand).toString("base64");
+    return { ...w, hand };
+  }
+
+  test.each([
+    ["extra policies", { policies: [...POLICIES, "admin"] }, "carries policies the role does not give: admin"],
+    ["no explicit max TTL (explicit_max_ttl 0)", { explicitMaxTtl: 0 }, "has no explicit max TTL (it could be renewed for ever)"],
+    ["an explicit max TTL above the role's", { explicitMaxTtl: 10 * MAX }, `has an explicit max TTL of ${10 * MAX}s, above the role's ${MAX}s`],
+    ["a TTL of 0 (a root-like token that never expires)", { ttl: 0, explicitMaxTtl: 0, policies: ["root"] }, "has a TTL of 0 (a token that never expires)"],
+    ["a period above the role's", { period: 10 * PERIOD }, `has a period of ${10 * PERIOD}s, above the role's ${PERIOD}s`],
+    ["identity policies on top", { identityPolicies: ["kv-admin"] }, "carries identity policies kv-admin"],
+  ])("%s: not renewed; a successor minted through the role is stored, the hand-made token revoked, exit 1 naming why", async (_what, over, why) => {
+    const w = await handPlaced(over);
+    const r = await runScript(SCRIPT, envFor(w));
+    expect(r.code).toBe(1);
+    const hand = tokenState(w, w.hand);
+    // No renew-self with the refused token: its life is never extended.
+    expect(w.vault.trace()).toEqual([`lookup-self@${hand.accessor}`, `create@${hand.accessor}`, "lookup-self@acc-3", `revoke-self@${hand.accessor}`]);
+    const successor = [...w.vault.tokens.entries()].find(([, t]) => t.accessor === "acc-3")![0];
+    expect(w.kube.token).toBe(successor);
+    expect(tokenState(w, successor)).toMatchObject({ policies: POLICIES, explicitMaxTtl: MAX, revoked: false });
+    expect(hand.revoked).toBe(true);
+    expect(r.stderr).toContain("refusing the token in the Secret");
+    expect(r.stderr).toContain(why);
+    expect(r.stderr).toContain('"step":"refused-token"');
+    expectNothingLeaked(r, w);
+  });
+
+  test("a successor that would itself be refused (a role with extra allowed policies or no max TTL) is revoked and never written", async () => {
+    const w = await world(25);
+    w.vault.grantPolicies = [...POLICIES, "admin"];
+    const r = await runScript(SCRIPT, envFor(w));
+    expect(r.code).toBe(1);
+    expect(w.kube.token).toBe(w.old);
+    expect(w.vault.trace().slice(-1)).toEqual(["revoke-self@acc-2"]);
+    expect(r.stderr).toContain("the successor carries policies the role does not give: admin");
+  });
 });
 
 test.each([

@@ -40,7 +40,16 @@ beforeAll(async () => {
   new TenantNamespace("iso", base);
   new TenantNamespace("shr", { ...base, name: "team-s", subtree: "acme/dev/apps/team-s", store: { mode: "shared", clusterStoreName: "vault-backend" }, tokenReview: "reviewerServiceAccount", authDelegator: false, developers: { users: [], groups: [] } });
   new TenantNamespace("tpl", { ...base, name: "team-t", subtree: "acme/dev/apps/team-t", policy: { mode: "templated", policyName: "vault-eso-tenants" } });
+  new TenantNamespace("del", { ...base, name: "team-del", subtree: "acme/dev/apps/team-del", deleteNamespaceOnRemoval: true });
   await engine.settle();
+});
+
+test("offboarding (issue 25): removing a tenant keeps its namespace and the team's workloads by default (retainOnDelete); only an explicit deleteNamespaceOnRemoval deletes it; everything else the component made is deleted", () => {
+  const ns = (prefix: string) => mine(prefix).find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+  for (const p of ["iso-", "shr-", "tpl-"]) expect([p, ns(p).retainOnDelete]).toEqual([p, true]);
+  expect(ns("del-").retainOnDelete).not.toBe(true);
+  // Vault access (role, policy) and the objects in the namespace go with the tenant: none is retained.
+  expect(mine("iso-").filter((r) => r.type !== "kubernetes:core/v1:Namespace" && r.retainOnDelete === true).map((r) => r.name)).toEqual([]);
 });
 
 test("isolated: namespace, SA, auth-delegator, policy, role, SecretStore, developer binding, ExternalSecret", () => {
@@ -108,7 +117,7 @@ test("templated: no per-tenant policy; the role uses the shared one", () => {
 });
 
 test("every tenant object validates against the published schemas", async () => {
-  const objects = k8sObjects(engine.resources);
+  const objects = k8sObjects(engine.resources.filter((r) => !r.name.startsWith("del-")));
   expect(objects).toHaveLength(15); // 6 isolated + 3 shared + 6 templated
   for (const o of objects) await validateK8sObject(o);
 });

@@ -210,7 +210,7 @@ function envOf(name: string): Record<string, string> {
 test("the CronJob sets every setting the script requires, with the component's values", () => {
   const script = fs.readFileSync(SCRIPT, "utf8");
   const required = [...script.matchAll(/\b(?:env|seconds)\("([A-Z_]+)"\)/g)].map((m) => m[1]);
-  expect(required.sort()).toEqual(["RENEW_INCREMENT_SECONDS", "ROTATE_BEFORE_SECONDS", "SECRET_NAME", "SECRET_NAMESPACE", "VAULT_ADDR", "VAULT_TOKEN_POLICIES", "VAULT_TOKEN_ROLE"]);
+  expect(required.sort()).toEqual(["MAX_TTL_SECONDS", "RENEW_INCREMENT_SECONDS", "ROTATE_BEFORE_SECONDS", "SECRET_NAME", "SECRET_NAMESPACE", "VAULT_ADDR", "VAULT_TOKEN_POLICIES", "VAULT_TOKEN_ROLE"]);
   const env = envOf("custom-cronjob");
   for (const k of required) expect(env[k]).toBeDefined();
   expect(env).toMatchObject({
@@ -219,6 +219,7 @@ test("the CronJob sets every setting the script requires, with the component's v
     VAULT_TOKEN_POLICIES: "eso-read,eso-token-renewer",
     RENEW_INCREMENT_SECONDS: String(30 * 86400),
     ROTATE_BEFORE_SECONDS: String(10 * 86400),
+    MAX_TTL_SECONDS: String(90 * 86400),
     SECRET_NAMESPACE: "vault-creds",
     SECRET_NAME: "eso-token",
     SECRET_KEY: "vault-token",

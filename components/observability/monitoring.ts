@@ -17,6 +17,11 @@ export const ESO_METRICS = {
   pushsecret_status_condition: "gauge",
 } as const;
 
+/** kube-state-metrics metrics the token renewer's alerts use (internal/store/cronjob.go). */
+export const KUBE_STATE_METRICS = {
+  kube_cronjob_status_last_successful_time: "gauge",
+} as const;
+
 export interface MonitoringValuesArgs {
   readonly serviceMonitor: boolean;
   readonly grafanaDashboard: boolean;
@@ -42,6 +47,51 @@ export interface AlertRulesArgs {
   readonly labels: Readonly<Record<string, string>>;
   /** Vault logins per minute (all ESO pods) above which VaultLoginChurn fires. */
   readonly maxLoginsPerMinute: number;
+  /** Token auth: the renewer CronJob, and seconds after its last success at which the token's TTL may run short (renewerAlertAfterSeconds). */
+  readonly tokenRenewer?: TokenRenewerAlertArgs;
+}
+
+export interface TokenRenewerAlertArgs {
+  /** Namespace of the renewer CronJob (`tokenAuth.namespace`). */
+  readonly namespace: string;
+  /** Name of the renewer CronJob (`vault-token-renewer`). */
+  readonly cronJob: string;
+  /** Seconds after the last successful run at which the alert fires (renewerAlertAfterSeconds). */
+  readonly alertAfterSeconds: number;
+}
+
+/**
+ * The token renewer's alerts, from kube-state-metrics' `kube_cronjob_status_last_successful_time` (the
+ * CronJob's `status.lastSuccessfulTime`): fires before the token's remaining TTL drops under a schedule
+ * gap, while a run can still save it (docs/token-auth.md, "Recovery").
+ */
+function tokenRenewerRules(t: TokenRenewerAlertArgs) {
+  const sel = `namespace="${t.namespace}",cronjob="${t.cronJob}"`;
+  const hours = Math.round((t.alertAfterSeconds / 3600) * 10) / 10;
+  return {
+    name: "vault-eso.token-renewer",
+    rules: [
+      {
+        alert: "VaultTokenRenewalOverdue",
+        expr: `time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${sel}}) > ${t.alertAfterSeconds}`,
+        labels: { severity: "critical" },
+        annotations: {
+          summary: "ESO's Vault token has not been renewed for {{ $value | humanizeDuration }}",
+          description: `The renewer CronJob ${t.namespace}/${t.cronJob} last succeeded more than ${hours}h ago: the token's remaining TTL may be under one schedule gap, so it can expire before the next run. Look at the last failed Job's log (a refused token, Vault unreachable, RBAC) and follow docs/token-auth.md, "Recovery", before it expires.`,
+        },
+      },
+      {
+        alert: "VaultTokenRenewerNeverSucceeded",
+        expr: `absent(kube_cronjob_status_last_successful_time{${sel}}) == 1`,
+        for: `${Math.max(60, t.alertAfterSeconds)}s`,
+        labels: { severity: "critical" },
+        annotations: {
+          summary: `The Vault token renewer ${t.namespace}/${t.cronJob} has no successful run on record`,
+          description: "kube-state-metrics reports no successful run of the renewer CronJob: either it never succeeded (the bootstrap token expires soon after `up`) or kube-state-metrics does not export CronJobs. See docs/token-auth.md, \"Recovery\".",
+        },
+      },
+    ],
+  };
 }
 
 const VAULT = 'provider="HashiCorp/Vault"';
@@ -139,6 +189,7 @@ export function esoAlertRules(a: AlertRulesArgs): PrometheusRuleManifest {
             },
           ],
         },
+        ...(a.tokenRenewer ? [tokenRenewerRules(a.tokenRenewer)] : []),
       ],
     },
   };

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { metricsReadPolicy } from "../../policies/vault/builders";
 import { renderPolicyHcl } from "../../policies/vault/hcl";
-import { esoAlertRules } from "./monitoring";
+import { esoAlertRules, type TokenRenewerAlertArgs } from "./monitoring";
 import { MANAGED_BY_LABELS } from "../config/options";
 import { InputError } from "../config/errors";
 import { singleAudienceProblem, TokenReviewMode } from "../vault-backend/kubernetes-auth";
@@ -72,6 +72,8 @@ export interface EsoAlertsArgs {
   readonly labels: Record<string, string>;
   /** Vault logins per minute above which the login-churn alert fires. */
   readonly maxLoginsPerMinute: number;
+  /** Token auth: alert before the token's TTL runs short (needs kube-state-metrics). Default: none. */
+  readonly tokenRenewer?: TokenRenewerAlertArgs;
 }
 
 export interface ObservabilityArgs {
@@ -164,7 +166,7 @@ export class Observability extends pulumi.ComponentResource {
     }
     if (args.alerts) {
       const a = args.alerts;
-      const rule = pulumi.output(a.namespace).apply((namespace) => esoAlertRules({ namespace, labels: a.labels, maxLoginsPerMinute: a.maxLoginsPerMinute }));
+      const rule = pulumi.output(a.namespace).apply((namespace) => esoAlertRules({ namespace, labels: a.labels, maxLoginsPerMinute: a.maxLoginsPerMinute, tokenRenewer: a.tokenRenewer }));
       new k8s.apiextensions.CustomResource(
         `${name}-eso-alerts`,
         { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: rule.metadata, spec: rule.spec },

@@ -96,3 +96,21 @@ export function checkPush(
     });
   });
 }
+
+/**
+ * PushSecrets with `deletionPolicy: Delete`: when one goes (removed from the config, or with its tenant at
+ * offboarding) while its store and push policy still exist, ESO deletes the Vault secret's data and metadata
+ * for good (external-secrets providers/v1/vault/client_push.go `DeleteSecret`: every version, no undelete).
+ */
+export function pushDeletionWarnings(tenants: ReadonlyArray<{ readonly name: string; readonly push?: { readonly secrets: ReadonlyArray<{ readonly name: string; readonly deletionPolicy?: string }> } }>): string[] {
+  const out: string[] = [];
+  tenants.forEach((t, i) =>
+    (t.push?.secrets ?? []).forEach((ps, j) => {
+      if (ps.deletionPolicy !== "Delete") return;
+      out.push(
+        `tenants[${i}].push.secrets[${j}] (${t.name}/${ps.name}) has deletionPolicy: Delete: when this PushSecret goes, including when tenant ${t.name} is removed, ESO deletes the pushed secret in Vault with all its versions (external-secrets client_push.go DeleteSecret). Before removing it or the tenant, set deletionPolicy: None and run \`pulumi up\` (docs/operations.md#offboarding)`,
+      );
+    }),
+  );
+  return out;
+}

@@ -144,6 +144,12 @@ export const tenantSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Reloader watches this namespace: workloads annotated for it restart when ESO updates their Secrets (needs `reloader.enabled`); see docs/reloader.md."),
+  deleteNamespaceOnRemoval: z
+    .boolean()
+    .default(false)
+    .describe(
+      "When the tenant is later removed from the config, delete its namespace with everything in it (the team's workloads, volumes, Secrets). Default: the namespace is kept (`retainOnDelete`); Vault access and the program's objects in it go. Pulumi applies the option stored at the last `up`: set it and run `up` before removing the tenant; see docs/operations.md#offboarding.",
+    ),
 });
 
 export const TENANCY_MODES = ["isolated", "shared"] as const;

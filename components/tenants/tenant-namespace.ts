@@ -75,6 +75,12 @@ export interface TenantNamespaceArgs {
   readonly developerClusterRole?: pulumi.Input<string>;
   /** Pod Security level enforced on the namespace. Default `restricted`. */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Delete the namespace (and everything in it) when this component is deleted. Default false: the
+   * namespace is kept (`retainOnDelete`), so removing a tenant never deletes the team's workloads by
+   * accident; its Vault role, policy and the objects this component made are still deleted.
+   */
+  readonly deleteNamespaceOnRemoval?: boolean;
   /** ExternalSecrets to declare, keys relative to `subtree`. Default: none. */
   readonly externalSecrets?: ExternalSecretArgs[];
   /**
@@ -177,7 +183,8 @@ export class TenantNamespace extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this },
+      // Offboarding keeps the team's namespace unless the config said otherwise at the last `up` (docs/operations.md#offboarding).
+      { parent: this, retainOnDelete: args.deleteNamespaceOnRemoval !== true },
     );
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,

@@ -73,6 +73,7 @@ export function buildTenantShard(args: { config: TenantStackConfig; secrets: Par
             developers: tenant.developers,
             developerClusterRole: t.developerClusterRole,
             podSecurity: t.podSecurity,
+            deleteNamespaceOnRemoval: tenant.deleteNamespaceOnRemoval,
             externalSecrets: tenant.externalSecrets,
           },
           { providers: { vault: vaultProvider } },

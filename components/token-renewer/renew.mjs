@@ -10,6 +10,12 @@
 //      max TTL: create a successor through the token role, check it with
 //      lookup-self, write it into the Secret (PUT, conflict-checked), read the
 //      Secret back, and only then revoke the old token with revoke-self.
+// A token in the Secret that the role would not mint (other policies than
+// VAULT_TOKEN_POLICIES, identity policies, no explicit max TTL or one above
+// MAX_TTL_SECONDS, a TTL of 0, a period above the role's: a token put there by
+// hand) is refused: it is not renewed, a successor is minted through the role
+// and stored, the refused token revoked, and the run exits 1 naming why, so
+// the failed Job alerts. Successors are held to the same check.
 // With BOOTSTRAP_SECRET_NAME (the bootstrap Job that `pulumi up` runs each time
 // it mints a token), the run first reads that Secret (written only by Pulumi):
 //   - it holds the same token as the token Secret (first deployment): the run
@@ -96,6 +102,7 @@ function loadSettings() {
     policies: env("VAULT_TOKEN_POLICIES").split(",").map((p) => p.trim()).filter(Boolean),
     increment: seconds("RENEW_INCREMENT_SECONDS"),
     rotateBefore: seconds("ROTATE_BEFORE_SECONDS"),
+    maxTtl: seconds("MAX_TTL_SECONDS"),
     revokeGrace: seconds("REVOKE_GRACE_SECONDS", 15),
     timeoutMs: seconds("REQUEST_TIMEOUT_SECONDS", 10) * 1000,
     kubeApi: env("KUBERNETES_API_URL", defaultKubernetesApi()).replace(/\/+$/, ""),
@@ -299,6 +306,31 @@ async function run() {
 }
 
 /**
+ * Why the token `info` describes (lookup-self data, hashicorp/vault vault/token_store.go handleLookup:
+ * `policies`, `identity_policies`, `explicit_max_ttl`, `ttl`, `period`) is not one the role mints; empty
+ * when it is: exactly the role's policies, none through identity, an explicit max TTL in (0, MAX_TTL],
+ * a TTL above 0 (0 never expires), a period no longer than the role's.
+ */
+function tokenProblems(s, info) {
+  const problems = [];
+  const have = Array.isArray(info.policies) ? info.policies.map(String) : [];
+  const extra = have.filter((p) => !s.policies.includes(p));
+  const missing = s.policies.filter((p) => !have.includes(p));
+  if (missing.length > 0) problems.push(`lacks the policies ${missing.join(", ")}`);
+  if (extra.length > 0) problems.push(`carries policies the role does not give: ${extra.join(", ")}`);
+  const identity = Array.isArray(info.identity_policies) ? info.identity_policies : [];
+  if (identity.length > 0) problems.push(`carries identity policies ${identity.join(", ")}`);
+  const max = Number(info.explicit_max_ttl ?? 0);
+  if (!(max > 0)) problems.push("has no explicit max TTL (it could be renewed for ever)");
+  else if (max > s.maxTtl) problems.push(`has an explicit max TTL of ${max}s, above the role's ${s.maxTtl}s`);
+  const ttl = Number(info.ttl);
+  if (!(ttl > 0)) problems.push(`has a TTL of ${info.ttl ?? "(none)"} (a token that never expires)`);
+  const period = Number(info.period ?? 0);
+  if (period > s.increment) problems.push(`has a period of ${period}s, above the role's ${s.increment}s`);
+  return problems;
+}
+
+/**
  * Steps 2 and 3 with `current`: renew it, and rotate when it is close to its
  * explicit max TTL (or always, with `forceRotate`). The successor goes into
  * `secret` (as read, for the conflict check); `current` is revoked last.
@@ -310,23 +342,34 @@ async function maintain(s, v, k, secret, current, forceRotate) {
   const explicitMax = Number(info.explicit_max_ttl ?? 0);
   log("info", "current token looked up", { accessor, ttl: info.ttl, explicit_max_ttl: explicitMax, policies: info.policies });
 
-  const renewed = await v.renewSelf(current);
-  log("info", "token renewed", { accessor, lease_duration: renewed.lease_duration, requested_increment: s.increment });
+  // A token the role would not mint is never renewed: it is replaced, loudly.
+  const refused = tokenProblems(s, info);
+  if (refused.length > 0) {
+    log("error", "refusing the token in the Secret: the role would not mint it (placed by hand?); replacing it with one minted through the role", { accessor, problems: refused });
+  } else {
+    const renewed = await v.renewSelf(current);
+    const lease = Number(renewed.lease_duration);
+    log("info", "token renewed", { accessor, lease_duration: renewed.lease_duration, requested_increment: s.increment });
+    if (!(lease > 0) || lease > s.increment) {
+      refused.push(`was renewed with a lease duration of ${renewed.lease_duration ?? "(none)"}, not within (0, ${s.increment}]s`);
+      log("error", "refusing the token in the Secret after renewal: its lease is not bounded by the role", { accessor, problems: refused });
+    }
+  }
 
   const remaining = explicitMax > 0 && Number.isFinite(creation) ? creation + explicitMax - Math.floor(Date.now() / 1000) : Infinity;
-  if (!forceRotate && !(remaining < s.rotateBefore)) {
+  if (!forceRotate && refused.length === 0 && !(remaining < s.rotateBefore)) {
     log("info", "no rotation needed", { accessor, seconds_before_max_ttl: Number.isFinite(remaining) ? remaining : null, rotate_before: s.rotateBefore });
     return;
   }
-  log("info", "rotating: the token is close to its explicit max TTL", { accessor, seconds_before_max_ttl: Number.isFinite(remaining) ? remaining : null, rotate_before: s.rotateBefore });
+  if (refused.length === 0) log("info", "rotating: the token is close to its explicit max TTL", { accessor, seconds_before_max_ttl: Number.isFinite(remaining) ? remaining : null, rotate_before: s.rotateBefore });
 
   // A successor, checked before anything is written.
   const next = await v.createThroughRole(current);
   log("info", "successor created through the token role", { role: s.role, new_accessor: next.accessor });
   try {
     const check = await v.lookupSelf("verify-successor", next.token);
-    const missing = s.policies.filter((p) => !(check.policies ?? []).includes(p));
-    if (missing.length > 0) throw new StepError("verify-successor", `the successor lacks the policies ${missing.join(", ")}`);
+    const wrong = tokenProblems(s, check);
+    if (wrong.length > 0) throw new StepError("verify-successor", `the successor ${wrong.join("; ")} (check the token role's allowed_policies, token_explicit_max_ttl and token_period)`);
   } catch (e) {
     await discardSuccessor(v, next, "the successor failed its check");
     throw e;
@@ -370,6 +413,9 @@ async function maintain(s, v, k, secret, current, forceRotate) {
     throw e;
   }
   log("info", "old token revoked; rotation complete", { old_accessor: accessor, new_accessor: next.accessor });
+  if (refused.length > 0) {
+    throw new StepError("refused-token", `the Secret held a token the role would not mint (it ${refused.join("; ")}); it was replaced by one minted through the role and revoked. Find out who put it there (docs/token-auth.md, "Recovery")`);
+  }
 }
 
 /** Revokes a successor the Secret does not hold (best effort: it expires after one period anyway). */

@@ -111,6 +111,8 @@ export function renewerEnv(a: {
   policies: readonly string[];
   periodSeconds: number;
   rotateBeforeSeconds: number;
+  /** The role's explicit max TTL: no token in the Secret may live longer. */
+  explicitMaxTtlSeconds: number;
   namespace: string;
   secretName: string;
   secretKey: string;
@@ -121,6 +123,7 @@ export function renewerEnv(a: {
     VAULT_TOKEN_POLICIES: a.policies.join(","),
     RENEW_INCREMENT_SECONDS: String(a.periodSeconds),
     ROTATE_BEFORE_SECONDS: String(a.rotateBeforeSeconds),
+    MAX_TTL_SECONDS: String(a.explicitMaxTtlSeconds),
     REVOKE_GRACE_SECONDS: String(REVOKE_GRACE_SECONDS),
     SECRET_NAMESPACE: a.namespace,
     SECRET_NAME: a.secretName,
@@ -216,5 +219,33 @@ export function bootstrapLifecycleNames(component: string) {
     bootstrapJob: { type: "kubernetes:batch/v1:Job", name: `${component}-bootstrap` },
   } as const;
 }
+
+/** The pod annotation of the bootstrap Job that carries the bootstrap token's accessor. */
+export const BOOTSTRAP_ACCESSOR_ANNOTATION = "vault-eso.io/bootstrap-accessor";
+
+/**
+ * The only properties the lifecycle changes, as Pulumi property paths (segments; a change at or below one
+ * of them): the bootstrap Job's accessor annotation, and the bootstrap Secret's data (it holds only the
+ * token). Anything else on these resources (the Job's image, command, service account, env; labels) is drift.
+ */
+export const BOOTSTRAP_LIFECYCLE_PROPERTIES = {
+  bootstrapJob: [["spec", "template", "metadata", "annotations", BOOTSTRAP_ACCESSOR_ANNOTATION]],
+  bootstrapSecret: [["data"], ["stringData"]],
+} as const;
 /** The platform's TokenRenewer component name (components/token-renewer/token-auth-platform.ts). */
 export const TOKEN_RENEWER_NAME = "token-renewer";
+
+/** The renewer CronJob's name (one per namespace). */
+export const RENEWER_CRONJOB_NAME = "vault-token-renewer";
+
+/**
+ * Seconds after the renewer's last successful run at which the token's remaining TTL may drop under one
+ * schedule gap (plus a run's start and run deadlines), so the next run could come too late. Right after a
+ * success the token has at least min(period, rotateBefore) left: a renewal gives it a full period, capped
+ * by its explicit max TTL, which is never nearer than rotateBefore (else the run rotates, and the
+ * successor has its full life). The alert fires after `min(period, rotateBefore) - gap - slack`; 0 when
+ * the settings leave no room at all (then any missed run alerts).
+ */
+export function renewerAlertAfterSeconds(a: { periodSeconds: number; rotateBeforeSeconds: number; schedule: string }): number {
+  return Math.max(0, Math.min(a.periodSeconds, a.rotateBeforeSeconds) - maxGapSeconds(parseCron(a.schedule)) - RUN_SLACK_SECONDS);
+}

@@ -20,6 +20,8 @@ import {
   tokenRenewerPolicy,
   VAULT_CA_KEY,
   vaultDuration,
+  BOOTSTRAP_ACCESSOR_ANNOTATION,
+  RENEWER_CRONJOB_NAME,
   bootstrapLifecycleNames,
   TOKEN_RENEWER_TYPE,
 } from "./renewer-builders";
@@ -247,6 +249,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
         policies: policyNames,
         periodSeconds: period,
         rotateBeforeSeconds: rotateBefore,
+        explicitMaxTtlSeconds: explicitMax,
         namespace,
         secretName,
         secretKey,
@@ -255,7 +258,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
     const spec = jobArgs.apply((a) => renewerCronJobSpec({ ...a, schedule }));
     const cronJob = new k8s.batch.v1.CronJob(
       `${name}-cronjob`,
-      { metadata: { name: "vault-token-renewer", namespace, labels }, spec },
+      { metadata: { name: RENEWER_CRONJOB_NAME, namespace, labels }, spec },
       // The first run must find the Secret and the permission to update it.
       { parent: this, dependsOn: [ns, secret, rbacRole, rbacBinding] },
     );
@@ -269,7 +272,7 @@ export class TokenRenewer extends pulumi.ComponentResource {
       {
         metadata: { name: "vault-token-bootstrap", namespace, labels: { ...labels, "vault-eso.io/run": "bootstrap" } },
         spec: pulumi.all([jobArgs, token.id]).apply(([a, accessor]) =>
-          renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { "vault-eso.io/bootstrap-accessor": accessor } }),
+          renewerJobSpec({ ...a, env: bootstrapEnv(a.env, bootstrapName), podAnnotations: { [BOOTSTRAP_ACCESSOR_ANNOTATION]: accessor } }),
         ),
       },
       // A fixed name: the old Job goes before its replacement comes.

@@ -22,7 +22,12 @@
  *   Check and Diff only), and the preview jobs do not refresh.
  * - drift: every read-phase call, since `pulumi preview --refresh` reads each
  *   resource: that adds exactly those two (lookup-accessor is `update` on
- *   a lookup endpoint, `sudo` on sys/audit comes with `read` only).
+ *   a lookup endpoint, `sudo` on sys/audit comes with `read` only); plus the
+ *   reads of `npm run verify -- --deep --no-logins`, which the drift job runs
+ *   for what refresh cannot see (scripts/lib/verify/deep.ts): the `default`
+ *   policy, each Kubernetes auth mount's config and roles (list and read),
+ *   and the audit table. No login: the drift job mints no service-account
+ *   token, so its kubeconfig stays get/list/watch.
  */
 import { renderPolicyHcl } from "./hcl";
 import { DeployedResource, deployerPolicy, providerCalls, VAULT_PROVIDER_TYPE, VaultCall, vaultCallsFor } from "./deployer";
@@ -58,7 +63,27 @@ export function readOnlyCalls(resources: readonly DeployedResource[], identity: 
     );
   }
   const reads = sorted.filter((r) => r.type !== VAULT_PROVIDER_TYPE).flatMap((r) => vaultCallsFor(r).filter((c) => c.phase === "read"));
-  return [...startup, ...(identity === "preview" ? reads.filter(plainRead) : reads)];
+  if (identity === "preview") return [...startup, ...reads.filter(plainRead)];
+  const deep = deepVerifyCalls(sorted);
+  // A role read the deep check's `auth/<mount>/role/+` already allows needs no rule of its own (a minimal policy).
+  const covered = (c: VaultCall) => deep.some((d) => d.path.endsWith("/+") && d.capability === c.capability && d.sudo === c.sudo && c.path.startsWith(d.path.slice(0, -1)) && !c.path.slice(d.path.length - 1).includes("/"));
+  return [...startup, ...reads.filter((c) => !covered(c)), ...deep];
+}
+
+const DEEP = "scripts/lib/verify/deep.ts deepChecks";
+const AUTH_BACKEND_TYPE = "vault:index/authBackend:AuthBackend";
+
+/** The Vault reads of `npm run verify -- --deep` (the drift job's live checks of what refresh cannot see). */
+export function deepVerifyCalls(resources: readonly DeployedResource[]): VaultCall[] {
+  const call = (method: VaultCall["method"], path: string, capability: "read" | "list", sudo = false): VaultCall => ({ phase: "read", method, path, capability, sudo, resource: "npm run verify --deep", source: DEEP });
+  const mounts = resources
+    .filter((r) => r.type === AUTH_BACKEND_TYPE && r.inputs.type === "kubernetes")
+    .map((r) => (typeof r.inputs.path === "string" && r.inputs.path !== "" ? r.inputs.path : "kubernetes").replace(/^\/+|\/+$/g, ""));
+  return [
+    call("GET", "sys/policy/default", "read"),
+    call("GET", "sys/audit", "read", true),
+    ...[...new Set(mounts)].flatMap((m) => [call("GET", `auth/${m}/config`, "read"), call("LIST", `auth/${m}/role/`, "list"), call("GET", `auth/${m}/role/+`, "read")]),
+  ];
 }
 
 /** The read-phase calls the preview identity is refused (it does not refresh): for docs and review. */

@@ -36,7 +36,7 @@ import { BodyValue, GO_WHITESPACE, ParameterConstraints } from "./params";
 export type Phase = "startup" | "create" | "read" | "update" | "delete";
 export const PHASES: readonly Phase[] = ["startup", "create", "read", "update", "delete"];
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "LIST";
 
 /** One HTTP request the provider makes, and the ACL it needs. */
 export interface VaultCall {
@@ -45,7 +45,7 @@ export interface VaultCall {
   /** The request path below `/v1/` (what an ACL path matches). */
   readonly path: string;
   /** The ACL capability Vault checks; `undefined` for unauthenticated endpoints (no ACL). */
-  readonly capability?: Extract<Capability, "create" | "read" | "update" | "delete">;
+  readonly capability?: Extract<Capability, "create" | "read" | "update" | "delete" | "list">;
   /** Whether `sudo` is needed on the same path too. */
   readonly sudo: boolean;
   /** `<type> <name>` of the resource, or `provider <name>`. */

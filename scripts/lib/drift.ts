@@ -12,9 +12,11 @@
  * fails its accessor lookup and clears the ID, so every refreshed preview after the first `up` plans to
  * mint a token again, rewrite the bootstrap Secret with it and replace the bootstrap Job. That is the
  * design (docs/token-auth.md), not someone's edit: accepted, but only as that exact set (a token
- * create, and the Secret's data / the Job only alongside it). Anything else is drift.
+ * create, and, only alongside it, the Secret's data and a replacement of the Job whose only difference is
+ * the pod's accessor annotation: BOOTSTRAP_LIFECYCLE_PROPERTIES). Anything else is drift: an image,
+ * command, service account or environment change of the bootstrap Job runs with the Vault token.
  */
-import { bootstrapLifecycleNames, TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/token-renewer/renewer-builders";
+import { BOOTSTRAP_LIFECYCLE_PROPERTIES, bootstrapLifecycleNames, TOKEN_RENEWER_NAME, TOKEN_RENEWER_TYPE } from "../../components/token-renewer/renewer-builders";
 
 export interface PreviewStep {
   readonly op: string;
@@ -73,6 +75,60 @@ function propertiesOf(s: PreviewStep): string[] {
 
 const under = (u: ParsedUrn, parentType: string) => u.parents.length === 0 || u.parents.includes(parentType);
 
+/**
+ * A Pulumi property path (`a.b[0]["c.d"]`) as its segments, per pulumi/pulumi
+ * sdk/go/common/resource/properties_path.go `ParsePropertyPath`: `.name`, `[index]`, `["quoted key"]`
+ * (with `\"` escapes). `undefined` when it does not parse.
+ */
+export function parsePropertyPath(path: string): Array<string | number> | undefined {
+  const out: Array<string | number> = [];
+  let i = 0;
+  while (i < path.length) {
+    if (path[i] === ".") {
+      i++;
+    } else if (path[i] === "[") {
+      if (path[i + 1] === '"') {
+        let key = "";
+        let j = i + 2;
+        for (;;) {
+          if (j >= path.length) return undefined;
+          if (path[j] === '"') break;
+          if (path[j] === "\\" && path[j + 1] === '"') {
+            key += '"';
+            j += 2;
+          } else key += path[j++];
+        }
+        if (path[j + 1] !== "]") return undefined;
+        out.push(key);
+        i = j + 2;
+      } else {
+        const close = path.indexOf("]", i);
+        if (close === -1) return undefined;
+        const seg = path.slice(i + 1, close);
+        if (seg === "*") out.push("*");
+        else if (/^\d+$/.test(seg)) out.push(Number(seg));
+        else return undefined;
+        i = close + 1;
+      }
+    } else {
+      let j = i;
+      while (j < path.length && path[j] !== "." && path[j] !== "[") j++;
+      out.push(path.slice(i, j));
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** Every property is at or below one of `allowed` (and there is at least one): the lifecycle's own change, nothing else. */
+function onlyAt(properties: readonly string[], allowed: ReadonlyArray<ReadonlyArray<string>>): boolean {
+  if (properties.length === 0) return false;
+  return properties.every((p) => {
+    const segs = parsePropertyPath(p);
+    return segs !== undefined && allowed.some((a) => a.length <= segs.length && a.every((s, k) => segs[k] === s));
+  });
+}
+
 export function classifyPreview(digest: PreviewDigest, renewerName: string = TOKEN_RENEWER_NAME): DriftVerdict {
   const life = bootstrapLifecycleNames(renewerName);
   const changes: Array<Change & { parsed: ParsedUrn }> = [];
@@ -84,6 +140,10 @@ export function classifyPreview(digest: PreviewDigest, renewerName: string = TOK
   const is = (c: (typeof changes)[number], r: { type: string; name: string }) => c.type === r.type && c.name === r.name && under(c.parsed, TOKEN_RENEWER_TYPE);
   // The anchor: refresh dropped the revoked bootstrap token, so the program's token is created again.
   const remint = changes.some((c) => is(c, life.token) && c.op === "create");
+  // The Job's replacement is the lifecycle only when its replace step differs in the accessor annotation alone
+  // (the create-replacement / delete-replaced steps of the same replacement follow that verdict).
+  const jobSteps = changes.filter((c) => is(c, life.bootstrapJob));
+  const jobLifecycle = jobSteps.some((c) => c.op === "replace") && jobSteps.filter((c) => c.op === "replace").every((c) => onlyAt(c.properties, BOOTSTRAP_LIFECYCLE_PROPERTIES.bootstrapJob));
   const expected: Array<Change & { why: string }> = [];
   const drift: Change[] = [];
   for (const c of changes) {
@@ -91,10 +151,10 @@ export function classifyPreview(digest: PreviewDigest, renewerName: string = TOK
     let why: string | undefined;
     if (is(c, life.token) && c.op === "create") {
       why = "the bootstrap Job revoked the bootstrap token, so refresh dropped it from state (terraform-provider-vault resource_token.go tokenRead); `up` mints one and the Job revokes it again";
-    } else if (remint && is(c, life.bootstrapSecret) && c.op === "update" && c.properties.length > 0 && c.properties.every((p) => /^(data|stringData)(\.|\[|$)/.test(p))) {
+    } else if (remint && is(c, life.bootstrapSecret) && c.op === "update" && onlyAt(c.properties, BOOTSTRAP_LIFECYCLE_PROPERTIES.bootstrapSecret)) {
       why = "carries the re-minted bootstrap token (its data only)";
-    } else if (remint && is(c, life.bootstrapJob) && ["replace", "create-replacement", "delete-replaced", "update"].includes(c.op)) {
-      why = "runs again for the re-minted token (the token's accessor is a pod annotation)";
+    } else if (remint && is(c, life.bootstrapJob) && jobLifecycle && ["replace", "create-replacement", "delete-replaced"].includes(c.op)) {
+      why = "runs again for the re-minted token (only its pod's accessor annotation differs)";
     }
     if (why) expected.push({ ...change, why });
     else drift.push(change);

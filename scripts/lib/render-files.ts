@@ -21,7 +21,8 @@ import type { Captured } from "./capture";
 import { cmp, graphDepth, mermaid } from "./graph";
 import { K8sObject, parsePolicyHcl, validateK8sObject } from "./validate";
 import { buildReadOnlyPolicy, READ_ONLY_IDENTITIES } from "../../policies/vault/ci-policies";
-import { buildDeployerPolicy, VAULT_PROVIDER_TYPE, VaultCall } from "../../policies/vault/deployer";
+import { buildDeployerPolicy, DeployedResource, VAULT_PROVIDER_TYPE, VaultCall } from "../../policies/vault/deployer";
+import { withPreviousResources } from "./day-two";
 import { RELOADER_CHART, reloadAnnotation } from "../../components/reloader/reloader";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
@@ -155,7 +156,11 @@ function options(r: Captured): Record<string, unknown> | undefined {
  * Builds every file for a captured program and validates it. `problems`
  * lists each invalid object with the reason; the files are built regardless.
  */
-export async function renderCaptured(captured: readonly Captured[], stack: string, renderOptions: { tenantStack?: boolean } = {}): Promise<Rendered> {
+export async function renderCaptured(
+  captured: readonly Captured[],
+  stack: string,
+  renderOptions: { tenantStack?: boolean; previousVault?: readonly DeployedResource[] } = {},
+): Promise<Rendered> {
   const files = new Map<string, string>();
   const problems: Problem[] = [];
   const sorted = [...captured].sort((a, b) => cmp(a.urn, b.urn));
@@ -221,18 +226,21 @@ export async function renderCaptured(captured: readonly Captured[], stack: strin
   // What the deploying identity needs from Vault: only for programs that talk to Vault.
   if (sorted.some((r) => r.type === VAULT_PROVIDER_TYPE || (r.custom && r.type.startsWith("vault:")))) {
     try {
-      const vaultResources = sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete }));
+      const current = sorted.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, retainOnDelete: r.options.retainOnDelete }));
       const callsYaml = (calls: readonly VaultCall[]) => yaml(calls.map(({ body: _b, params: _p, ...c }) => ({ ...c, capability: c.capability ?? "none (unauthenticated)" })), ["phase", "method", "path", "capability", "sudo"]);
-      // A tenant stack (it reads its platform's tenantContract) gets a token whose policy and role writes are pinned
-      // to the reviewed bodies: docs/deployer-policy.md "Tenant stacks".
-      const deployer = buildDeployerPolicy(vaultResources, undefined, { pinParameters: renderOptions.tenantStack === true });
+      // What this change deletes stays covered until `up` has deleted it (scripts/lib/day-two.ts). A tenant stack (it
+      // reads its platform's tenantContract) gets a token whose policy and role writes are pinned to the reviewed
+      // bodies: docs/deployer-policy.md "Tenant stacks".
+      const deployer = buildDeployerPolicy(withPreviousResources(current, renderOptions.previousVault ?? []).resources, undefined, { pinParameters: renderOptions.tenantStack === true });
+      const vaultOwn = sorted.filter((r) => r.custom && (r.type === VAULT_PROVIDER_TYPE || r.type.startsWith("vault:")));
+      files.set("vault/deployer-resources.json", `${JSON.stringify(vaultOwn.map((r) => ({ type: r.type, name: r.name, inputs: redactInputs(r), ...(r.options.retainOnDelete ? { retainOnDelete: true } : {}) })), null, 2)}\n`);
       files.set("vault/deployer-policy.hcl", deployer.hcl);
       files.set("vault/deployer-calls.yaml", callsYaml(deployer.calls));
       // The CI identities that change nothing: the preview (pull requests, the pre-deploy plan) and drift (docs/ci.md).
       // An unknown Vault type already failed above, once: these share the model.
       for (const identity of READ_ONLY_IDENTITIES) {
         try {
-          const built = buildReadOnlyPolicy(vaultResources, identity);
+          const built = buildReadOnlyPolicy(current, identity);
           files.set(`vault/${identity}-policy.hcl`, built.hcl);
           files.set(`vault/${identity}-calls.yaml`, callsYaml(built.calls));
         } catch (e) {

@@ -83,16 +83,18 @@ describe("a healthy deployment passes: every identity's Vault answer (vault/logi
     const w = await world(dev);
     const r = await run(w);
     expect(r.failures).toEqual([]);
-    expect(w.vault.logins).toEqual([
+    expect(w.vault.logins.filter((l) => l.status === 200)).toEqual([
       { role: dev.eso.role, status: 200 },
       { role: "tenant-team-a", status: 200 },
       { role: "tenant-team-b", status: 200 },
     ]);
+    // Each role is also tried with the other identities' service accounts and its namespace's `default`: all refused.
+    expect(w.vault.logins.filter((l) => l.status !== 200)).toHaveLength(3 * 3);
     // The TokenRequests asked for exactly the audiences each store requests (ESO's own behaviour): in dev's
     // clientJwt mode the role's audience and the API server's (Vault reviews with this very token).
     const storeAudiences = ["vault", "https://kubernetes.default.svc.cluster.local"];
     const requests = w.kube.calls.filter((c) => c.method === "POST").map((c) => [c.path, c.body.spec.audiences]);
-    expect(requests).toEqual([
+    expect(requests.slice(0, 3)).toEqual([
       [`/api/v1/namespaces/${dev.eso.namespace}/serviceaccounts/${dev.eso.serviceAccountName}/token`, storeAudiences],
       ["/api/v1/namespaces/team-a/serviceaccounts/vault-secrets/token", storeAudiences],
       ["/api/v1/namespaces/team-b/serviceaccounts/vault-secrets/token", storeAudiences],
@@ -108,14 +110,14 @@ describe("a healthy deployment passes: every identity's Vault answer (vault/logi
     const w = await world(prod);
     const r = await run(w);
     expect(r.failures).toEqual([]);
-    expect(w.vault.logins.map((l) => l.role)).toEqual([prod.eso.role, "tenant-billing", "tenant-checkout", "tenant-search"]);
+    expect(w.vault.logins.filter((l) => l.status === 200).map((l) => l.role)).toEqual([prod.eso.role, "tenant-billing", "tenant-checkout", "tenant-search"]);
   });
 
   test("prod with token auth: the ClusterSecretStore holds a token, so only the tenants log in", async () => {
     const w = await world(prodToken);
     const r = await run(w);
     expect(r.failures).toEqual([]);
-    expect(w.vault.logins.map((l) => l.role)).toEqual(["tenant-billing", "tenant-checkout", "tenant-search"]);
+    expect(w.vault.logins.filter((l) => l.status === 200).map((l) => l.role)).toEqual(["tenant-billing", "tenant-checkout", "tenant-search"]);
   });
 });
 
@@ -140,7 +142,8 @@ describe("Vault answering differently from the proof is reported (vault/acl.go C
     const w = await world(dev);
     w.vault.tamper = (role, p, caps) => (role === dev.eso.role && p.startsWith(`secret/data/${tenantA.subtree}/`) ? ["read"] : caps);
     const r = await run(w);
-    expect(r.failures).toEqual([`Vault disagrees with the proof: eso on team-a's secret/data/${tenantA.subtree}/vault-eso-verify-probe: Vault says [read], the proof predicts [deny]`]);
+    expect(r.failures).toContain(`Vault disagrees with the proof: eso on team-a's secret/data/${tenantA.subtree}/vault-eso-verify-probe: Vault says [read], the proof predicts [deny]`);
+    expect(r.failures.every((f) => f.startsWith(`Vault disagrees with the proof: eso on team-a's secret/data/${tenantA.subtree}/`))).toBe(true);
   });
 });
 
@@ -182,10 +185,199 @@ describe("logins Vault refuses (vault-plugin-auth-kubernetes path_login.go; kube
     store.spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences = [];
     w.kube.objects.set(p, store);
     const r = await run(w);
-    expect(w.kube.issued.size).toBe(3);
+    // Three logins as the identities themselves, nine refusal attempts (3 roles x 3 other service accounts).
+    expect(w.kube.issued.size).toBe(3 + 9);
     expect(r.failures).toHaveLength(1);
     expect(r.failures[0]).toMatch(/^team-b \(team-b\/vault-secrets, role tenant-team-b\): Vault refused the login \(auth\/kubernetes\/login, role tenant-team-b\): 403 invalid audience/);
     expect(r.failures[0]).toMatch(/audiences requested: \(API server default\)/);
+  });
+});
+
+describe("false passes verify must not give (issue 25): refusals, existing paths, live store specs, freshness", () => {
+  test("a tenant's role also bound to another tenant's namespace: team-b's service account logs in as team-a, and verify says so (vault-plugin-auth-kubernetes path_login.go: bound namespaces)", async () => {
+    const w = await world(dev);
+    const role = w.vault.roles.get("tenant-team-a")!;
+    w.vault.roles.set("tenant-team-a", { ...role, boundServiceAccountNamespaces: ["team-a", "team-b"] });
+    const r = await run(w);
+    expect(r.failures).toEqual(["role tenant-team-a (team-a's) let the service account team-b/vault-secrets log in: the role is bound wider than team-a/vault-secrets (check bound_service_account_names/namespaces in Vault)"]);
+    // The token the wrongful login got was revoked, like every other.
+    expect([...w.vault.tokens.values()].every((t) => t.revoked)).toBe(true);
+  });
+
+  test("a role bound to every service account name in its namespace: the namespace's `default` account gets in", async () => {
+    const w = await world(prod);
+    const role = w.vault.roles.get("tenant-search")!;
+    w.vault.roles.set("tenant-search", { ...role, boundServiceAccountNames: ["*"] });
+    const r = await run(w);
+    expect(r.failures).toEqual([expect.stringMatching(/^role tenant-search \(search's\) let the service account search\/default log in/)]);
+  });
+
+  test("an extra policy granting team-a read on one exact path of team-b's that exists: found through team-b's own listing (no probe key would match it)", async () => {
+    const w = await world(dev);
+    const role = w.vault.roles.get("tenant-team-a")!;
+    const exact = `secret/data/${tenantB.subtree}/app-config`;
+    w.vault.roles.set("tenant-team-a", { ...role, policies: [...role.policies, { name: "hand-added", rules: [{ path: exact, capabilities: ["read"] }] }] });
+    const r = await run(w);
+    expect(r.failures).toEqual([`Vault disagrees with the proof: team-a on team-b's ${exact}: Vault says [read], the proof predicts [deny]`]);
+  });
+
+  test("an exact path two folders down is found too (the listing descends into folders)", async () => {
+    const w = await world(prod);
+    const billing = prod.tenants.find((t) => t.name === "billing")!;
+    w.vault.secrets.add(`${billing.subtree}/payments/stripe/key`);
+    const role = w.vault.roles.get("tenant-search")!;
+    const exact = `secret/data/${billing.subtree}/payments/stripe/key`;
+    w.vault.roles.set("tenant-search", { ...role, policies: [...role.policies, { name: "hand-added", rules: [{ path: exact, capabilities: ["read"] }] }] });
+    const r = await run(w);
+    expect(r.failures).toEqual([`Vault disagrees with the proof: search on billing's ${exact}: Vault says [read], the proof predicts [deny]`]);
+  });
+
+  test("an ExternalSecret Ready for an older generation, one synced months ago, and one synced before the `up` being verified all fail (ESO status.syncedResourceVersion, status.refreshTime)", async () => {
+    const w = await world(dev);
+    // Relative to the real clock: the stand-in's other objects synced a minute ago.
+    const now = new Date();
+    const ago = (minutes: number) => new Date(now.getTime() - minutes * 60e3).toISOString();
+    const since = new Date(now.getTime() - 15 * 60e3);
+    const db = esoPath.externalSecret("team-a", "db");
+    const dbObj = structuredClone(w.kube.objects.get(db));
+    dbObj.metadata.generation = 2; // someone changed its spec; ESO has not synced that spec (yet, or ever)
+    w.kube.objects.set(db, dbObj);
+    const cfg = esoPath.externalSecret("team-b", "app-config");
+    const cfgObj = structuredClone(w.kube.objects.get(cfg));
+    cfgObj.status.refreshTime = ago(90 * 24 * 60); // Ready, SecretSynced, but ESO stopped refreshing it months ago
+    w.kube.objects.set(cfg, cfgObj);
+    const push = esoPath.pushSecret("team-a", "generated-api-key");
+    const pushObj = structuredClone(w.kube.objects.get(push));
+    pushObj.status.refreshTime = ago(30); // within its interval, but before the `up`
+    w.kube.objects.set(push, pushObj);
+    const lines: string[] = [];
+    const kube = new KubeClient({ url: w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+    const vault = new VaultClient({ url: w.vault.url, what: "Vault" });
+    const r = await verifyStack({ config: dev, outputs: w.outputs, kube, vault, write: (l) => lines.push(l), since, now: () => now });
+    expect(r.failures).toEqual([
+      "ExternalSecret team-a/db was last synced for generation 1, but its spec is at generation 2: its Ready condition is about an older spec",
+      `PushSecret team-a/generated-api-key was last synced at ${pushObj.status.refreshTime}, before the \`up\` being verified (${since.toISOString()})`,
+      `ExternalSecret team-b/app-config was last synced at ${cfgObj.status.refreshTime}, 2160h ago, more than 3 refresh intervals (3600s): ESO stopped syncing it`,
+    ]);
+    // Without --since, the PushSecret synced half an hour ago is fresh: only the generation and the months-old sync fail.
+    const plain = await run(w);
+    expect(plain.failures.map((f) => f.split(" ")[1])).toEqual(["team-a/db", "team-b/app-config"]);
+  });
+
+  test("a ClusterSecretStore pointing at another Vault and a tenant store logging in with another tenant's role are Ready, and fail (secretstore_types.go: no observedGeneration)", async () => {
+    const w = await world(prod);
+    const cs = esoPath.clusterStore(prod.store.name);
+    const csObj = structuredClone(w.kube.objects.get(cs));
+    csObj.spec.provider.vault.server = "https://vault.attacker.example:8200";
+    delete csObj.spec.provider.vault.caBundle;
+    w.kube.objects.set(cs, csObj);
+    const st = esoPath.store("search", "vault");
+    const stObj = structuredClone(w.kube.objects.get(st));
+    stObj.spec.provider.vault.auth.kubernetes.role = "tenant-billing";
+    stObj.spec.provider.vault.path = "kv-old";
+    w.kube.objects.set(st, stObj);
+    const r = await run(w);
+    const edited = "(edited in the cluster? `pulumi up` restores it; see docs/operations.md)";
+    expect(r.failures).toEqual([
+      `ClusterSecretStore ${prod.store.name}: spec.provider.vault.server is "https://vault.attacker.example:8200", the stack says "${prod.vault.serverForEso}" ${edited}`,
+      expect.stringMatching(new RegExp(`^ClusterSecretStore ${prod.store.name}: spec.provider.vault.caBundle is \\(absent\\), the stack says LS0t\\S+\\.\\.\\. \\(\\d+ chars\\)`)),
+      `SecretStore search/vault: spec.provider.vault.path is "kv-old", the stack says "${prod.kv.path}" ${edited}`,
+      `SecretStore search/vault: spec.provider.vault.auth.kubernetes.role is "tenant-billing", the stack says "tenant-search" ${edited}`,
+    ]);
+  });
+
+  test("the ClusterSecretStore's conditions widened to every namespace fail; token auth expects the renewer's Secret", async () => {
+    const w = await world(prodToken);
+    const cs = esoPath.clusterStore(prod.store.name);
+    const csObj = structuredClone(w.kube.objects.get(cs));
+    delete csObj.spec.conditions;
+    csObj.spec.provider.vault.auth.tokenSecretRef.name = "someone-elses-token";
+    w.kube.objects.set(cs, csObj);
+    const r = await run(w);
+    expect(r.failures.map((f) => f.replace(/ \(edited.*$/, ""))).toEqual([
+      `ClusterSecretStore ${prod.store.name}: spec.provider.vault.auth.tokenSecretRef.name is "someone-elses-token", the stack says "${prodToken.tokenAuth.secretName}"`,
+      `ClusterSecretStore ${prod.store.name}: spec.conditions is (absent), the stack says [{"namespaceSelector":{"matchLabels":{"vault-eso.io/secrets":"enabled"}}}]`,
+    ]);
+  });
+});
+
+describe("--expect-empty: a tenant re-added under an old name must start with an empty subtree (issue 25)", () => {
+  test("team-b's subtree still holds the old team-b's secrets: reported with what is there; emptied, it passes; an unknown name is an error", async () => {
+    const w = await world(dev);
+    const kube = new KubeClient({ url: w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+    const vault = new VaultClient({ url: w.vault.url, what: "Vault" });
+    const go = (expectEmpty: string[]) => verifyStack({ config: dev, outputs: w.outputs, kube, vault, write: () => undefined, expectEmpty });
+    const inherited = await go(["team-b"]);
+    expect(inherited.failures).toEqual([`team-b's subtree ${tenantB.subtree} already holds app-config, nested/, nested/settings: a tenant of this name existed before and this one inherits its secrets (docs/operations.md#offboarding)`]);
+    for (const k of [...w.vault.secrets]) if (k.startsWith(`${tenantB.subtree}/`)) w.vault.secrets.delete(k);
+    expect((await go(["team-b"])).failures).toEqual([]);
+    expect((await go(["team-x"])).failures).toEqual(["--expect-empty team-x: no tenant of that name in the stack's config"]);
+  });
+});
+
+test("--no-logins (the drift job's read-only kubeconfig): no TokenRequest, no Vault login, and the skip is said, not passed off as a check", async () => {
+  const w = await world(dev);
+  const lines: string[] = [];
+  const kube = new KubeClient({ url: w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+  const vault = new VaultClient({ url: w.vault.url, what: "Vault" });
+  const r = await verifyStack({ config: w.config, outputs: w.outputs, kube, vault, write: (l) => lines.push(l), noLogins: true });
+  expect(r.failures).toEqual([]);
+  expect(w.kube.calls.filter((c) => c.method !== "GET")).toEqual([]);
+  expect(w.vault.logins).toEqual([]);
+  expect(lines.join("\n")).toMatch(/logins skipped \(--no-logins\): grants and refusals not checked/);
+});
+
+describe("--deep: what a refreshed preview cannot see (drift job; scripts/lib/verify/deep.ts)", () => {
+  const OPERATOR = "hvs.operator-token-for-deep-checks";
+  async function deep(w: World) {
+    w.vault.adminToken = OPERATOR;
+    const lines: string[] = [];
+    const kube = new KubeClient({ url: w.kube.url, what: "the Kubernetes API", headers: { authorization: `Bearer ${ADMIN}` } });
+    const vault = new VaultClient({ url: w.vault.url, what: "Vault" });
+    const r = await verifyStack({ config: w.config, outputs: w.outputs, kube, vault, write: (l) => lines.push(l), deepToken: OPERATOR });
+    return { ...r, lines };
+  }
+  const helmDeployments = (ns: string, managers: Array<{ manager: string; operation: string; subresource?: string }>) => ({
+    items: [{ metadata: { name: "external-secrets", namespace: ns, managedFields: managers.map((m) => ({ ...m, time: "2026-12-01T10:00:00Z" })) } }],
+  });
+  const deploymentsPath = (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments?labelSelector=${encodeURIComponent("app.kubernetes.io/instance=external-secrets")}`;
+
+  test("a healthy prod passes every deep check, and the operator token is never printed", async () => {
+    const w = await world(prod);
+    w.kube.objects.set(deploymentsPath(prod.eso.namespace), helmDeployments(prod.eso.namespace, [{ manager: "helm", operation: "Update" }, { manager: "kube-controller-manager", operation: "Update", subresource: "status" }]));
+    const r = await deep(w);
+    expect(r.failures).toEqual([]);
+    expect(r.lines.filter((l) => l.startsWith("ok    deep: "))).toHaveLength(5);
+    expect(r.lines.join("\n")).not.toContain(OPERATOR);
+  });
+
+  test("each thing refresh cannot see, changed by hand, fails: default policy widened, reviewer JWT set in clientJwt mode, a foreign role on a tenant namespace, a stack role widened, an extra audit device, local flipped, ESO's Deployment edited with kubectl", async () => {
+    const w = await world(prod);
+    w.vault.defaultPolicy += '\npath "secret/data/*" {\n  capabilities = ["read", "list"]\n}\n';
+    w.vault.authConfig = { ...w.vault.authConfig, token_reviewer_jwt_set: false };
+    const search = w.vault.roles.get("tenant-search")!;
+    w.vault.roles.set("ci-debug", { ...search, boundServiceAccountNames: ["*"], boundServiceAccountNamespaces: ["sea*"] });
+    w.vault.roles.set("tenant-billing", { ...w.vault.roles.get("tenant-billing")!, boundServiceAccountNamespaces: ["billing", "search"] });
+    w.vault.audit = { ...w.vault.audit, "file/": { ...w.vault.audit["file/"], local: true }, "exfil/": { type: "socket", local: false, path: "exfil/" } };
+    w.kube.objects.set(deploymentsPath(prod.eso.namespace), helmDeployments(prod.eso.namespace, [{ manager: "helm", operation: "Update" }, { manager: "kubectl-edit", operation: "Update" }]));
+    const r = await deep(w);
+    const deepFailures = r.failures.filter((f) => f.startsWith("deep: "));
+    expect(deepFailures).toEqual([
+      "deep: the default policy (on every tenant token) grants [list, read] on secret/data/*, which Vault's shipped default does not",
+      "deep: auth/kubernetes/config has no token_reviewer_jwt, but the stack reviews with the reviewer service account: Vault now reviews with each client's JWT (or its own pod token)",
+      "deep: role ci-debug is not the stack's but binds service accounts [*] in search: whoever runs a pod there logs in with its policies [vault-eso-tenants]",
+      "deep: role tenant-billing binds names [vault-secrets] in [billing, search], the stack binds billing/vault-secrets only",
+      "deep: audit device file/ has local=true, the stack says false (the provider does not read it back)",
+      "deep: audit device exfil/ (socket) is not the stack's: every request is also logged there",
+      expect.stringMatching(/^deep: Deployment external-secrets\/external-secrets was changed in the cluster by kubectl-edit \(Update at 2026-12-01T10:00:00Z\)/),
+    ]);
+  });
+
+  test("clientJwt (dev): a reviewer JWT set by hand is reported", async () => {
+    const w = await world(dev);
+    w.vault.authConfig = { ...w.vault.authConfig, token_reviewer_jwt_set: true };
+    const r = await deep(w);
+    expect(r.failures).toEqual(["deep: auth/kubernetes/config has a token_reviewer_jwt, but the stack reviews with each client's own JWT (clientJwt): someone set a reviewer token by hand"]);
   });
 });
 
@@ -253,7 +445,7 @@ describe("the command: kubeconfig context from the stack file, outputs on stdin,
       let out = "";
       child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
       child.stderr.on("data", (c: Buffer) => (out += c.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 25000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 45000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -280,10 +472,11 @@ describe("the command: kubeconfig context from the stack file, outputs on stdin,
       cli(["dev"], {}, ""),
     ]);
     expect(r.out).toContain(`FAIL  Vault disagrees with the proof: team-b on team-a's secret/metadata/${tenantA.subtree}/: Vault says [list, read], the proof predicts [deny]`);
-    expect(r.out).toMatch(/verify: 3 check\(s\) failed, \d+ passed/);
+    // The fixed probes (3) and the keys that exist under team-a (db, nested/, nested/settings: 5 paths).
+    expect(r.out).toMatch(/verify: 8 check\(s\) failed, \d+ passed/);
     expect(r.code).toBe(1);
     const tokens = [ADMIN, ...w.kube.issued.keys(), ...w.vault.tokens.keys()];
-    expect(tokens.length).toBe(1 + 3 + 3);
+    expect(tokens.length).toBe(1 + 3 + 9 + 3);
     for (const t of tokens) expect(r.out).not.toContain(t);
 
     expect(down.code).toBe(1);
@@ -291,5 +484,5 @@ describe("the command: kubeconfig context from the stack file, outputs on stdin,
     expect(down.out).toMatch(/cannot reach Vault at .* \(from VAULT_ADDR\): connection refused/);
     expect(none.code).toBe(2);
     expect(none.out).toMatch(/verify: stdin is not JSON/);
-  }, 40000);
+  }, 60000);
 });

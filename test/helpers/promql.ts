@@ -4,7 +4,7 @@
  * selectors only inside rate/increase, known functions, and every metric
  * name from an allow-list. Returns the problems; empty means it passed.
  */
-const FUNCTIONS = new Set(["rate", "increase", "sum", "max", "min", "avg", "count", "histogram_quantile", "absent"]);
+const FUNCTIONS = new Set(["rate", "increase", "sum", "max", "min", "avg", "count", "histogram_quantile", "absent", "time"]);
 const KEYWORDS = new Set(["by", "without", "and", "or", "unless", "on", "ignoring", "bool"]);
 
 export function promqlProblems(expr: string, knownMetrics: ReadonlySet<string>): string[] {

@@ -22,6 +22,10 @@ export interface VaultToken {
   ttl: number;
   revoked: boolean;
   readonly role?: string;
+  /** Default: the role's period. 0: not periodic. */
+  readonly period?: number;
+  /** Policies the token gets through its identity entity (lookup-self `identity_policies`). */
+  readonly identityPolicies?: string[];
 }
 
 export interface Recorded {
@@ -145,7 +149,8 @@ export class VaultStandIn extends StandIn {
                   explicit_max_ttl: t.explicitMaxTtl,
                   policies: t.policies,
                   ttl: t.ttl,
-                  period: this.period,
+                  period: t.period ?? this.period,
+                  ...(t.identityPolicies ? { identity_policies: t.identityPolicies } : {}),
                   renewable: true,
                   orphan: true,
                   id: token,
@@ -156,7 +161,9 @@ export class VaultStandIn extends StandIn {
       "renew-self": (r, b) => {
         if (r.method !== "POST") return undefined;
         const inc = Number(String(b?.increment ?? "").replace(/s$/, ""));
-        const left = t.creationTime + t.explicitMaxTtl - Math.floor(Date.now() / 1000);
+        // explicit_max_ttl 0: no cap (vault/token_store.go); a token with TTL 0 (root) stays at 0.
+        const left = t.explicitMaxTtl > 0 ? t.creationTime + t.explicitMaxTtl - Math.floor(Date.now() / 1000) : Infinity;
+        if (t.ttl === 0) return { status: 200, json: { auth: { accessor: t.accessor, lease_duration: 0, renewable: false, policies: t.policies } } };
         t.ttl = Math.min(inc, left);
         return { status: 200, json: { auth: { accessor: t.accessor, lease_duration: t.ttl, renewable: true, policies: t.policies } } };
       },

@@ -105,12 +105,35 @@ export function subtrees(config: PlatformConfig): Array<{ owner: string; subtree
  * (`metadata/<subtree>/`), each with the answer the proof predicts.
  */
 export function probesFor(config: PlatformConfig, identity: Identity): Probe[] {
-  const acl = compileAcl(identity.policies, loginIdentity(identity.namespace, identity.serviceAccount));
-  const out: Probe[] = [];
+  const paths: Array<{ path: string; subtreeOf: string }> = [];
   for (const { owner, subtree } of subtrees(config)) {
     for (const path of [`${kvDataPath(config.kv.path, subtree)}/${PROBE_KEY}`, `${kvMetadataPath(config.kv.path, subtree)}/${PROBE_KEY}`, `${kvMetadataPath(config.kv.path, subtree)}/`]) {
-      out.push({ path, subtreeOf: owner, expected: vaultAnswer(acl.capabilities(path)) });
+      paths.push({ path, subtreeOf: owner });
     }
+  }
+  return predict(identity, paths);
+}
+
+/** The proof's answer for `identity` on each of `paths` (any paths: the fixed probes, or keys that exist). */
+export function predict(identity: Identity, paths: ReadonlyArray<{ path: string; subtreeOf: string }>): Probe[] {
+  const acl = compileAcl(identity.policies, loginIdentity(identity.namespace, identity.serviceAccount));
+  return paths.map((p) => ({ ...p, expected: vaultAnswer(acl.capabilities(p.path)) }));
+}
+
+/** At most this many existing keys per subtree are sampled (each costs a capability check per identity). */
+export const SAMPLE_KEYS = 8;
+
+/**
+ * The paths to ask about for the keys that exist under a subtree (`keys`: relative to the subtree,
+ * folders ending in "/"): a secret's value and metadata for each key, the listing for each folder.
+ * A rule naming an exact existing path (`path "secret/data/team-b/db" { read }`) is invisible to
+ * the fixed probe key; these are the paths such a rule would name.
+ */
+export function samplePaths(config: PlatformConfig, owner: string, subtree: string, keys: readonly string[]): Array<{ path: string; subtreeOf: string }> {
+  const out: Array<{ path: string; subtreeOf: string }> = [];
+  for (const k of keys) {
+    if (k.endsWith("/")) out.push({ path: `${kvMetadataPath(config.kv.path, subtree)}/${k}`, subtreeOf: owner });
+    else out.push({ path: `${kvDataPath(config.kv.path, subtree)}/${k}`, subtreeOf: owner }, { path: `${kvMetadataPath(config.kv.path, subtree)}/${k}`, subtreeOf: owner });
   }
   return out;
 }

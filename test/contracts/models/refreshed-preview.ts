@@ -29,7 +29,9 @@ export function pathsHolding(inputs: unknown, needles: readonly string[], at = "
   // A secret value on the wire (pulumi/pulumi sdk/nodejs runtime/rpc.ts specialSigKey + value): transparent.
   const o = inputs as Record<string, unknown>;
   if (o[SECRET_SIG] === SECRET_SIG_VALUE) return pathsHolding(o.value, needles, at);
-  return Object.entries(inputs as Record<string, unknown>).flatMap(([k, v]) => pathsHolding(v, needles, at ? `${at}.${k}` : k));
+  // Keys that are not identifiers print quoted (pulumi/pulumi sdk/go/common/resource/properties_path.go: `["vault-eso.io/x"]`).
+  const seg = (k: string) => (/^[a-zA-Z_$][a-zA-Z0-9_$]*$/.test(k) ? (at ? `.${k}` : k) : `[${JSON.stringify(k)}]`);
+  return Object.entries(inputs as Record<string, unknown>).flatMap(([k, v]) => pathsHolding(v, needles, `${at}${seg(k)}`));
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

@@ -4,7 +4,7 @@
  * compare against it). Pure.
  *
  * - `http/logical.go` buildLogicalRequestNoAuth: GET -> read (list with
- *   `?list=true`), POST/PUT -> update, DELETE -> delete.
+ *   `?list=true`), LIST -> list, POST/PUT -> update, DELETE -> delete.
  * - `vault/request_handling.go` CheckToken: a write is turned into `create`
  *   only when the backend path has an ExistenceCheck and the entry is absent;
  *   with no ExistenceCheck it stays `update` ("No existence check, so always
@@ -14,7 +14,7 @@
  *   (`vault/acl.go` AllowOperation with RootPrivsRequired).
  */
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "DELETE" | "LIST";
 
 /** hashicorp/vault vault/logical_system.go NewSystemBackend PathsSpecial.Root (relative to `sys/`). */
 export const SYS_ROOT_PATHS: readonly string[] = [
@@ -57,8 +57,9 @@ export function hasExistenceCheck(path: string): boolean {
 }
 
 /** The capability Vault checks for `method` on `path`; `entryExists` decides create vs update where an ExistenceCheck runs. */
-export function requiredCapability(method: Method, path: string, entryExists: boolean): "create" | "read" | "update" | "delete" {
+export function requiredCapability(method: Method, path: string, entryExists: boolean): "create" | "read" | "update" | "delete" | "list" {
   if (method === "GET") return "read";
+  if (method === "LIST") return "list";
   if (method === "DELETE") return "delete";
   if (!hasExistenceCheck(path)) return "update";
   return entryExists ? "update" : "create";
