@@ -12,7 +12,8 @@
  */
 import * as fs from "fs";
 import type { AliasSpec, Captured } from "../scripts/lib/capture";
-import { checkIdentity, IdentitySnapshot } from "../scripts/lib/identity/contract";
+import { chartSkips, checkIdentity, IdentitySnapshot } from "../scripts/lib/identity/contract";
+import { ESO_CHART } from "../components/eso/eso";
 import { captureShipped, SHIPPED_STACKS } from "../scripts/lib/identity/shipped";
 import { releasedVersions, upgradePromises } from "../scripts/lib/identity/changelog";
 import { aliasUrns, createUrn, parseUrn } from "../scripts/lib/identity/urns";
@@ -154,6 +155,24 @@ describe("upgrade test: from the last release's registrations to this code", () 
     expect(check.problems).toEqual([]);
     expect(check.updated.filter((u) => !promised.updates.has(u))).toEqual([]);
     expect(check.replaced.filter((r) => !promised.replaced.has(parseUrn(r.slice(0, r.indexOf(": "))).type))).toEqual([]);
+  });
+
+  test.each(SHIPPED_STACKS.map((s) => s.id))("%s: the ESO chart moves at most one minor version from the last release", (id) => {
+    const check = checkIdentity(releaseSnapshot(id), current.get(id)!);
+    expect(chartSkips(releaseSnapshot(id), current.get(id)!, [ESO_CHART.name], check.moved)).toEqual([]);
+  });
+
+  test("an ESO chart bump: the next minor passes, skipping one fails, a major to x.0 passes", () => {
+    const dev = current.get("dev")!;
+    const snapshot = releaseSnapshot("dev");
+    const old = snapshot.resources.find((r) => r.chart?.name === ESO_CHART.name)!.chart!.version;
+    const [major, minor] = old.split(".").map(Number);
+    const bumped = (version: string) => dev.map((r) => (r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === ESO_CHART.name ? { ...r, inputs: { ...r.inputs, version } } : r));
+    const skips = (version: string) => chartSkips(snapshot, bumped(version), [ESO_CHART.name], checkIdentity(snapshot, bumped(version)).moved);
+    expect(skips(`${major}.${minor + 1}.0`)).toEqual([]);
+    expect(skips(`${major}.${minor + 2}.0`)).toEqual([expect.stringMatching(new RegExp(`^external-secrets ${old} -> ${major}\\.${minor + 2}\\.0: more than one minor version`))]);
+    expect(skips(`${major + 1}.0.0`)).toEqual([]);
+    expect(skips(`${major + 1}.1.0`)).toHaveLength(1);
   });
 
   test("an in-place update the changelog does not list fails the upgrade test; listing it passes", () => {

@@ -40,6 +40,8 @@ export interface IdentityEntry {
   readonly forceNew?: Record<string, string>;
   /** Digest of every other top-level input: a change is an in-place update. */
   readonly inputs?: Record<string, string>;
+  /** A Helm release's chart and pinned version (the upgrade test holds ESO to one minor per release). */
+  readonly chart?: { readonly name: string; readonly version: string };
 }
 
 export interface IdentitySnapshot {
@@ -66,7 +68,8 @@ export function entryOf(r: IdentityResource): IdentityEntry {
   const forceNew = rule ? Object.fromEntries(rule.forceNew.map((k) => [k, digest(at(r.inputs, k))])) : undefined;
   const top = new Set((rule?.forceNew ?? []).filter((k) => !k.includes(".")));
   const inputs = Object.fromEntries(Object.keys(r.inputs).filter((k) => !top.has(k)).sort().map((k) => [k, digest(r.inputs[k])]));
-  return { urn: r.urn, type: r.type, ...(rule?.stateful ? { stateful: true as const } : {}), ...(identity ? { identity } : {}), ...(forceNew ? { forceNew } : {}), inputs };
+  const chart = r.type.startsWith("kubernetes:helm.sh/") && typeof r.inputs.chart === "string" && typeof r.inputs.version === "string" ? { name: r.inputs.chart, version: r.inputs.version } : undefined;
+  return { urn: r.urn, type: r.type, ...(rule?.stateful ? { stateful: true as const } : {}), ...(identity ? { identity } : {}), ...(forceNew ? { forceNew } : {}), inputs, ...(chart ? { chart } : {}) };
 }
 
 export function snapshotOf(resources: readonly IdentityResource[], version: string): IdentitySnapshot {
@@ -116,4 +119,23 @@ export function checkIdentity(snapshot: IdentitySnapshot, current: readonly Iden
     for (const k of Object.keys(old.inputs ?? {})) if (!(k in (now.inputs ?? {}))) updated.add(`${old.type} ${k}`);
   }
   return { problems, replaced, updated: [...updated].sort(), moved };
+}
+
+/**
+ * Chart upgrades that skip a minor version (docs/releases.md: ESO supports only its latest minor and
+ * asks for upgrades one minor at a time, external-secrets docs/introduction/stability-support.md):
+ * for each chart in `charts`, every release of it in `snapshot` against the same release now.
+ */
+export function chartSkips(snapshot: IdentitySnapshot, current: readonly IdentityResource[], charts: readonly string[], moved: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  const now = new Map(current.map((r) => [r.urn, entryOf(r)]));
+  for (const old of snapshot.resources) {
+    if (!old.chart || !charts.includes(old.chart.name)) continue;
+    const cur = now.get(moved.get(old.urn) ?? old.urn)?.chart;
+    if (!cur) continue;
+    const [a, b] = [old.chart.version, cur.version].map((v) => v.replace(/^v/, "").split(".").map(Number));
+    const ok = (b[0] === a[0] && b[1] - a[1] <= 1) || (b[0] === a[0] + 1 && b[1] === 0) || (b[0] < a[0] || (b[0] === a[0] && b[1] <= a[1]));
+    if (!ok) out.push(`${old.chart.name} ${old.chart.version} -> ${cur.version}: more than one minor version in one release. Fix: release each minor in between (docs/releases.md)`);
+  }
+  return out;
 }
