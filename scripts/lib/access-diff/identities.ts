@@ -16,6 +16,7 @@
  */
 import { parsePolicy } from "../../../policies/vault/hcl";
 import { buildDeployerPolicy } from "../../../policies/vault/deployer";
+import { namespaceIdentity } from "../../../policies/guard/rules/vault";
 import type { VaultPolicy } from "../../../policies/vault/model";
 import type { IdentityContext } from "../../../policies/vault/acl";
 import type { PolicyRule } from "../../../policies/k8s/rbac";
@@ -99,22 +100,6 @@ function vaultIdentity(r: AccessResource, deployerPolicies: ReadonlyMap<string, 
   return undefined;
 }
 
-/**
- * The identity of a Kubernetes login from `namespace` for every auth accessor the policies'
- * templates name (as policies/guard/rules/vault.ts namespaceIdentity, for named accounts).
- */
-function loginContext(policies: readonly VaultPolicy[], namespace: string, serviceAccount: string): IdentityContext {
-  const aliases: Record<string, { metadata: Record<string, string> }> = {};
-  for (const p of policies) {
-    for (const rule of p.rules) {
-      for (const m of rule.path.matchAll(/identity\.entity\.aliases\.([^.}\s]+)\.metadata/g)) {
-        aliases[m[1]] = { metadata: { service_account_namespace: namespace, service_account_name: serviceAccount } };
-      }
-    }
-  }
-  return { entity: { aliases } };
-}
-
 const K8S_KIND = (r: AccessResource) => (r.type.startsWith("kubernetes:") ? str(r.inputs.kind) : undefined);
 
 /** Builds the access model of one stack. Throws when a policy's text does not parse (naming it). */
@@ -140,7 +125,7 @@ export function accessModel(resources: readonly AccessResource[]): AccessModel {
     if (!id) continue;
     const attached = id.policies.map((p) => policies.get(p)).filter((p): p is VaultPolicy => !!p);
     const accounts = strings(r.inputs.boundServiceAccountNames);
-    const contexts = id.namespaces.length ? id.namespaces.map((ns) => loginContext(attached, ns, accounts[0] ?? "default")) : [{}];
+    const contexts = id.namespaces.length ? id.namespaces.map((ns) => namespaceIdentity(attached, ns, accounts[0] ?? "default")) : [{}];
     const prior = vault.get(id.key);
     vault.set(id.key, prior ? { ...prior, policies: [...prior.policies, ...id.policies], namespaces: [...prior.namespaces, ...id.namespaces], contexts: [...prior.contexts, ...contexts] } : { ...id, contexts });
   }
