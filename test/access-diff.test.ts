@@ -27,7 +27,7 @@ const diffOf = (base: AccessResource[], head: AccessResource[]) => accessDiff(ac
 let base: AccessResource[];
 beforeAll(async () => {
   base = await resourcesFor(dev.config);
-});
+}, 120_000);
 
 describe("access diff (dev stack)", () => {
   test("a pure rename (every Pulumi resource name) shows no access change", () => {

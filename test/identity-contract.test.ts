@@ -21,7 +21,7 @@ import { aliasUrns, createUrn, parseUrn } from "../scripts/lib/identity/urns";
 const current = new Map<string, Captured[]>();
 beforeAll(async () => {
   for (const s of SHIPPED_STACKS) current.set(s.id, await captureShipped(s, () => import("../examples/typescript/index.js")));
-}, 60_000);
+}, 120_000);
 
 const contract = (id: string) => JSON.parse(fs.readFileSync(`test/identity/${id}.json`, "utf8")) as IdentitySnapshot;
 const changelog = fs.readFileSync("CHANGELOG.md", "utf8");

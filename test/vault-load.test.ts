@@ -66,7 +66,7 @@ describe("the shipped stacks: render's summary and the pack", () => {
     await recorder.settle();
     summary = (await renderCaptured(recorder.captured, "prod")).summary;
     prod = recorder.captured.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.inputs), protect: !!r.options.protect }));
-  });
+  }, 120_000);
 
   test("render's summary shows prod's expected logins and lookups per hour (4 stores, 600 s tokens, token cache on) and the ceiling", () => {
     expect(summary).toMatch(/^vault load: ~26\.8 logins\/h, ~80\.8 token lookups\/h \(4 stores, ESO token cache on\); pack ceiling 1200 logins\/h, 20000 lookups\/h \(vault-load-budget\)$/m);
