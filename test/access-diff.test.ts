@@ -12,6 +12,13 @@ import { accessDiff, formatAccessDiff, probesOf } from "../scripts/lib/access-di
 import { changedStacks } from "../scripts/lib/changed-stacks";
 import { nodeTenantFileSystem } from "../components/config/stack-config";
 import { registeredFor } from "./helpers/guard-stack";
+import { unwrapSecrets } from "./helpers/guard";
+import { resourcesFromRender } from "../scripts/lib/access-diff/render-tree";
+import { renderCaptured } from "../scripts/lib/render-files";
+import { startRecording } from "../scripts/lib/capture";
+import { loadStack } from "../components/config/stack-config";
+import { buildPlatform } from "../components/platform";
+import * as pulumi from "@pulumi/pulumi";
 
 const dev = readStackFile("dev");
 type Tenant = Record<string, any>;
@@ -110,6 +117,49 @@ describe("access diff (dev stack)", () => {
     expect(d.violations).toEqual([expect.stringMatching(/^k8s Group team-b-devs \(tenant team-b\) gains access in tenant team-c's namespace: .*get,list,watch [^;]*core\/secrets/)]);
     expect(formatAccessDiff("dev", d).trimEnd().split("\n").length).toBeLessThanOrEqual(15);
   });
+});
+
+describe("every identity the issue names is in the model (prod with token auth: writers, Prometheus, the renewer)", () => {
+  test("tenants' roles, ESO's, Prometheus', the writers' groups, the renewer's token role and token, the deployer, namespace developers", async () => {
+    const prod = readStackFile("prod");
+    const tokenAuth = { ...prod.config, "vault-eso:tokenAuth": JSON.stringify({ enabled: true, period: "7d", explicitMaxTtl: "30d", rotateBefore: "7d", schedule: "0 */12 * * *" }) };
+    const rs = (await registeredFor("prod", tokenAuth, prod.secretKeys)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
+    const m = accessModel(withDeployerPolicy(rs));
+    const keys = [...m.vault.keys(), ...[...m.k8s.keys()].map((k) => `k8s ${k}`)];
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        "vault role auth/kubernetes/role/tenant-billing",
+        "vault role auth/kubernetes/role/prometheus",
+        "vault group tenant-billing-writers",
+        "vault deployer (pulumi up)",
+        expect.stringMatching(/^vault token role auth\/token\/roles\//),
+        expect.stringMatching(/^vault token /),
+        expect.stringMatching(/^k8s Group /),
+      ]),
+    );
+    // The writers' group holds only its tenant's policy: it belongs to that tenant.
+    const d = accessDiff(accessModel([]), m);
+    expect(d.identities.find((i) => i.identity === "vault group tenant-billing-writers")?.owner).toBe("billing");
+    expect(d.violations).toEqual([]);
+  }, 120_000);
+});
+
+describe("the CLI's input: a render's files", () => {
+  test("the model read from `npm run render`'s files (render-tree.ts) equals the model of the registrations", async () => {
+    const recorder = startRecording("vault-eso", "dev");
+    pulumi.runtime.setAllConfig(dev.config, dev.secretKeys);
+    const loaded = loadStack();
+    if (loaded.kind !== "platform") throw new Error("dev is a platform stack");
+    buildPlatform(loaded, loaded.stack);
+    await recorder.settle();
+    const { files } = await renderCaptured(recorder.captured, "dev");
+    const fromFiles = accessModel(resourcesFromRender(files));
+    const fromRegs = accessModel(withDeployerPolicy(recorder.captured.map((r) => ({ type: r.type, name: r.name, inputs: unwrapSecrets(r.inputs), retainOnDelete: r.options.retainOnDelete }))));
+    const view = (m: typeof fromFiles) => ({ vault: [...m.vault.values()].map((v) => [v.key, [...v.policies].sort(), v.namespaces]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))), k8s: [...m.k8s.keys()].sort(), tenants: m.tenants, policies: [...m.policies.keys()].sort() });
+    expect(view(fromFiles)).toEqual(view(fromRegs));
+    expect(view(fromFiles).vault.length).toBeGreaterThanOrEqual(4);
+    expect(accessDiff(fromRegs, fromFiles)).toEqual({ identities: [], violations: [] });
+  }, 120_000);
 });
 
 describe("probes", () => {

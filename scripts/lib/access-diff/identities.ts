@@ -27,6 +27,8 @@ export interface AccessResource {
   readonly name: string;
   /** Plain inputs (secrets unwrapped or redacted: nothing here reads a secret). */
   readonly inputs: Record<string, unknown>;
+  /** Pulumi's `retainOnDelete`: the deployer then needs no delete on it (policies/vault/deployer.ts). */
+  readonly retainOnDelete?: boolean;
 }
 
 /** The pseudo type under which the deployer's policy is handed in (render: vault/deployer-policy.hcl). */
