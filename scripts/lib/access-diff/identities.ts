@@ -15,21 +15,17 @@
  *   renders it, else the reference itself (`system:auth-delegator`).
  */
 import { parsePolicy } from "../../../policies/vault/hcl";
-import { buildDeployerPolicy } from "../../../policies/vault/deployer";
+import { buildDeployerPolicy, DeployedResource } from "../../../policies/vault/deployer";
 import { namespaceIdentity } from "../../../policies/guard/rules/vault";
 import type { VaultPolicy } from "../../../policies/vault/model";
 import type { IdentityContext } from "../../../policies/vault/acl";
 import type { PolicyRule } from "../../../policies/k8s/rbac";
 
-/** A registration as the access model reads it: `Captured`, the test mocks' `Registered` and a render's files all fit. */
-export interface AccessResource {
-  readonly type: string;
-  readonly name: string;
-  /** Plain inputs (secrets unwrapped or redacted: nothing here reads a secret). */
-  readonly inputs: Record<string, unknown>;
-  /** Pulumi's `retainOnDelete`: the deployer then needs no delete on it (policies/vault/deployer.ts). */
-  readonly retainOnDelete?: boolean;
-}
+/**
+ * A registration as the access model reads it (`Captured`, the test mocks' `Registered` and a render's files
+ * fit): the deployer model's own view, so `retainOnDelete` reaches the deployer's policy as in `npm run render`.
+ */
+export type AccessResource = DeployedResource;
 
 /** The pseudo type under which the deployer's policy is handed in (render: vault/deployer-policy.hcl). */
 export const DEPLOYER_POLICY_TYPE = "vault-eso:render:DeployerPolicy";
