@@ -175,7 +175,9 @@ describe("the pull-request workflow runs it", () => {
     const wf = parse(fs.readFileSync(".github/workflows/pull-request.yml", "utf8")) as { jobs: Record<string, any> };
     const job = wf.jobs["access-diff"];
     expect(JSON.stringify(job)).not.toMatch(/secrets\./);
-    expect(job.steps.find((s: any) => String(s.uses).startsWith("actions/checkout@")).with).toEqual({ "fetch-depth": 2 });
+    expect(job.steps.find((s: any) => String(s.uses).startsWith("actions/checkout@")).with).toEqual({ "fetch-depth": 2, "persist-credentials": false });
+    expect(job.environment).toBeUndefined();
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     const diff = job.steps.find((s: any) => s.id === "diff");
     expect(diff.run).toMatch(/^set \+e\nnpm run --silent access-diff -- HEAD\^1 --markdown "\$RUNNER_TEMP\/access-diff\.md"\necho "rc=\$\?" >> "\$GITHUB_OUTPUT"/);
     const post = job.steps.find((s: any) => /gh pr comment/.test(s.run ?? ""));

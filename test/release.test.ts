@@ -35,6 +35,8 @@ describe("the release workflow", () => {
     expect(wf.on).toEqual({ push: { tags: ["v[0-9]+.[0-9]+.[0-9]+*"] } });
     expect(wf.permissions).toEqual({ contents: "read" });
     expect(job.permissions).toEqual({ contents: "write", "id-token": "write" });
+    // The npm token and the OIDC token only in a GitHub environment (protected to tags by the repository settings).
+    expect(job.environment).toBe("release");
   });
 
   test("tests, checks the tag, builds out/package, package:check, publish --dry-run, then attaches the tarball, in that order", () => {
