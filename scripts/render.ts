@@ -33,7 +33,7 @@ import { provideStackOutputs } from "./lib/mocks";
 import type { DeployedResource } from "../policies/vault/deployer";
 import { dayTwoChanges, DeployedShape, unacknowledged } from "./lib/day-two";
 import { renderCaptured, SECRET_MARK } from "./lib/render-files";
-import { readStackFile, stackName } from "./lib/stack-file";
+import { defaultOrg, readStackFile, stackName } from "./lib/stack-file";
 
 /** Written into every output directory: only directories carrying it are ever emptied. */
 const MARKER = ".vault-eso-render";
@@ -147,20 +147,6 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/** A tenant stack is in its platform's organization; a platform in its shards' (see the file comment). */
-function defaultOrg(platformRef: string | undefined, shards: string | undefined): string | undefined {
-  if (platformRef) return platformRef.split("/")[0];
-  if (shards) {
-    try {
-      const first = Object.keys(JSON.parse(shards) as Record<string, unknown>)[0];
-      if (first?.includes("/")) return first.split("/")[0];
-    } catch {
-      // reported by the program's config check
-    }
-  }
-  return undefined;
 }
 
 // Errors thrown inside `apply` callbacks surface as unhandled rejections.

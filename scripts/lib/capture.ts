@@ -51,6 +51,33 @@ export interface Captured {
   /** With `startRecording(..., { wire: true })`: the request's `object` Struct as JSON, sentinels as sent. */
   readonly wire?: Record<string, unknown>;
   readonly options: CapturedOptions;
+  /** The `aliases` option as the request carries it (alias URNs, or specs the engine turns into URNs). */
+  readonly aliases?: ReadonlyArray<string | AliasSpec>;
+}
+
+/** One structured alias of a RegisterResourceRequest (pulumi proto alias.proto `Alias.Spec`; empty fields: the resource's own). */
+export interface AliasSpec {
+  readonly name?: string;
+  readonly type?: string;
+  readonly stack?: string;
+  readonly project?: string;
+  readonly parentUrn?: string;
+  readonly noParent?: boolean;
+}
+
+interface AliasProto {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+function aliasesOf(list: AliasProto[] | undefined): Array<string | AliasSpec> | undefined {
+  if (!list || list.length === 0) return undefined;
+  return list.map((a) => {
+    const spec = a.getSpec();
+    if (!spec) return a.getUrn();
+    const out: Record<string, unknown> = { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+    return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== "" && v !== false)) as AliasSpec;
+  });
 }
 
 /** The parts of the generated RegisterResourceRequest we read. */
@@ -69,6 +96,7 @@ interface RegisterRequest {
   getIgnorechangesList?(): string[];
   getAdditionalsecretoutputsList?(): string[];
   getImportid?(): string;
+  getAliasesList?(): AliasProto[];
 }
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 interface Monitor {
@@ -123,6 +151,7 @@ export function startRecording(project: string, stack: string, opts: { wire?: bo
         additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList?.()),
         importId: req.getImportid?.() || undefined,
       },
+      aliases: aliasesOf(req.getAliasesList?.()),
     };
     original(req, (err, resp) => {
       pending--;

@@ -24,6 +24,8 @@ import { buildReadOnlyPolicy, READ_ONLY_IDENTITIES } from "../../policies/vault/
 import { buildDeployerPolicy, DeployedResource, VAULT_PROVIDER_TYPE, VaultCall } from "../../policies/vault/deployer";
 import { withPreviousResources } from "./day-two";
 import { RELOADER_CHART, reloadAnnotation } from "../../components/reloader/reloader";
+import { estimateVaultLoad, formatLoad } from "../../policies/vault/load";
+import { vaultLoadBudget } from "../../policies/guard/rules/load";
 
 /** Pulumi's wire markers (`@pulumi/pulumi/runtime/rpc`): secrets and unknowns as the engine sees them. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -287,6 +289,7 @@ function summarize(sorted: readonly Captured[], stack: string, depth: number, ch
     ...[...perType.entries()].sort(([a], [b]) => cmp(a, b)).map(([t, n]) => `  ${t.padEnd(width)}  ${n}`),
     `graph depth: ${depth} (${chain.map(shortUrn).join(" -> ")})`,
     `tenants: ${tenants.length}${tenants.length ? ` (${tenants.slice(0, 20).join(", ")}${tenants.length > 20 ? ", ..." : ""})` : ""}`,
+    loadLine(sorted),
     ...tenantDayTwo(sorted, tenants),
     ...adoptedLines(sorted),
     "",
@@ -303,6 +306,16 @@ function adoptedLines(sorted: readonly Captured[]): string[] {
     ...(imports.length ? [`adopt: imports ${imports.length} (${list(imports, (r) => `${r.name} = ${r.options.importId}`)})`] : []),
     ...(kept.length ? [`adopt: never deleted by the program (retainOnDelete) ${kept.length} (${list(kept, (r) => r.name)})`] : []),
   ];
+}
+
+/**
+ * The Vault load ESO is expected to make for this stack (policies/vault/load.ts), against the
+ * default ceiling of the pack's `vault-load-budget` rule (the pack config can set another).
+ */
+function loadLine(sorted: readonly Captured[]): string {
+  const e = estimateVaultLoad(sorted.map((r) => ({ type: r.type, props: unwrapSecrets(r.inputs) as Record<string, any> })));
+  const ceiling = vaultLoadBudget.config!.defaults;
+  return `${formatLoad(e)}; pack ceiling ${ceiling.maxLoginsPerHour} logins/h, ${ceiling.maxLookupsPerHour} lookups/h (vault-load-budget)`;
 }
 
 /**

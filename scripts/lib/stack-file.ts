@@ -87,3 +87,17 @@ export function flattenConfig(cfg: Record<string, unknown>): StackFileConfig {
 function isSecureLeaf(v: unknown): boolean {
   return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
 }
+
+/** The organization of a stack (`npm run render --org`): a tenant stack is in its platform's; a platform in its first `vault-eso:shards` entry's; else undefined (the mock default). */
+export function defaultOrg(platformRef: string | undefined, shards: string | undefined): string | undefined {
+  if (platformRef) return platformRef.split("/")[0];
+  if (shards) {
+    try {
+      const first = Object.keys(JSON.parse(shards) as Record<string, unknown>)[0];
+      if (first?.includes("/")) return first.split("/")[0];
+    } catch {
+      // reported by the program's config check
+    }
+  }
+  return undefined;
+}
