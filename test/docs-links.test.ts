@@ -48,3 +48,21 @@ test.each(pages)("every relative link in %s resolves (file and #heading)", (page
   }
   expect(broken).toEqual([]);
 });
+
+/**
+ * Issue 18: in docs/security.md every "cannot" names the test that proves it. Each table row's quoted titles
+ * (up to a trailing "…" or a "%s" placeholder) must stand in one of the test files the same row links, so a
+ * renamed or deleted test breaks the threat model's claim here, not silently.
+ */
+test("docs/security.md: every quoted test title in a row exists in a test file that row links", () => {
+  const rows = fs.readFileSync("docs/security.md", "utf8").split("\n").filter((l) => l.startsWith("| ") && l.includes("](../test/"));
+  expect(rows.length).toBeGreaterThan(25);
+  const missing: string[] = [];
+  for (const row of rows) {
+    const proof = row.split(" | ").pop()!;
+    const files = [...proof.matchAll(/\]\(\.\.\/(test\/[^)]+)\)/g)].map((m) => fs.readFileSync(m[1], "utf8"));
+    const titles = [...proof.matchAll(/"([^"]+)"/g)].map((m) => m[1].split(/…|%s/)[0].replace(/\s+$/, "")).filter((t) => t.length >= 12);
+    for (const t of titles) if (!files.some((f) => f.includes(t))) missing.push(t);
+  }
+  expect(missing).toEqual([]);
+});
