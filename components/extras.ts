@@ -86,7 +86,7 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
         server: cm.server,
       });
       return {
-        clusterCa: toVaultCaTrust(trust.clusterCa),
+        clusterCa: toVaultCaTrust(trust.clusterCa as pulumi.Unwrap<typeof trust.clusterCa>),
         tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: trust.caPem },
         dependsOn: [trust],
         vaultTrust: trust,

@@ -6,7 +6,7 @@
  * Importing this module registers nothing: it only defines classes and pure functions.
  */
 export { VaultBackend } from "./vault-backend/vault-backend";
-export type { VaultBackendArgs, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend/vault-backend";
+export type { VaultBackendArgs, TokenReview, EsoIdentity, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend/vault-backend";
 export { EsoInstall } from "./eso/eso-install";
 export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso/eso-install";
 export { ClusterStore, ClusterStoreAuthKind } from "./stores/cluster-store";
@@ -14,7 +14,9 @@ export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, Servic
 export { ReloaderInstall } from "./reloader/reloader-install";
 export type { ReloaderInstallArgs } from "./reloader/reloader-install";
 export { TenantNamespace } from "./tenants/tenant-namespace";
+export { DeveloperClusterRole } from "./tenants/developer-cluster-role";
 export type { TenantNamespaceArgs, TenantNamespaceOptions } from "./tenants/tenant-namespace";
+export type { DeveloperClusterRoleArgs } from "./tenants/developer-cluster-role";
 export { TenantPolicyMode, TenantStoreMode, PodSecurityLevel, ExternalSecretRefreshPolicy, ExternalSecretDeletionPolicy, PushUpdatePolicy, PushDeletionPolicy } from "./tenants/tenant-args";
 export type {
   TenantPolicyArgs, TenantStore, TenantDevelopers, TenantCaConfigMap, ExternalSecretArgs, ExternalSecretData, ExternalSecretRemoteRef, ExternalSecretDataFrom,

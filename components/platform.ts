@@ -5,14 +5,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { NAMESPACE_DEVELOPER_RULES } from "../policies/k8s/rbac";
 import { templatedTenantPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";
-import { MANAGED_BY_LABELS } from "./config/options";
 import { platformNamespaces, tenantSubtree } from "./config/config";
 import { storeTokenAudiences } from "./vault-backend/kubernetes-auth";
 import { ContractCa, TENANT_CONTRACT_VERSION, TenantContract } from "./tenants/shard-config";
 import { TenantNamespace } from "./tenants/tenant-namespace";
+import { developerClusterRole } from "./tenants/developer-cluster-role";
 import { ClusterStore } from "./stores/cluster-store";
 import { EsoInstall } from "./eso/eso-install";
 import type { PlatformConfig } from "./config/config";
@@ -242,10 +241,7 @@ function buildTenants(
 ): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string> } {
   if (config.tenants.length === 0 && Object.keys(config.shards).length === 0) return { tenants: [] };
   const { tenancy } = config;
-  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
-    metadata: { name: tenancy.developerClusterRole, labels: { ...MANAGED_BY_LABELS } },
-    rules: NAMESPACE_DEVELOPER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
-  });
+  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", developerClusterRole(tenancy.developerClusterRole));
   let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
   let templatedPolicy: pulumi.Output<string> | undefined;
   if (tenancy.policy === "templated") {

@@ -47,7 +47,7 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
   }, 60000);
 
   test("every component of the plugin entry is in the schema, every input and output typed and described", () => {
-    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "EsoNetworkPolicies", "Observability", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultTrust"]);
+    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "DeveloperClusterRole", "EsoInstall", "EsoNetworkPolicies", "Observability", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultTrust"]);
     expect(Object.keys(schema.resources).sort()).toEqual(components.map((c) => `vault-eso:index:${c.name}`).sort());
     const check = (where: string, p: Prop) => {
       const t = p.type ?? p.$ref;
@@ -157,11 +157,12 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
       TenantNamespace: {
         name: "team-a", subtree: "acme/prod/apps/team-a", kvPath: "secret", authPath: "kubernetes", audience: "vault", tokenReview: "clientJwt",
         vaultServer: "https://vault.example.com:8200", policy: { mode: "perTenant" }, store: { mode: "isolated" }, tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
-        developers: { groups: ["team-a-devs"] }, ca: { kind: "bundle", pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" },
+        developers: { groups: ["team-a-devs"] }, developerClusterRole: "namespace-developer", ca: { kind: "bundle", pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" },
         externalSecrets: [{ name: "db", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
         push: { secrets: [{ name: "gen", secretName: "generated", data: [{ secretKey: "token", remoteKey: "generated" }] }] },
         writers: { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "team-a-writers" } },
       },
+      DeveloperClusterRole: { name: "namespace-developer" },
       ReloaderInstall: { watchNamespaces: ["team-a"], resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       VaultAudit: { devices: [{ type: "file", filePath: "stdout" }, { type: "syslog", path: "syslog-audit", tag: "vault-prod" }] },
       EsoNetworkPolicies: { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200", apiServerCidrs: ["10.0.0.1/32"] },
