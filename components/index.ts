@@ -6,6 +6,7 @@
  * Importing this module registers nothing: it only defines classes and pure functions.
  */
 export { VaultBackend } from "./vault-backend/vault-backend";
+export { VaultEsoPlatform } from "./vault-eso-platform";
 export type { VaultBackendArgs, TokenReview, EsoIdentity, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend/vault-backend";
 export { EsoInstall } from "./eso/eso-install";
 export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso/eso-install";
@@ -26,6 +27,8 @@ export type {
 export { TokenRenewer } from "./token-renewer/token-renewer";
 export type { TokenRenewerArgs, RenewerSecretRef } from "./token-renewer/token-renewer";
 export { buildPlatform } from "./platform";
+export type { VaultEsoPlatformArgs } from "./vault-eso-platform";
+export { platformArgsFromConfig } from "./vault-eso-platform";
 export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./eso/eso";
 export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./eso/eso";

@@ -22,6 +22,8 @@ import type { TokenRenewer } from "./token-renewer/token-renewer";
 import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras";
 import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
 import { ReloaderInstall } from "./reloader/reloader-install";
+import { scoped, type BuildScope } from "./scope";
+export type { BuildScope } from "./scope";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -55,7 +57,7 @@ export interface Platform {
   };
 }
 
-export function buildPlatform({ config, secrets }: StackConfig, stack?: string): Platform {
+export function buildPlatform({ config, secrets }: StackConfig, stack?: string, scope?: BuildScope): Platform {
   const shared = config.tenancy.mode === "shared";
   const vaultProvider = new vault.Provider("vault", {
     address: config.vault.address,
@@ -64,7 +66,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     caCertFile: config.vault.caCertFile,
     skipTlsVerify: config.vault.skipTlsVerify,
     namespace: config.vault.namespace,
-  });
+  }, scoped(scope));
 
   const eso = new EsoInstall("eso", {
     namespace: config.eso.namespace,
@@ -75,7 +77,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     systemAuthDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
     concurrent: config.eso.concurrent,
     extraValues: esoExtraValues(config),
-  });
+  }, scoped(scope));
 
   // `vault-eso:adopt`: existing Vault objects are imported, not created (docs/adopting.md).
   const adopt = adoptTransformations(adoptionPlan(config));
@@ -111,12 +113,12 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
         tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds,
       },
     },
-    { providers: { vault: vaultProvider }, transformations: adopt },
+    scoped(scope, { providers: { vault: vaultProvider }, transformations: adopt }),
   );
 
-  const tokenAuth = buildTokenAuth(config, backend, vaultProvider);
+  const tokenAuth = buildTokenAuth(config, backend, vaultProvider, scope);
 
-  const trust = buildTrust(config, eso);
+  const trust = buildTrust(config, eso, scope);
   const store = new ClusterStore(
     "cluster",
     {
@@ -137,14 +139,14 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
       },
       conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
-    { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] },
+    scoped(scope, { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])] }),
   );
 
-  const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust);
-  const extras = buildExtras(config, { backend, eso, vaultProvider });
+  const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust, scope);
+  const extras = buildExtras(config, { backend, eso, vaultProvider }, scope);
   // Watches only the opted-in tenants' namespaces; their outputs make the release wait for those namespaces alone.
   const reloader = config.reloader.enabled
-    ? new ReloaderInstall("reloader", { namespace: config.reloader.namespace, watchNamespaces: tenants.filter((_, i) => config.tenants[i].reloader).map((t) => t.namespace) })
+    ? new ReloaderInstall("reloader", { namespace: config.reloader.namespace, watchNamespaces: tenants.filter((_, i) => config.tenants[i].reloader).map((t) => t.namespace) }, scoped(scope))
     : undefined;
 
   return {
@@ -238,10 +240,11 @@ function buildTenants(
   store: ClusterStore,
   vaultProvider: vault.Provider,
   trust: Trust,
+  scope: BuildScope | undefined,
 ): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string> } {
   if (config.tenants.length === 0 && Object.keys(config.shards).length === 0) return { tenants: [] };
   const { tenancy } = config;
-  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", developerClusterRole(tenancy.developerClusterRole));
+  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", developerClusterRole(tenancy.developerClusterRole), scoped(scope));
   let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
   let templatedPolicy: pulumi.Output<string> | undefined;
   if (tenancy.policy === "templated") {
@@ -251,7 +254,7 @@ function buildTenants(
       ),
     );
     // Waits for the auth mount through its accessor, nothing else (a wider dependsOn deepens every tenant's chain).
-    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) });
+    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, scoped(scope, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) }));
     policy = { mode: "templated", policyName: templated.name };
     templatedPolicy = hcl;
   }
@@ -286,12 +289,12 @@ function buildTenants(
           podSecurity: tenancy.podSecurity,
           externalSecrets: t.externalSecrets,
         },
-        {
+        scoped(scope, {
           providers: { vault: vaultProvider },
           transformations: adoptTransformations(adoptionPlan(config)),
           // Only the store and ExternalSecrets wait for the shared pieces (see BENCHMARKS.md, graph depth).
           storeDependsOn: [eso.release, backend.authConfig, ...trust.dependsOn],
-        },
+        }),
       ),
   );
   return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined, templatedPolicy };

@@ -5,6 +5,7 @@
  * TypeScript entry (`exports["."]`, components/index.ts) exports all of them. Importing registers nothing.
  */
 export { VaultBackend } from "./vault-backend/vault-backend";
+export { VaultEsoPlatform } from "./vault-eso-platform";
 export { EsoInstall } from "./eso/eso-install";
 export { ClusterStore } from "./stores/cluster-store";
 export { TokenRenewer } from "./token-renewer/token-renewer";

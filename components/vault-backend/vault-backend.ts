@@ -303,7 +303,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     );
     new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-reviewer-auth-delegator`,
-      authDelegatorBinding(`vault-token-reviewer-${namespace}`, { name: sa.metadata.name, namespace: sa.metadata.namespace }, labels),
+      pulumi.output(namespace).apply((n) => authDelegatorBinding(`vault-token-reviewer-${n}`, { name: REVIEWER_NAME, namespace: n }, labels)),
       { parent: this },
     );
     const secretName = reviewerTokenSecretName(review.tokenGeneration ?? 1);
@@ -324,10 +324,9 @@ export class VaultBackend extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["data"] },
     );
     return pulumi.secret(
-      tokenSecret.data.apply((d) => {
+      pulumi.all([tokenSecret.data, namespace]).apply(([d, n]) => {
         const token = d?.["token"];
-        if (!token) throw new InputError(`Secret ${namespace}/${secretName} has no token yet: the service-account token controller did not populate it`);
-        if (!token) throw new InputError(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
+        if (!token) throw new InputError(`Secret ${n}/${secretName} has no token yet: the service-account token controller did not populate it`);
         return Buffer.from(token, "base64").toString("utf8");
       }),
     );
