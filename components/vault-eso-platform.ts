@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, PROJECT, SECRET_KEYS } from "./config/config";
-import { nodeTenantFileSystem, thisStackName } from "./config/stack-config";
+import { nodeTenantFileSystem, thisStackName, type StackConfig } from "./config/stack-config";
 import { deferredProblems, refuse } from "./config/component-inputs";
 import { buildPlatform, type Platform } from "./platform";
 
@@ -129,4 +129,9 @@ export function platformArgsFromConfig(raw: Readonly<Record<string, string>>, se
     }
   }
   return { ...(args as unknown as VaultEsoPlatformArgs), ...secrets };
+}
+
+/** The stack program's platform: this stack's `vault-eso:*` config (already checked by loadStack) as one VaultEsoPlatform. */
+export function platformOfStack(loaded: StackConfig): VaultEsoPlatform {
+  return new VaultEsoPlatform("vault-eso", platformArgsFromConfig(pulumi.runtime.allConfig(), loaded.secrets));
 }

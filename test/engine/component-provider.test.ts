@@ -110,10 +110,21 @@ const reveal = (v: unknown): unknown => {
 };
 
 /** Registrations as `[type, name without the component's name, inputs]`, sorted. */
+/** `v` with the component's name replaced by `<c>`, also inside base64 (Secret data). */
+const renamed = (v: unknown, name: string): unknown => {
+  if (typeof v === "string") {
+    const decoded = /^[A-Za-z0-9+/]+=*$/.test(v) && v.length % 4 === 0 ? Buffer.from(v, "base64").toString("utf8") : "";
+    return decoded.includes(name) ? `base64:${decoded.replaceAll(name, "<c>")}` : v.replaceAll(name, "<c>");
+  }
+  if (Array.isArray(v)) return v.map((e) => renamed(e, name));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, renamed(e, name)]));
+  return v;
+};
+
 const shape = (r: ConstructResult, name: string, reveal_ = false) =>
   r.registrations
-    // The stand-in engine's IDs carry the resource's name (`<name>-id`): the component's name is replaced everywhere.
-    .map((x) => JSON.parse(JSON.stringify({ type: x.type, name: x.name, inputs: reveal_ ? reveal(x.inputs) : x.inputs }).replaceAll(name, "<c>")))
+    // The stand-in engine's IDs and mock tokens carry the resource's name: the component's name is replaced everywhere.
+    .map((x) => renamed({ type: x.type, name: x.name, inputs: reveal_ ? reveal(x.inputs) : x.inputs }, name) as { type: string; name: string; inputs: unknown })
     .sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
 
 /** Strings a stringified Output leaves behind (output.ts toString/toJSON, `[object Object]`). */
