@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { installMocks } from "./helpers/mocks";
+import { COMPONENT_LITERALS } from "./helpers/component-literals";
 
 const engine = installMocks("package");
 const root = process.cwd();
@@ -149,40 +150,22 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
     expect([...used].sort()).toEqual(Object.keys(schema.resources).sort());
   });
 
+  test("docs/components.md: the platform examples name only VaultEsoPlatform properties (TypeScript keys, Python keyword arguments)", () => {
+    const doc = fs.readFileSync(path.join(root, "docs/components.md"), "utf8");
+    const props = schema.resources["vault-eso:index:VaultEsoPlatform"].inputProperties;
+    const ts = /```ts\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf("## The whole platform")))![1];
+    const py = /```python\n([\s\S]*?)```/.exec(doc)![1];
+    const tsKeys = [...ts.matchAll(/^  (\w+):/gm)].map((m) => m[1]);
+    const pyKeys = [...py.matchAll(/^\s+(\w+)=/gm)].map((m) => m[1]);
+    const snake = (n: string) => n.replace(/([A-Z])/g, "_$1").toLowerCase();
+    expect(tsKeys.length).toBeGreaterThan(5);
+    expect(tsKeys.filter((k) => !(k in props))).toEqual([]);
+    expect(pyKeys.sort()).toEqual(tsKeys.map(snake).sort());
+    for (const r of schema.resources["vault-eso:index:VaultEsoPlatform"].requiredInputs) expect(tsKeys).toContain(r);
+  });
+
   test("construct() registers the same resources as the class itself", async () => {
-    const inputs: Record<string, Record<string, unknown>> = {
-      EsoInstall: { replicas: 2, systemAuthDelegator: true },
-      VaultBackend: {
-        kubernetesHost: "https://api.my-cluster:6443", kubernetesCaCert: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n",
-        tokenReview: { mode: "reviewerServiceAccount", namespace: "vault-auth" },
-        eso: { namespace: "external-secrets", serviceAccountName: "external-secrets", role: "eso", policy: "eso-read", scope: "platform/shared", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600 },
-      },
-      TenantNamespace: {
-        name: "team-a", subtree: "acme/prod/apps/team-a", kvPath: "secret", authPath: "kubernetes", audience: "vault", tokenReview: "clientJwt",
-        vaultServer: "https://vault.example.com:8200", policy: { mode: "perTenant" }, store: { mode: "isolated" }, tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
-        developers: { groups: ["team-a-devs"] }, developerClusterRole: "namespace-developer", ca: { kind: "bundle", pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" },
-        externalSecrets: [{ name: "db", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
-        push: { secrets: [{ name: "gen", secretName: "generated", data: [{ secretKey: "token", remoteKey: "generated" }] }] },
-        writers: { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "team-a-writers" } },
-      },
-      DeveloperClusterRole: { name: "namespace-developer" },
-      ReloaderInstall: { watchNamespaces: ["team-a"], resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      VaultAudit: { devices: [{ type: "file", filePath: "stdout" }, { type: "syslog", path: "syslog-audit", tag: "vault-prod" }] },
-      EsoNetworkPolicies: { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200", apiServerCidrs: ["10.0.0.1/32"] },
-      VaultTrust: {
-        install: false, certManagerNamespace: "cert-manager", caName: "vault-ca", caDuration: "87600h",
-        server: { namespace: "vault", secretName: "vault-server-tls", dnsNames: ["vault.vault.svc"], ipAddresses: [], duration: "2160h", renewBefore: "360h" },
-      },
-      Observability: {
-        vaultMetrics: { authPath: "kubernetes", policy: "vault-metrics", role: "prometheus", namespace: "monitoring", serviceAccountName: "prometheus", audience: "https://kubernetes.default.svc.cluster.local", tokenTtlSeconds: 900, tokenReview: "clientJwt", scrape: { server: "https://vault.example.com:8200" }, dashboardNamespace: "monitoring" },
-        alerts: { namespace: "external-secrets", labels: { release: "kube-prometheus-stack" }, maxLoginsPerMinute: 30 },
-      },
-      TokenRenewer: { readPolicies: ["eso-read"], vaultAddress: "https://vault.example.com:8200", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      ClusterStore: {
-        server: "https://vault.example.com:8200", mountPath: "secret",
-        auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audience: "vault", tokenReview: "clientJwt" },
-      },
-    };
+    const inputs = COMPONENT_LITERALS;
     // The construct()-made resources renamed as the class-made ones, also inside base64 Secret data (the mock
     // engine's token for a resource carries its name).
     const rename = (v: unknown): unknown => {

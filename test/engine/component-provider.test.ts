@@ -20,55 +20,16 @@ import * as path from "path";
 import { promisify } from "util";
 import type { ConstructCall, ConstructResult } from "../../scripts/lib/component-host";
 import { SIG_KEY, SECRET_SIG, UNKNOWN } from "../../scripts/lib/wire";
+import { CA, COMPONENT_LITERALS as LITERALS } from "../helpers/component-literals";
 
 const ROOT = process.cwd();
 const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const DEP = "urn:pulumi:test::consumer::pulumi:providers:other::upstream";
-const CA = "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n";
 
 type Prop = { type?: string; $ref?: string; items?: Prop; additionalProperties?: Prop; plain?: boolean };
 type Schema = {
   resources: Record<string, { inputProperties: Record<string, Prop>; requiredInputs?: string[] }>;
   types: Record<string, { properties?: Record<string, Prop>; enum?: unknown[] }>;
-};
-
-/** Literal inputs per component (the class's own tests use the same shapes). */
-const LITERALS: Record<string, Record<string, unknown>> = {
-  EsoInstall: { replicas: 2, systemAuthDelegator: true },
-  VaultBackend: {
-    kubernetesHost: "https://api.my-cluster:6443", kubernetesCaCert: CA, apiAudiences: ["https://kubernetes.default.svc.cluster.local"],
-    tokenReview: { mode: "reviewerServiceAccount", namespace: "vault-auth" },
-    eso: { namespace: "external-secrets", serviceAccountName: "external-secrets", role: "eso", policy: "eso-read", scope: "platform/shared", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600 },
-  },
-  TenantNamespace: {
-    name: "team-a", subtree: "acme/prod/apps/team-a", kvPath: "secret", authPath: "kubernetes", audience: "vault", tokenReview: "clientJwt",
-    vaultServer: "https://vault.example.com:8200", policy: { mode: "perTenant" }, store: { mode: "isolated" }, tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
-    developers: { groups: ["team-a-devs"] }, developerClusterRole: "namespace-developer", ca: { kind: "bundle", pem: CA },
-    externalSecrets: [{ name: "db", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
-    push: { secrets: [{ name: "gen", secretName: "generated", data: [{ secretKey: "token", remoteKey: "generated" }] }] },
-    writers: { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "team-a-writers" } },
-  },
-  DeveloperClusterRole: { name: "namespace-developer" },
-  VaultEsoPlatform: {
-    environment: "dev", vault: { address: "http://127.0.0.1:8200" }, kubernetesAuth: { host: "https://127.0.0.1:6443", caCertFile: "test/fixtures/cluster-ca.pem" },
-    store: { namespaces: ["team-a"] }, tenants: [{ name: "team-a", developers: { groups: ["team-a-devs"] } }, { name: "team-b" }], vaultToken: "s.test-token",
-  },
-  ReloaderInstall: { watchNamespaces: ["team-a"], resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-  VaultAudit: { devices: [{ type: "file", filePath: "stdout" }, { type: "syslog", path: "syslog-audit", tag: "vault-prod" }] },
-  EsoNetworkPolicies: { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200", apiServerCidrs: ["10.0.0.1/32"] },
-  VaultTrust: {
-    install: false, certManagerNamespace: "cert-manager", caName: "vault-ca", caDuration: "87600h",
-    server: { namespace: "vault", secretName: "vault-server-tls", dnsNames: ["vault.vault.svc"], ipAddresses: [], duration: "2160h", renewBefore: "360h" },
-  },
-  Observability: {
-    vaultMetrics: { authPath: "kubernetes", policy: "vault-metrics", role: "prometheus", namespace: "monitoring", serviceAccountName: "prometheus", audience: "https://kubernetes.default.svc.cluster.local", tokenTtlSeconds: 900, tokenReview: "clientJwt", scrape: { server: "https://vault.example.com:8200" }, dashboardNamespace: "monitoring" },
-    alerts: { namespace: "external-secrets", labels: { release: "kube-prometheus-stack" }, maxLoginsPerMinute: 30 },
-  },
-  TokenRenewer: { readPolicies: ["eso-read"], vaultAddress: "https://vault.example.com:8200", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-  ClusterStore: {
-    server: "https://vault.example.com:8200", mountPath: "secret",
-    auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audience: "vault", tokenReview: "clientJwt" },
-  },
 };
 
 type Mode = "known" | "unknown" | "secret";
