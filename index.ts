@@ -4,12 +4,14 @@
  * tenant stack (`vault-eso:platform` set; docs/sharding.md), only that
  * stack's tenants on the platform's published `tenantContract`.
  */
-import { buildPlatform } from "./components/platform";
+import { platformOfStack } from "./components/vault-eso-platform";
 import { buildTenantShard } from "./components/tenants/tenant-shard";
 import { loadStack } from "./components/config/stack-config";
 
 const loaded = loadStack();
-const platform = loaded.kind === "platform" ? buildPlatform(loaded, loaded.stack) : undefined;
+// A platform stack is one VaultEsoPlatform built from this stack's config sections (its children keep their URNs
+// through aliases: test/platform-component.test.ts).
+const platform = loaded.kind === "platform" ? platformOfStack(loaded).platform : undefined;
 const shard = loaded.kind === "tenant" ? buildTenantShard(loaded) : undefined;
 // A tenant the platform does not assign to this stack fails the run (an unhandled rejection is a
 // program error for the Node.js runtime, and `npm run render` exits 1 on it), with the ConfigError.

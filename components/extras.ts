@@ -26,6 +26,7 @@ import { VaultTrust } from "./trust/vault-trust";
 import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
 import { ESO_CHART, toVaultCaTrust } from "./eso/eso";
 import { exampleCaWarning, kubernetesAuthWarnings, singleAudienceRoleAudience } from "./vault-backend/kubernetes-auth";
+import { scoped, type BuildScope } from "./scope";
 
 export { CA_KEY, trustPlan } from "./stores/store-plan";
 export type { TrustPlan } from "./stores/store-plan";
@@ -44,7 +45,7 @@ export interface Trust {
 }
 
 /** TLS trust for every store: external CA (inline or ConfigMap) or cert-manager's in-cluster CA. */
-export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
+export function buildTrust(config: PlatformConfig, eso: EsoInstall, scope?: BuildScope): Trust {
   const plan = trustPlan(config);
   switch (plan.mode) {
     case "systemRoots":
@@ -57,7 +58,7 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
       const cm = new k8s.core.v1.ConfigMap("vault-ca-eso", {
         metadata: { name: plan.configMapName, namespace: eso.namespace, labels: { ...MANAGED_BY_LABELS } },
         data: { [CA_KEY]: plan.pem },
-      });
+      }, scoped(scope));
       return {
         clusterCa: { kind: "provider", type: "ConfigMap", name: plan.configMapName, key: CA_KEY, namespace: config.eso.namespace },
         tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: plan.pem },
@@ -73,9 +74,9 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall): Trust {
         caName: cm.caName,
         caDuration: cm.caDuration,
         server: cm.server,
-      });
+      }, scoped(scope));
       return {
-        clusterCa: toVaultCaTrust(trust.clusterCa),
+        clusterCa: toVaultCaTrust(trust.clusterCa as pulumi.Unwrap<typeof trust.clusterCa>),
         tenantCaConfigMap: { name: plan.configMapName, key: CA_KEY, pem: trust.caPem },
         dependsOn: [trust],
         vaultTrust: trust,
@@ -134,10 +135,10 @@ export interface Extras {
 }
 
 /** Audit devices, monitoring, NetworkPolicies: each depends only on what it uses. */
-export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }): Extras {
+export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; eso: EsoInstall; vaultProvider: vault.Provider }, scope?: BuildScope): Extras {
   for (const w of configWarnings(config)) pulumi.log.warn(w);
   const adopt = adoptTransformations(adoptionPlan(config));
-  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices && [...config.audit.devices] }, { providers: { vault: p.vaultProvider }, transformations: adopt });
+  const audit = new VaultAudit("vault-audit", { devices: config.audit.devices && [...config.audit.devices] }, scoped(scope, { providers: { vault: p.vaultProvider }, transformations: adopt }));
 
   const o = config.observability;
   const alertsOn = o.prometheusOperator && (o.alerts.enabled ?? true);
@@ -174,7 +175,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
       },
       // Only what it uses: the auth config for the role (as ESO's role); the rule's namespace arrives with
       // `p.eso.namespace`; its CRD comes with the Prometheus operator, not with ESO's chart.
-      { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig], transformations: adopt },
+      scoped(scope, { providers: { vault: p.vaultProvider }, dependsOn: [p.backend.authConfig], transformations: adopt }),
     );
   }
 
@@ -192,7 +193,7 @@ export function buildExtras(config: PlatformConfig, p: { backend: VaultBackend; 
         apiServerPorts: n.apiServerPorts,
         dns: n.dns,
       },
-      { dependsOn: [p.eso] },
+      scoped(scope, { dependsOn: [p.eso] }),
     );
   }
   return { audit, observability, networkPolicies };

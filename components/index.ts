@@ -6,7 +6,8 @@
  * Importing this module registers nothing: it only defines classes and pure functions.
  */
 export { VaultBackend } from "./vault-backend/vault-backend";
-export type { VaultBackendArgs, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend/vault-backend";
+export { VaultEsoPlatform } from "./vault-eso-platform";
+export type { VaultBackendArgs, TokenReview, EsoIdentity, TokenReviewArgs, EsoIdentityArgs } from "./vault-backend/vault-backend";
 export { EsoInstall } from "./eso/eso-install";
 export type { EsoInstallArgs, ContainerResources, ResourceQuantities } from "./eso/eso-install";
 export { ClusterStore, ClusterStoreAuthKind } from "./stores/cluster-store";
@@ -14,7 +15,9 @@ export type { ClusterStoreArgs, ClusterStoreAuth, ClusterStoreConditions, Servic
 export { ReloaderInstall } from "./reloader/reloader-install";
 export type { ReloaderInstallArgs } from "./reloader/reloader-install";
 export { TenantNamespace } from "./tenants/tenant-namespace";
+export { DeveloperClusterRole } from "./tenants/developer-cluster-role";
 export type { TenantNamespaceArgs, TenantNamespaceOptions } from "./tenants/tenant-namespace";
+export type { DeveloperClusterRoleArgs } from "./tenants/developer-cluster-role";
 export { TenantPolicyMode, TenantStoreMode, PodSecurityLevel, ExternalSecretRefreshPolicy, ExternalSecretDeletionPolicy, PushUpdatePolicy, PushDeletionPolicy } from "./tenants/tenant-args";
 export type {
   TenantPolicyArgs, TenantStore, TenantDevelopers, TenantCaConfigMap, ExternalSecretArgs, ExternalSecretData, ExternalSecretRemoteRef, ExternalSecretDataFrom,
@@ -24,6 +27,8 @@ export type {
 export { TokenRenewer } from "./token-renewer/token-renewer";
 export type { TokenRenewerArgs, RenewerSecretRef } from "./token-renewer/token-renewer";
 export { buildPlatform } from "./platform";
+export type { VaultEsoPlatformArgs } from "./vault-eso-platform";
+export { platformArgsFromConfig } from "./vault-eso-platform";
 export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./eso/eso";
 export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./eso/eso";

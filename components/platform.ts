@@ -5,16 +5,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { NAMESPACE_DEVELOPER_RULES } from "../policies/k8s/rbac";
 import { templatedTenantPolicy } from "../policies/vault/builders";
 import { renderPolicyHcl } from "../policies/vault/hcl";
-import { MANAGED_BY_LABELS } from "./config/options";
 import { platformNamespaces, tenantSubtree } from "./config/config";
 import { storeTokenAudiences } from "./vault-backend/kubernetes-auth";
 import { ContractCa, shardVaultObjects, TENANT_CONTRACT_VERSION, TenantContract } from "./tenants/shard-config";
 import { tenantVaultObjectKeys } from "./tenants/vault-objects";
 import { VaultObject, vaultObjectKey } from "../policies/vault/names";
 import { TenantNamespace } from "./tenants/tenant-namespace";
+import { developerClusterRole } from "./tenants/developer-cluster-role";
 import { ClusterStore } from "./stores/cluster-store";
 import { EsoInstall } from "./eso/eso-install";
 import type { PlatformConfig } from "./config/config";
@@ -26,6 +25,8 @@ import { buildExtras, buildTrust, esoExtraValues, Extras, Trust } from "./extras
 import { adoptionPlan, adoptTransformations } from "./vault-backend/adopt";
 import { ReloaderInstall } from "./reloader/reloader-install";
 import { storeConditions } from "./stores/store-plan";
+import { scoped, type BuildScope } from "./scope";
+export type { BuildScope } from "./scope";
 
 export interface Platform {
   readonly vaultProvider: vault.Provider;
@@ -59,7 +60,7 @@ export interface Platform {
   };
 }
 
-export function buildPlatform({ config, secrets }: StackConfig, stack?: string): Platform {
+export function buildPlatform({ config, secrets }: StackConfig, stack?: string, scope?: BuildScope): Platform {
   const shared = config.tenancy.mode === "shared";
   const vaultProvider = new vault.Provider("vault", {
     address: config.vault.address,
@@ -68,7 +69,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     caCertFile: config.vault.caCertFile,
     skipTlsVerify: config.vault.skipTlsVerify,
     namespace: config.vault.namespace,
-  });
+  }, scoped(scope));
 
   // `vault-eso:adopt`: existing Vault and Kubernetes objects are imported, not created, and adopted Kubernetes
   // objects are never deleted (docs/adopting.md, docs/migrating.md). Children inherit it.
@@ -82,7 +83,7 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
     systemAuthDelegator: config.kubernetesAuth.tokenReview === "clientJwt",
     concurrent: config.eso.concurrent,
     extraValues: esoExtraValues(config),
-  }, { transformations: adopt });
+  }, scoped(scope, { transformations: adopt }));
 
   const backend = new VaultBackend(
     "vault",
@@ -116,12 +117,12 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
         tokenMaxTtlSeconds: config.eso.tokenMaxTtlSeconds,
       },
     },
-    { providers: { vault: vaultProvider }, transformations: adopt },
+    scoped(scope, { providers: { vault: vaultProvider }, transformations: adopt }),
   );
 
-  const tokenAuth = buildTokenAuth(config, backend, vaultProvider);
+  const tokenAuth = buildTokenAuth(config, backend, vaultProvider, scope);
 
-  const trust = buildTrust(config, eso);
+  const trust = buildTrust(config, eso, scope);
   const store = new ClusterStore(
     "cluster",
     {
@@ -142,14 +143,14 @@ export function buildPlatform({ config, secrets }: StackConfig, stack?: string):
       },
       conditions: config.store.allowAllNamespaces ? undefined : storeConditions(config),
     },
-    { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])], transformations: adopt },
+    scoped(scope, { dependsOn: [eso, backend, ...trust.dependsOn, ...(tokenAuth ? [tokenAuth.renewer] : [])], transformations: adopt }),
   );
 
-  const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust);
-  const extras = buildExtras(config, { backend, eso, vaultProvider });
+  const { tenants, developerClusterRole, templatedPolicyName, templatedPolicy } = buildTenants(config, backend, eso, store, vaultProvider, trust, scope);
+  const extras = buildExtras(config, { backend, eso, vaultProvider }, scope);
   // Watches only the opted-in tenants' namespaces; their outputs make the release wait for those namespaces alone.
   const reloader = config.reloader.enabled
-    ? new ReloaderInstall("reloader", { namespace: config.reloader.namespace, watchNamespaces: tenants.filter((_, i) => config.tenants[i].reloader).map((t) => t.namespace) })
+    ? new ReloaderInstall("reloader", { namespace: config.reloader.namespace, watchNamespaces: tenants.filter((_, i) => config.tenants[i].reloader).map((t) => t.namespace) }, scoped(scope))
     : undefined;
 
   return {
@@ -282,13 +283,11 @@ function buildTenants(
   store: ClusterStore,
   vaultProvider: vault.Provider,
   trust: Trust,
+  scope: BuildScope | undefined,
 ): { tenants: TenantNamespace[]; developerClusterRole?: pulumi.Output<string>; templatedPolicyName?: pulumi.Output<string>; templatedPolicy?: pulumi.Output<string> } {
   if (config.tenants.length === 0 && Object.keys(config.shards).length === 0) return { tenants: [] };
   const { tenancy } = config;
-  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", {
-    metadata: { name: tenancy.developerClusterRole, labels: { ...MANAGED_BY_LABELS } },
-    rules: NAMESPACE_DEVELOPER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
-  }, { transformations: adoptTransformations(adoptionPlan(config)) });
+  const developerRole = new k8s.rbac.v1.ClusterRole("namespace-developer", developerClusterRole(tenancy.developerClusterRole), scoped(scope, { transformations: adoptTransformations(adoptionPlan(config)) }));
   let policy: { mode: "perTenant" } | { mode: "templated"; policyName: pulumi.Output<string> } = { mode: "perTenant" };
   let templatedPolicy: pulumi.Output<string> | undefined;
   if (tenancy.policy === "templated") {
@@ -298,7 +297,7 @@ function buildTenants(
       ),
     );
     // Waits for the auth mount through its accessor, nothing else (a wider dependsOn deepens every tenant's chain).
-    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) });
+    const templated = new vault.Policy("tenants-templated-policy", { name: "vault-eso-tenants", policy: hcl }, scoped(scope, { provider: vaultProvider, transformations: adoptTransformations(adoptionPlan(config)) }));
     policy = { mode: "templated", policyName: templated.name };
     templatedPolicy = hcl;
   }
@@ -334,12 +333,12 @@ function buildTenants(
           deleteNamespaceOnRemoval: t.deleteNamespaceOnRemoval,
           externalSecrets: t.externalSecrets,
         },
-        {
+        scoped(scope, {
           providers: { vault: vaultProvider },
           transformations: adoptTransformations(adoptionPlan(config)),
           // Only the store and ExternalSecrets wait for the shared pieces (see BENCHMARKS.md, graph depth).
           storeDependsOn: [eso.release, backend.authConfig, ...trust.dependsOn],
-        },
+        }),
       ),
   );
   return { tenants, developerClusterRole: developerRole.metadata.name, templatedPolicyName: policy.mode === "templated" ? policy.policyName : undefined, templatedPolicy };

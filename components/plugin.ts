@@ -5,10 +5,12 @@
  * TypeScript entry (`exports["."]`, components/index.ts) exports all of them. Importing registers nothing.
  */
 export { VaultBackend } from "./vault-backend/vault-backend";
+export { VaultEsoPlatform } from "./vault-eso-platform";
 export { EsoInstall } from "./eso/eso-install";
 export { ClusterStore } from "./stores/cluster-store";
 export { TokenRenewer } from "./token-renewer/token-renewer";
 export { TenantNamespace } from "./tenants/tenant-namespace";
+export { DeveloperClusterRole } from "./tenants/developer-cluster-role";
 export { ReloaderInstall } from "./reloader/reloader-install";
 export { VaultAudit } from "./vault-backend/vault-audit";
 export { EsoNetworkPolicies } from "./network/eso-network-policies";

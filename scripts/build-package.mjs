@@ -35,7 +35,8 @@ for (const f of walk(root, "components").filter((f) => !f.endsWith(".ts"))) {
   fs.mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
   fs.copyFileSync(path.join(root, f), path.join(out, f));
 }
-fs.copyFileSync(path.join(root, "packaging/PulumiPlugin.yaml"), path.join(out, "PulumiPlugin.yaml"));
+fs.copyFileSync(path.join(root, "PulumiPlugin.yaml"), path.join(out, "PulumiPlugin.yaml"));
+fs.copyFileSync(path.join(root, rootManifest.main), path.join(out, rootManifest.main));
 fs.copyFileSync(path.join(root, "packaging/tsconfig.json"), path.join(out, "tsconfig.json"));
 fs.copyFileSync(path.join(root, "packaging/README.md"), path.join(out, "README.md"));
 

@@ -30,12 +30,12 @@ describe("VaultBackend", () => {
     expect((backend.kvMount as unknown as { __protect?: boolean }).__protect).toBe(true);
   });
 
-  test("kubernetes auth mount + config; the policy and role are wired by name", () => {
+  test("kubernetes auth mount + config; the policy and role are wired by name", async () => {
     expect(engine.named("vb-k8s-auth").inputs).toMatchObject({ type: "kubernetes", path: "kubernetes" });
     expect(engine.named("vb-k8s-auth-config").inputs).toMatchObject({ backend: "kubernetes", kubernetesHost: "https://k8s:6443", disableLocalCaJwt: false });
     expect(engine.named("vb-eso-policy").inputs.name).toBe("eso-read");
     expect(engine.named("vb-eso-role").inputs).toMatchObject({ backend: "kubernetes", tokenPolicies: ["eso-read"], audience: "vault", aliasNameSource: "serviceaccount_uid" });
-    expect(backend.esoPolicyHcl).toContain('path "kv/metadata/eso/*"');
+    expect(await new Promise((r) => backend.esoPolicyHcl.apply(r))).toContain('path "kv/metadata/eso/*"');
   });
 
   test("reviewer objects are created in their own namespace and validate", async () => {

@@ -146,7 +146,7 @@ describe("the components refuse the broken combinations too (a stack that does n
     expect(() => new VaultBackend("no-ca", { kubernetesHost: "https://k:6443", tokenReview: { mode: "clientJwt" }, eso })).toThrow(/kubernetesCaCert: Vault runs outside the cluster/);
     expect(() => new VaultBackend("pod-token", { kubernetesHost: "https://k:6443", vaultRunsIn: "cluster", kubernetesCaCert: clusterCaPem(), disableLocalCaJwt: false, tokenReview: { mode: "clientJwt" }, eso })).toThrow(/own pod token/);
     const b = new VaultBackend("ok", { kubernetesHost: "https://k:6443", kubernetesCaCert: clusterCaPem(), tokenReview: { mode: "clientJwt" }, eso });
-    expect(b.storeAudiences).toEqual(["vault", KIND]);
+    expect(await new Promise((r) => b.storeAudiences.apply(r))).toEqual(["vault", KIND]);
     expect(b.tokenReviewMode).toBe("clientJwt");
   });
 

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { installMocks } from "./helpers/mocks";
+import { COMPONENT_LITERALS } from "./helpers/component-literals";
 
 const engine = installMocks("package");
 const root = process.cwd();
@@ -41,13 +42,14 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
   let components: Function[];
   beforeAll(async () => {
     const { ComponentProvider, getPulumiComponents } = await import("@pulumi/pulumi/provider/experimental/provider.js" as string);
-    components = getPulumiComponents(await import(source(manifest.main)));
+    // package.json `main` (plugin.cjs) loads components/plugin.ts from a source tree (test/engine/component-provider.test.ts runs it).
+    components = getPulumiComponents(await import(path.join(root, "components/plugin.ts")));
     provider = new ComponentProvider({ name: manifest.name, dirname: root, components });
     schema = JSON.parse(await provider.getSchema());
   }, 60000);
 
   test("every component of the plugin entry is in the schema, every input and output typed and described", () => {
-    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "EsoInstall", "EsoNetworkPolicies", "Observability", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultTrust"]);
+    expect(components.map((c) => c.name).sort()).toEqual(["ClusterStore", "DeveloperClusterRole", "EsoInstall", "EsoNetworkPolicies", "Observability", "ReloaderInstall", "TenantNamespace", "TokenRenewer", "VaultAudit", "VaultBackend", "VaultEsoPlatform", "VaultTrust"]);
     expect(Object.keys(schema.resources).sort()).toEqual(components.map((c) => `vault-eso:index:${c.name}`).sort());
     const check = (where: string, p: Prop) => {
       const t = p.type ?? p.$ref;
@@ -94,10 +96,11 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
     expect(clashes).toEqual([]);
   });
 
-  test("examples/yaml uses every component, with known properties, the required ones, and values of the schema's types", () => {
-    const program = parse(fs.readFileSync(path.join(root, "examples/yaml/Pulumi.yaml"), "utf8"));
+  test("examples/yaml and examples/yaml-platform use every component, with known properties, the required ones, and values of the schema's types", () => {
     const used = new Set<string>();
     const problems: string[] = [];
+    for (const example of ["examples/yaml", "examples/yaml-platform"]) {
+    const program = parse(fs.readFileSync(path.join(root, example, "Pulumi.yaml"), "utf8"));
     const interpolated = (v: unknown) => typeof v === "string" && /^\$\{[^}]+\}$/.test(v);
     const checkValue = (where: string, p: Prop, v: unknown): void => {
       if (interpolated(v)) return; // an output of another resource or config: typed by the engine
@@ -142,43 +145,27 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
       const r = m && schema.resources[program.resources[m[1]]?.type];
       if (!r || !(m![2] in r.properties)) problems.push(`output ${k}: ${v} is not an output of the schema`);
     }
+    }
     expect(problems).toEqual([]);
     expect([...used].sort()).toEqual(Object.keys(schema.resources).sort());
   });
 
+  test("docs/components.md: the platform examples name only VaultEsoPlatform properties (TypeScript keys, Python keyword arguments)", () => {
+    const doc = fs.readFileSync(path.join(root, "docs/components.md"), "utf8");
+    const props = schema.resources["vault-eso:index:VaultEsoPlatform"].inputProperties;
+    const ts = /```ts\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf("## The whole platform")))![1];
+    const py = /```python\n([\s\S]*?)```/.exec(doc)![1];
+    const tsKeys = [...ts.matchAll(/^  (\w+):/gm)].map((m) => m[1]);
+    const pyKeys = [...py.matchAll(/^\s+(\w+)=/gm)].map((m) => m[1]);
+    const snake = (n: string) => n.replace(/([A-Z])/g, "_$1").toLowerCase();
+    expect(tsKeys.length).toBeGreaterThan(5);
+    expect(tsKeys.filter((k) => !(k in props))).toEqual([]);
+    expect(pyKeys.sort()).toEqual(tsKeys.map(snake).sort());
+    for (const r of schema.resources["vault-eso:index:VaultEsoPlatform"].requiredInputs) expect(tsKeys).toContain(r);
+  });
+
   test("construct() registers the same resources as the class itself", async () => {
-    const inputs: Record<string, Record<string, unknown>> = {
-      EsoInstall: { replicas: 2, systemAuthDelegator: true },
-      VaultBackend: {
-        kubernetesHost: "https://api.my-cluster:6443", kubernetesCaCert: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n",
-        tokenReview: { mode: "reviewerServiceAccount", namespace: "vault-auth" },
-        eso: { namespace: "external-secrets", serviceAccountName: "external-secrets", role: "eso", policy: "eso-read", scope: "platform/shared", audience: "vault", tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600 },
-      },
-      TenantNamespace: {
-        name: "team-a", subtree: "acme/prod/apps/team-a", kvPath: "secret", authPath: "kubernetes", audience: "vault", tokenReview: "clientJwt",
-        vaultServer: "https://vault.example.com:8200", policy: { mode: "perTenant" }, store: { mode: "isolated" }, tokenTtlSeconds: 900, tokenMaxTtlSeconds: 3600,
-        developers: { groups: ["team-a-devs"] }, ca: { kind: "bundle", pem: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" },
-        externalSecrets: [{ name: "db", data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }] }],
-        push: { secrets: [{ name: "gen", secretName: "generated", data: [{ secretKey: "token", remoteKey: "generated" }] }] },
-        writers: { alias: { mountAccessor: "auth_oidc_1a2b3c4d", name: "team-a-writers" } },
-      },
-      ReloaderInstall: { watchNamespaces: ["team-a"], resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      VaultAudit: { devices: [{ type: "file", filePath: "stdout" }, { type: "syslog", path: "syslog-audit", tag: "vault-prod" }] },
-      EsoNetworkPolicies: { namespace: "external-secrets", release: "external-secrets", vaultServer: "https://vault.example.com:8200", apiServerCidrs: ["10.0.0.1/32"] },
-      VaultTrust: {
-        install: false, certManagerNamespace: "cert-manager", caName: "vault-ca", caDuration: "87600h",
-        server: { namespace: "vault", secretName: "vault-server-tls", dnsNames: ["vault.vault.svc"], ipAddresses: [], duration: "2160h", renewBefore: "360h" },
-      },
-      Observability: {
-        vaultMetrics: { authPath: "kubernetes", policy: "vault-metrics", role: "prometheus", namespace: "monitoring", serviceAccountName: "prometheus", audience: "https://kubernetes.default.svc.cluster.local", tokenTtlSeconds: 900, tokenReview: "clientJwt", scrape: { server: "https://vault.example.com:8200" }, dashboardNamespace: "monitoring" },
-        alerts: { namespace: "external-secrets", labels: { release: "kube-prometheus-stack" }, maxLoginsPerMinute: 30 },
-      },
-      TokenRenewer: { readPolicies: ["eso-read"], vaultAddress: "https://vault.example.com:8200", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      ClusterStore: {
-        server: "https://vault.example.com:8200", mountPath: "secret",
-        auth: { kind: "kubernetes", mountPath: "kubernetes", role: "eso", serviceAccount: { name: "external-secrets", namespace: "external-secrets" }, audience: "vault", tokenReview: "clientJwt" },
-      },
-    };
+    const inputs = COMPONENT_LITERALS;
     // The construct()-made resources renamed as the class-made ones, also inside base64 Secret data (the mock
     // engine's token for a resource carries its name).
     const rename = (v: unknown): unknown => {
@@ -194,7 +181,8 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
     const asClass = (v: unknown) => rename(JSON.parse(JSON.stringify(v)));
     const children = (prefix: string) =>
       engine.resources.filter((r) => r.name.startsWith(`${prefix}-`) || r.name === prefix).map((r) => ({ type: r.type, name: r.name.slice(prefix.length), inputs: r.inputs }));
-    for (const c of components) {
+    // VaultEsoPlatform's children are named as the stack program names them: test/platform-component.test.ts.
+    for (const c of components.filter((k) => k.name !== "VaultEsoPlatform")) {
       const before = engine.resources.length;
       await provider.construct(`via-construct-${c.name}`, `vault-eso:index:${c.name}`, inputs[c.name], {});
       new (c as any)(`via-class-${c.name}`, inputs[c.name]);

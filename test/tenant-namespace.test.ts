@@ -23,6 +23,7 @@ const base: TenantNamespaceArgs = {
   store: { mode: "isolated" },
   authDelegator: true,
   developers: { users: ["alice"], groups: ["team-a-devs"] },
+  developerClusterRole: "namespace-developer",
   externalSecrets: [
     {
       name: "db",

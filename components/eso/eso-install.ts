@@ -3,6 +3,7 @@ import { InputError } from "../config/errors";
 import * as pulumi from "@pulumi/pulumi";
 import { ESO_CHART, esoChartValues, mergeValues } from "./eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "../config/options";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 /** CPU and memory quantities (Kubernetes quantity strings, e.g. `50m`, `128Mi`). */
 export interface ResourceQuantities {
@@ -65,6 +66,8 @@ export class EsoInstall extends pulumi.ComponentResource {
   public readonly values: Record<string, any>;
 
   constructor(name: string, args: EsoInstallArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("EsoInstall", name, deferredProblems(args, []));
     const resources = args.resources ?? { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
     // Refused before super(): nothing registers, and the CLI shows only the message.
     if (resources.requests.cpu === undefined) throw new InputError(`EsoInstall ${name}: resources.requests.cpu is required. Fix: set a quantity such as "50m"`);

@@ -7,6 +7,7 @@ import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/ex
 import type { IVaultProvider } from "@kubernetes-models/external-secrets/external-secrets.io/v1/VaultProvider" with { "resolution-mode": "import" };
 import type { ResourceRequirements } from "../config/config";
 import { InputError } from "../config/errors";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * The published ESO types (`@kubernetes-models/external-secrets`) type the
@@ -135,15 +136,15 @@ export interface VaultCaTrustArgs {
   /** `bundle` (inline PEM) or `provider` (a Secret or ConfigMap key). */
   readonly kind: VaultCaKind;
   /** `bundle`: the PEM CA bundle. */
-  readonly pem?: string;
+  readonly pem?: pulumi.Input<string>;
   /** `provider`: `Secret` or `ConfigMap`. */
   readonly type?: CaProviderType;
   /** `provider`: object name. */
-  readonly name?: string;
+  readonly name?: pulumi.Input<string>;
   /** `provider`: key holding the PEM. */
   readonly key?: string;
   /** `provider`: the object's namespace (ClusterSecretStores only). Default: none. */
-  readonly namespace?: string;
+  readonly namespace?: pulumi.Input<string>;
 }
 
 /** What is wrong with a `VaultCaTrustArgs` at `field`: fields of the other kind, missing ones, unknown kinds. */
@@ -166,7 +167,7 @@ export function vaultCaTrustProblems(field: string, ca: VaultCaTrustArgs | undef
 }
 
 /** The `VaultCaTrust` a checked `VaultCaTrustArgs` stands for (see vaultCaTrustProblems). */
-export function toVaultCaTrust(ca: VaultCaTrustArgs | undefined): VaultCaTrust | undefined {
+export function toVaultCaTrust(ca: pulumi.Unwrap<VaultCaTrustArgs> | undefined): VaultCaTrust | undefined {
   if (ca === undefined) return undefined;
   if (ca.kind === "bundle") return { kind: "bundle", pem: ca.pem! };
   return { kind: "provider", type: ca.type!, name: ca.name!, key: ca.key!, ...(ca.namespace !== undefined ? { namespace: ca.namespace } : {}) };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EgressArgs, esoEgressPolicies } from "./network-policy";
 import { isCidr } from "./network-config";
 import { InputError } from "../config/errors";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 /** The cluster DNS pods ESO's pods may reach on UDP/TCP 53. */
 export interface EsoDnsPods {
@@ -76,6 +77,8 @@ export class EsoNetworkPolicies extends pulumi.ComponentResource {
   public readonly names: string[];
 
   constructor(name: string, args: EsoNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("EsoNetworkPolicies", name, deferredProblems(args, []));
     const { args: egress, problems } = egressArgs(args);
     if (problems.length > 0) throw new InputError(`EsoNetworkPolicies ${name}: ${problems.join("; ")}`);
     super("vault-eso:index:EsoNetworkPolicies", name, {}, opts);

@@ -10,6 +10,7 @@ import { InputError } from "../config/errors";
 import { singleAudienceProblem, TokenReviewMode } from "../vault-backend/kubernetes-auth";
 import { stringify } from "yaml";
 import { GRAFANA_DASHBOARD_LABEL, prometheusSpecForVaultMetrics, vaultAgentConfig, vaultDashboard, vaultScrapeJob } from "./vault-metrics";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 /** How Prometheus scrapes Vault (docs/observability.md). */
 export interface VaultMetricsScrape {
@@ -100,6 +101,8 @@ export class Observability extends pulumi.ComponentResource {
   public readonly prometheusSpec?: Record<string, any>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("Observability", name, deferredProblems(args, ["vaultMetrics.authPath", "alerts.namespace"]));
     const m = args.vaultMetrics;
     // Refused before super(): nothing registers on bad input, and the CLI shows only the message.
     const audienceProblem = m ? singleAudienceProblem(m.tokenReview, m.audience, m.apiAudiences) : undefined;

@@ -4,6 +4,7 @@ import type { ContainerResources } from "../eso/eso-install";
 import { InputError } from "../config/errors";
 import { RELOADER_CHART, reloaderChartValues } from "./reloader";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "../config/options";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 export interface ReloaderInstallArgs {
   /** Namespace to create for Reloader. Default `reloader`. */
@@ -31,6 +32,8 @@ export class ReloaderInstall extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: ReloaderInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("ReloaderInstall", name, deferredProblems(args, ["watchNamespaces"]));
     const r = args.resources;
     if (r && r.requests.cpu === undefined) throw new InputError(`ReloaderInstall ${name}: resources.requests.cpu: missing. Fix: set a quantity such as "10m"`);
     const resources = r && { requests: { cpu: r.requests.cpu!, memory: r.requests.memory }, limits: { ...(r.limits.cpu !== undefined ? { cpu: r.limits.cpu } : {}), memory: r.limits.memory } };

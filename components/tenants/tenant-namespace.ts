@@ -9,6 +9,8 @@ import { tenantVaultObjects } from "./vault-objects";
 import { ESO_API, toVaultCaTrust, vaultCaTrustProblems, type VaultCaTrustArgs } from "../eso/eso";
 import {
   checkTenantArgs,
+  TenantPolicyMode,
+  TenantStoreMode,
   type ExternalSecretArgs,
   type PodSecurityLevel,
   type TenantCaConfigMap,
@@ -21,57 +23,69 @@ import {
 import { storeTokenAudiences, TokenReviewMode } from "../vault-backend/kubernetes-auth";
 import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec } from "./tenant";
 import { InputError } from "../config/errors";
+import type { z } from "zod";
+import { zodProblems } from "../config/args-check";
+import { checkedInput, derive, deferredProblems, refuse, type Checked } from "../config/component-inputs";
+import { FIELD } from "../config/component-fields";
+import type { VaultBackend } from "../vault-backend/vault-backend";
+import type { VaultCaTrust } from "../eso/eso";
 
 export interface TenantNamespaceArgs {
-  /** Tenant name = namespace name (DNS-1123 label). */
-  readonly name: string;
-  /** The tenant's subtree of the KV mount, e.g. `acme/prod/clusters/c1/apps/team-a`. */
-  readonly subtree: string;
+  /** Tenant name = namespace name (DNS-1123 label; not `default` or `kube-*`). */
+  readonly name: pulumi.Input<string>;
+  /** The tenant's subtree of the KV mount, e.g. `acme/prod/clusters/c1/apps/team-a` (no `*`, `+`, `{}`, `..`, leading or trailing `/`). */
+  readonly subtree: pulumi.Input<string>;
   /** Owner label value. Default: none. */
-  readonly owner?: string;
-  /** KV v2 mount path. */
-  readonly kvPath: string;
-  /** Kubernetes auth mount path (pass `VaultBackend.authPath` so the role waits for the mount). */
-  readonly authPath: pulumi.Input<string>;
-  /** Audience the role requires; the store's token always carries it. */
-  readonly audience: string;
+  readonly owner?: pulumi.Input<string>;
+  /** KV v2 mount path (`VaultBackend.kvPath`). Default: the backend's (TypeScript option `backend`), else `secret`. */
+  readonly kvPath?: pulumi.Input<string>;
+  /** Kubernetes auth mount path (`VaultBackend.authPath`, so the role waits for the mount). Default: the backend's, else `kubernetes`. */
+  readonly authPath?: pulumi.Input<string>;
+  /** Audience the role requires; the store's token always carries it. Default: the backend's, else `vault`. */
+  readonly audience?: pulumi.Input<string>;
   /**
    * Who reviews logins (`VaultBackend.tokenReviewMode`). `clientJwt`: the tenant's
    * token is the bearer of Vault's TokenReview, so the store also requests
    * `apiAudiences` and the service account is bound to `system:auth-delegator`.
+   * Decides which resources exist: a plain value, never an Output. Default: the backend's, else `clientJwt`.
    */
-  readonly tokenReview: TokenReviewMode;
-  /** The API server's audiences. Default `["https://kubernetes.default.svc.cluster.local"]`. */
-  readonly apiAudiences?: string[];
+  readonly tokenReview?: TokenReviewMode;
+  /** The API server's audiences. Default: the backend's, else `["https://kubernetes.default.svc.cluster.local"]`. */
+  readonly apiAudiences?: pulumi.Input<pulumi.Input<string>[]>;
   /** Vault URL as ESO reaches it. */
-  readonly vaultServer: string;
+  readonly vaultServer: pulumi.Input<string>;
   /** TLS trust for Vault (a `provider` CA must be in the tenant namespace, no `namespace`). Default: system roots. */
   readonly ca?: VaultCaTrustArgs;
   /** Vault Enterprise namespace. Default: none. */
-  readonly vaultNamespace?: string;
+  readonly vaultNamespace?: pulumi.Input<string>;
   /** The KV mount requires check-and-set (`kv.casRequired`): the store sends CAS on PushSecret writes. Default false. */
   readonly checkAndSetRequired?: boolean;
   /**
    * `perTenant`: this component writes the tenant's own policy.
    * `templated`: the role uses a shared identity-templated policy (created once by the caller).
+   * Default `{ mode: "perTenant" }`.
    */
-  readonly policy: TenantPolicyArgs;
-  /** TTL of the tokens the tenant's role issues, in seconds. */
-  readonly tokenTtlSeconds: number;
-  /** Max TTL of the tokens the tenant's role issues, in seconds. */
-  readonly tokenMaxTtlSeconds: number;
+  readonly policy?: TenantPolicyArgs;
+  /** TTL of the tokens the tenant's role issues, in seconds. Default 900 (the config's `eso.tokenTtl`). */
+  readonly tokenTtlSeconds?: pulumi.Input<number>;
+  /** Max TTL of the tokens the tenant's role issues, in seconds. Default 3600 (the config's `eso.tokenMaxTtl`). */
+  readonly tokenMaxTtlSeconds?: pulumi.Input<number>;
   /**
    * `isolated`: a SecretStore in the namespace that logs in as this tenant.
    * `shared`: ExternalSecrets use the ClusterSecretStore (weaker: Vault sees ESO, not the tenant).
+   * Default `{ mode: "isolated" }`.
    */
-  readonly store: TenantStore;
+  readonly store?: TenantStore;
   /** Service account ESO logs in as. Default `vault-secrets`. */
-  readonly serviceAccountName?: string;
+  readonly serviceAccountName?: pulumi.Input<string>;
   /** Bind the service account to `system:auth-delegator`. Default: true exactly with `tokenReview: "clientJwt"` (false is refused there). */
   readonly authDelegator?: boolean;
-  /** Developers bound to `developerClusterRole` in the namespace. Default: none. */
+  /** Developers bound to `developerClusterRole` in the namespace (needs `developerClusterRole`). Default: none. */
   readonly developers?: TenantDevelopers;
-  /** The shared developer ClusterRole. Default `namespace-developer`. */
+  /**
+   * The ClusterRole `developers` are bound to, which this component does not create: a `DeveloperClusterRole`'s
+   * `name` (the platform's `namespace-developer`) or your own. Required with `developers`.
+   */
   readonly developerClusterRole?: pulumi.Input<string>;
   /** Pod Security level enforced on the namespace. Default `restricted`. */
   readonly podSecurity?: PodSecurityLevel;
@@ -105,16 +119,27 @@ export interface TenantNamespaceArgs {
   readonly writers?: TenantWritersArgs;
 }
 
+/** The args that take Outputs (every other field decides which resources exist and must be plain). */
+const TENANT_INPUTS = [
+  "name", "subtree", "owner", "kvPath", "authPath", "audience", "apiAudiences", "vaultServer", "vaultNamespace", "tokenTtlSeconds", "tokenMaxTtlSeconds",
+  "serviceAccountName", "developerClusterRole", "policy.policyName", "store.clusterStoreName", "ca.pem", "ca.name", "ca.namespace", "caConfigMap.pem",
+] as const;
 
-/** TenantNamespace's resource options: the component options and what the tenant's store waits for. */
+/** TenantNamespace's resource options: the component options and what the tenant's store waits for (TypeScript only). */
 export interface TenantNamespaceOptions extends pulumi.ComponentResourceOptions {
   /**
    * What the SecretStore and ExternalSecrets wait for: ESO's Helm release (CRDs,
    * webhook) and Vault's Kubernetes auth config (so the store's first login can
    * succeed). Only these wait: the namespace, service account and Vault policy and
-   * role start at once, which keeps the graph shallow. Default: none.
+   * role start at once, which keeps the graph shallow. Default: none, or the `backend`'s auth config.
    */
   readonly storeDependsOn?: pulumi.Resource[];
+  /**
+   * TypeScript only (not in the component package's schema): the `VaultBackend` the tenant logs in through. Its
+   * `kvPath`, `authPath`, `audience`, `apiAudiences` and `tokenReviewMode` are the defaults of those args, and the
+   * store waits for its auth config.
+   */
+  readonly backend?: VaultBackend;
 }
 
 /**
@@ -132,55 +157,90 @@ export class TenantNamespace extends pulumi.ComponentResource {
   /** Name of the tenant's own policy (perTenant) or the shared one (templated). */
   public readonly policyName: pulumi.Output<string>;
   /** HCL of the tenant's own policy; undefined in templated mode. */
-  public readonly policyHcl?: string;
+  public readonly policyHcl?: pulumi.Output<string>;
   /** The store the tenant's ExternalSecrets use: its SecretStore (isolated) or the ClusterSecretStore (shared). */
   public readonly storeName: pulumi.Output<string>;
   /** HCL of the tenant's push policy; undefined without push. */
-  public readonly pushPolicyHcl?: string;
+  public readonly pushPolicyHcl?: pulumi.Output<string>;
   /** HCL of the tenant's writer policy; undefined without writers. */
-  public readonly writerPolicyHcl?: string;
+  public readonly writerPolicyHcl?: pulumi.Output<string>;
   /** The writers' Vault identity group name; undefined without writers. */
   public readonly writerGroupName?: pulumi.Output<string>;
 
   constructor(name: string, args: TenantNamespaceArgs, opts?: TenantNamespaceOptions) {
-    const { storeDependsOn = [], ...componentOpts } = opts ?? {};
-    const checked = checkTenantArgs(args);
-    const caProblems = vaultCaTrustProblems("ca", args.ca);
-    if (checked.problems.length + caProblems.length > 0) {
-      throw new InputError(`TenantNamespace ${name} (tenant ${args.name}): ${[...checked.problems, ...caProblems].join("; ")}`);
+    const { storeDependsOn = opts?.backend ? [opts.backend.authConfig] : [], backend, ...componentOpts } = opts ?? {};
+    // An Output where a plain value decides the graph is refused first: nothing below reads inside it.
+    refuse("TenantNamespace", name, deferredProblems(args, TENANT_INPUTS));
+    const where = { component: "TenantNamespace", name, problems: [] as string[] };
+    const policyArgs = args.policy ?? { mode: TenantPolicyMode.perTenant };
+    const storeArgs = args.store ?? { mode: TenantStoreMode.isolated };
+    const checked = checkTenantArgs({ ...args, policy: policyArgs, store: storeArgs });
+    where.problems.push(...checked.problems, ...vaultCaTrustProblems("ca", args.ca));
+    const tokenReview = checkedPlain(where, "tokenReview", FIELD.tokenReview, args.tokenReview ?? backend?.tokenReviewMode);
+    // Every value is checked with the config's schema: a known one here, before anything registers; an Output when it
+    // resolves, failing the children it feeds before they reach the engine.
+    const tenant = checkedInput(where, "name", FIELD.tenantName, args.name);
+    const subtree = checkedInput(where, "subtree", FIELD.subtree, args.subtree);
+    const owner = checkedInput(where, "owner", FIELD.owner, args.owner);
+    const kvPath = checkedInput(where, "kvPath", FIELD.kvPath, args.kvPath ?? backend?.kvPath);
+    const authPath = checkedInput(where, "authPath", FIELD.authPath, args.authPath ?? backend?.authPath);
+    const audience = checkedInput(where, "audience", FIELD.audience, args.audience ?? backend?.audience);
+    const apiAudiences = checkedInput(where, "apiAudiences", FIELD.apiAudiences, (args.apiAudiences ?? backend?.apiAudiences) as pulumi.Input<string[]> | undefined);
+    const vaultServer = checkedInput(where, "vaultServer", FIELD.vaultServer, args.vaultServer);
+    const vaultNamespace = checkedInput(where, "vaultNamespace", FIELD.vaultNamespace, args.vaultNamespace);
+    const saName = checkedInput(where, "serviceAccountName", FIELD.tenantServiceAccountName, args.serviceAccountName);
+    const ttl = checkedInput(where, "tokenTtlSeconds", FIELD.tokenTtlSeconds, args.tokenTtlSeconds);
+    const maxTtl = checkedInput(where, "tokenMaxTtlSeconds", FIELD.tokenMaxTtlSeconds, args.tokenMaxTtlSeconds);
+    const ttls = derive({ t: ttl, m: maxTtl }, ({ t, m }) => {
+      if (t > m) throw new InputError(`TenantNamespace ${name}: tokenTtlSeconds: ${t} is longer than tokenMaxTtlSeconds ${m}. Fix: lower it or raise tokenMaxTtlSeconds`);
+      return { t, m };
+    });
+    if (typeof args.tokenTtlSeconds === "number" && typeof args.tokenMaxTtlSeconds === "number" && args.tokenTtlSeconds > args.tokenMaxTtlSeconds) {
+      where.problems.push(`tokenTtlSeconds: ${args.tokenTtlSeconds} is longer than tokenMaxTtlSeconds ${args.tokenMaxTtlSeconds}. Fix: lower it or raise tokenMaxTtlSeconds`);
+    }
+    const policyName =
+      policyArgs.mode === "templated" ? checkedInput(where, "policy.policyName", FIELD.templatedPolicyName, policyArgs.policyName) : undefined;
+    const clusterStoreName = storeArgs.mode === "shared" ? checkedInput(where, "store.clusterStoreName", FIELD.clusterStoreName, storeArgs.clusterStoreName) : undefined;
+    const isolatedStoreName = checkedPlain(where, "store.name", FIELD.tenantStoreName, storeArgs.mode === "isolated" ? storeArgs.name : undefined);
+    const developerRole = args.developerClusterRole === undefined ? undefined : checkedInput(where, "developerClusterRole", FIELD.developerClusterRole, args.developerClusterRole);
+    const subjects = developerSubjects({ users: args.developers?.users ?? [], groups: args.developers?.groups ?? [] });
+    if (subjects.length > 0 && developerRole === undefined) {
+      where.problems.push(
+        "developers: they are bound to a ClusterRole this component does not create. Fix: pass developerClusterRole (the name of a DeveloperClusterRole, or of your own ClusterRole)",
+      );
     }
     const { externalSecrets, push, writers } = checked;
-    // Every refusal comes before super(): nothing, not even the component, registers on bad input.
-    if (push && args.store.mode !== "isolated") {
-      throw new InputError(`tenant ${args.name}: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace)`);
+    if (push && storeArgs.mode !== "isolated") {
+      where.problems.push("push: push needs the isolated store mode (a ClusterSecretStore identity would write for every namespace). Fix: drop push or use store.mode \"isolated\"");
     }
     const deleting = push?.secrets.find((ps) => ps.deletionPolicy === "Delete");
     if (deleting && !push!.allowDelete) {
-      throw new InputError(`tenant ${args.name}: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
+      where.problems.push(`push.secrets: PushSecret ${deleting.name} uses deletionPolicy Delete, which needs push.allowDelete (the delete capability in Vault)`);
     }
-    if (args.tokenReview === "clientJwt" && args.authDelegator === false) {
-      throw new InputError(`tenant ${args.name}: with tokenReview "clientJwt" the tenant's token is the bearer of Vault's TokenReview call, which needs system:auth-delegator: drop authDelegator: false`);
+    if (tokenReview === "clientJwt" && args.authDelegator === false) {
+      where.problems.push(`authDelegator: with tokenReview "clientJwt" the tenant's token is the bearer of Vault's TokenReview call, which needs system:auth-delegator. Fix: drop authDelegator: false`);
     }
+    // Every refusal comes before super(): nothing, not even the component, registers on bad input.
+    refuse("TenantNamespace", name, where.problems);
     super("vault-eso:index:TenantNamespace", name, {}, opts === undefined ? undefined : componentOpts);
-    const authDelegator = args.authDelegator ?? args.tokenReview === "clientJwt";
-    const labels = tenantLabels(args.name, args.owner);
-    const saName = args.serviceAccountName ?? "vault-secrets";
+    const authDelegator = args.authDelegator ?? tokenReview === "clientJwt";
+    const labels = derive({ t: tenant, o: owner }, ({ t, o }) => tenantLabels(t, o));
     // Every Vault name this tenant writes, from the one function the cross-stack ownership checks use too.
-    const names = tenantVaultObjects({ name: args.name, policyMode: args.policy.mode, authPath: "", push: push !== undefined, writers });
-    const vaultName = names.policy;
+    const names = derive({ t: tenant }, ({ t }) => tenantVaultObjects({ name: t, policyMode: policyArgs.mode, authPath: "", push: push !== undefined, writers }));
+    const vaultName = derive({ n: names }, ({ n }) => n.policy);
     const level = args.podSecurity ?? "restricted";
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       {
         metadata: {
-          name: args.name,
-          labels: {
-            ...labels,
+          name: tenant,
+          labels: derive({ l: labels }, ({ l }) => ({
+            ...l,
             "pod-security.kubernetes.io/enforce": level,
             "pod-security.kubernetes.io/warn": "restricted",
             "pod-security.kubernetes.io/audit": "restricted",
-          },
+          })),
         },
       },
       // Offboarding keeps the team's namespace unless the config said otherwise at the last `up` (docs/operations.md#offboarding).
@@ -189,7 +249,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       // Only ESO requests tokens for it (TokenRequest); no pod mounts it.
-      { metadata: { name: saName, namespace: args.name, labels }, automountServiceAccountToken: false },
+      { metadata: { name: saName, namespace: tenant, labels }, automountServiceAccountToken: false },
       { parent: this, dependsOn: [ns] },
     );
     // With the client's JWT as reviewer, Vault's TokenReview needs this binding: the store
@@ -199,36 +259,40 @@ export class TenantNamespace extends pulumi.ComponentResource {
       loginDeps.push(
         new k8s.rbac.v1.ClusterRoleBinding(
           `${name}-auth-delegator`,
-          authDelegatorBinding(`vault-eso-auth-delegator-${args.name}`, { name: saName, namespace: args.name }, labels),
+          derive({ t: tenant, sn: saName, l: labels }, ({ t, sn, l }) => authDelegatorBinding(`vault-eso-auth-delegator-${t}`, { name: sn, namespace: t }, l)),
           { parent: this, dependsOn: [sa] },
         ),
       );
     }
 
-    let policyName: pulumi.Output<string>;
-    if (args.policy.mode === "perTenant") {
-      this.policyHcl = renderPolicyHcl(tenantReadPolicy(vaultName, args.kvPath, args.subtree));
-      policyName = new vault.Policy(`${name}-policy`, { name: vaultName, policy: this.policyHcl }, { parent: this }).name;
+    let rolePolicy: Checked<string>;
+    if (policyName === undefined) {
+      const hcl = derive({ vn: vaultName, kv: kvPath, st: subtree }, ({ vn, kv, st }) => renderPolicyHcl(tenantReadPolicy(vn, kv, st)));
+      this.policyHcl = pulumi.output(hcl);
+      rolePolicy = new vault.Policy(`${name}-policy`, { name: vaultName, policy: hcl }, { parent: this }).name;
     } else {
-      policyName = pulumi.output(args.policy.policyName!);
+      rolePolicy = policyName;
     }
 
-    const tokenPolicies: pulumi.Input<string>[] = [policyName];
+    const tokenPolicies: pulumi.Input<string>[] = [rolePolicy];
     if (push) {
-      this.pushPolicyHcl = renderPolicyHcl(tenantPushPolicy(names.pushPolicy!, args.kvPath, args.subtree, push.allowDelete));
-      tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: names.pushPolicy!, policy: this.pushPolicyHcl }, { parent: this }).name);
+      const pushName = derive({ n: names }, ({ n }) => n.pushPolicy!);
+      const hcl = derive({ pn: pushName, kv: kvPath, st: subtree }, ({ pn, kv, st }) => renderPolicyHcl(tenantPushPolicy(pn, kv, st, push.allowDelete)));
+      this.pushPolicyHcl = pulumi.output(hcl);
+      tokenPolicies.push(new vault.Policy(`${name}-push-policy`, { name: pushName, policy: hcl }, { parent: this }).name);
     }
 
     if (writers) {
       const w = writers;
-      const policyName = names.writerPolicy!;
-      this.writerPolicyHcl = renderPolicyHcl(tenantWriterPolicy(policyName, args.kvPath, args.subtree, w.allowDelete));
-      const writerPolicy = new vault.Policy(`${name}-writer-policy`, { name: policyName, policy: this.writerPolicyHcl }, { parent: this });
+      const writerName = derive({ n: names }, ({ n }) => n.writerPolicy!);
+      const hcl = derive({ pn: writerName, kv: kvPath, st: subtree }, ({ pn, kv, st }) => renderPolicyHcl(tenantWriterPolicy(pn, kv, st, w.allowDelete)));
+      this.writerPolicyHcl = pulumi.output(hcl);
+      const writerPolicy = new vault.Policy(`${name}-writer-policy`, { name: writerName, policy: hcl }, { parent: this });
       // external: Vault fills its members from the alias at each login (identity_store_groups.go: members of an
       // external group cannot be set by hand; identity_store_group_aliases.go: only external groups take an alias).
       const group = new vault.identity.Group(
         `${name}-writers`,
-        { name: names.writerGroup!, type: "external", policies: [writerPolicy.name] },
+        { name: derive({ n: names }, ({ n }) => n.writerGroup!), type: "external", policies: [writerPolicy.name] },
         { parent: this },
       );
       new vault.identity.GroupAlias(`${name}-writers-alias`, { name: w.alias.name, mountAccessor: w.alias.mountAccessor, canonicalId: group.id }, { parent: this });
@@ -238,15 +302,15 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const role = new vault.kubernetes.AuthBackendRole(
       `${name}-role`,
       {
-        backend: args.authPath,
-        roleName: names.role,
+        backend: authPath,
+        roleName: vaultName,
         boundServiceAccountNames: [saName],
-        boundServiceAccountNamespaces: [args.name],
-        audience: args.audience,
+        boundServiceAccountNamespaces: [tenant],
+        audience,
         aliasNameSource: "serviceaccount_uid",
         tokenPolicies,
-        tokenTtl: args.tokenTtlSeconds,
-        tokenMaxTtl: args.tokenMaxTtlSeconds,
+        tokenTtl: derive({ v: ttls }, ({ v }) => v.t),
+        tokenMaxTtl: derive({ v: ttls }, ({ v }) => v.m),
       },
       { parent: this },
     );
@@ -255,9 +319,9 @@ export class TenantNamespace extends pulumi.ComponentResource {
     let storeDeps: pulumi.Resource[] = [];
     /** Dependants of `storeName` wait for the store itself. */
     let storeOutput: pulumi.Output<string>;
-    if (args.store.mode === "isolated") {
-      const storeName = args.store.name ?? "vault";
-      let ca = toVaultCaTrust(args.ca);
+    if (clusterStoreName === undefined) {
+      const storeName = isolatedStoreName!;
+      let ca: Checked<VaultCaTrust | undefined> = derive({ c: args.ca as Checked<pulumi.Unwrap<VaultCaTrustArgs> | undefined> }, ({ c }) => toVaultCaTrust(c));
       const caDeps: pulumi.Resource[] = [];
       if (args.caConfigMap) {
         const cm = args.caConfigMap;
@@ -271,58 +335,54 @@ export class TenantNamespace extends pulumi.ComponentResource {
         // A namespaced store's caProvider has no namespace: the ConfigMap is in the store's own.
         ca = { kind: "provider", type: "ConfigMap", name: cm.name, key: cm.key };
       }
-      const spec = pulumi.all([args.authPath, role.roleName]).apply(([authPath, roleName]) =>
-        tenantSecretStoreSpec({
-          server: args.vaultServer,
-          kvPath: args.kvPath,
-          authPath,
-          role: roleName,
-          serviceAccountName: saName,
-          audiences: storeTokenAudiences(args.tokenReview, args.audience, args.apiAudiences),
-          ca,
-          vaultNamespace: args.vaultNamespace,
-          checkAndSetRequired: args.checkAndSetRequired,
-        }),
-      );
+      const spec = derive({ authPath, roleName: role.roleName as Checked<string>, vaultServer, kvPath, saName, audience, apiAudiences, ca, vaultNamespace }, (v) =>
+          tenantSecretStoreSpec({
+            server: v.vaultServer,
+            kvPath: v.kvPath,
+            authPath: v.authPath,
+            role: v.roleName,
+            serviceAccountName: v.saName,
+            audiences: storeTokenAudiences(tokenReview, v.audience, v.apiAudiences),
+            ca: v.ca,
+            vaultNamespace: v.vaultNamespace,
+            checkAndSetRequired: args.checkAndSetRequired,
+          }),
+        );
       const store = new k8s.apiextensions.CustomResource(
         `${name}-store`,
         {
           apiVersion: ESO_API.stores,
           kind: "SecretStore",
-          metadata: { name: storeName, namespace: args.name, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+          metadata: { name: storeName, namespace: tenant, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
           spec,
         },
-        { parent: this, dependsOn: [ns, sa, ...loginDeps, ...caDeps, ...(storeDependsOn)] },
+        { parent: this, dependsOn: [ns, sa, ...loginDeps, ...caDeps, ...storeDependsOn] },
       );
       // The name is known here; the ExternalSecrets wait for the store through dependsOn.
       storeRef = { name: storeName, kind: "SecretStore" };
       storeDeps = [store];
       storeOutput = store.metadata.name;
     } else {
-      storeRef = { name: args.store.clusterStoreName!, kind: "ClusterSecretStore" };
-      storeOutput = pulumi.output(args.store.clusterStoreName!);
+      storeRef = { name: clusterStoreName, kind: "ClusterSecretStore" };
+      storeOutput = pulumi.output(clusterStoreName);
     }
 
-    const subjects = developerSubjects({ users: args.developers?.users ?? [], groups: args.developers?.groups ?? [] });
     if (subjects.length > 0) {
       new k8s.rbac.v1.RoleBinding(
         `${name}-developers`,
         {
-          metadata: { name: "developers", namespace: args.name, labels },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: args.developerClusterRole ?? "namespace-developer" },
+          metadata: { name: "developers", namespace: tenant, labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: developerRole! },
           subjects,
         },
         { parent: this, dependsOn: [ns] },
       );
     }
 
-    // A plain manifest when the store name is known (isolated mode): no Output per field, per tenant.
-    const withStoreName = <T>(build: (storeName: string) => T) =>
-      typeof storeRef.name === "string" ? build(storeRef.name) : pulumi.output(storeRef.name).apply(build);
-
+    const context = { t: tenant, st: subtree, storeName: storeRef.name as Checked<string>, l: labels };
     for (const es of externalSecrets) {
-      const manifest = withStoreName((storeName) =>
-        externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: storeName, kind: storeRef.kind }, labels }),
+      const manifest = derive(context, ({ t, st, storeName, l }) =>
+        externalSecretManifest(es, { namespace: t, subtree: st, storeRef: { name: storeName, kind: storeRef.kind }, labels: l }),
       );
       // The metadata never depends on the store: a literal even when the store name is an Output (shared mode),
       // so adoption can match the object by name and namespace (vault-backend/adopt.ts).
@@ -335,12 +395,12 @@ export class TenantNamespace extends pulumi.ComponentResource {
           metadata,
           spec: manifest.spec,
         },
-        { parent: this, dependsOn: [ns, ...storeDeps, ...(storeDependsOn)] },
+        { parent: this, dependsOn: [ns, ...storeDeps, ...storeDependsOn] },
       );
     }
 
     for (const ps of push?.secrets ?? []) {
-      const manifest = withStoreName((storeName) => pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName, labels }));
+      const manifest = derive(context, ({ t, st, storeName, l }) => pushSecretManifest(ps, { namespace: t, subtree: st, storeName, labels: l }));
       new k8s.apiextensions.CustomResource(
         `${name}-push-${ps.name}`,
         { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName: "", labels }).metadata, spec: manifest.spec },
@@ -350,8 +410,15 @@ export class TenantNamespace extends pulumi.ComponentResource {
 
     this.namespace = ns.metadata.name;
     this.roleName = role.roleName;
-    this.policyName = policyName;
+    this.policyName = pulumi.output(rolePolicy);
     this.storeName = storeOutput;
     this.registerOutputs({ namespace: this.namespace, roleName: this.roleName, policyName: this.policyName, storeName: this.storeName, writerGroupName: this.writerGroupName });
   }
+}
+
+/** A plain field checked with its config schema now (its problems join `where.problems`); returns the parsed value (defaults applied). */
+function checkedPlain<T>(where: { problems: string[] }, field: string, schema: z.ZodType<T>, value: T | undefined): T {
+  const r = zodProblems(field, schema, value);
+  where.problems.push(...r.problems);
+  return (r.problems.length ? value : r.data) as T;
 }

@@ -11,6 +11,7 @@ import { TokenRenewer } from "./token-renewer";
 import { TOKEN_RENEWER_NAME } from "./renewer-builders";
 import type { VaultBackend } from "../vault-backend/vault-backend";
 import { adoptionPlan, adoptTransformations } from "../vault-backend/adopt";
+import { scoped, type BuildScope } from "../scope";
 
 export interface TokenAuthWiring {
   readonly renewer: TokenRenewer;
@@ -20,7 +21,7 @@ export interface TokenAuthWiring {
   readonly output: { readonly secret: pulumi.Output<string>; readonly cronJob: pulumi.Output<string>; readonly role: pulumi.Output<string> };
 }
 
-export function buildTokenAuth(config: PlatformConfig, backend: VaultBackend, vaultProvider: vault.Provider): TokenAuthWiring | undefined {
+export function buildTokenAuth(config: PlatformConfig, backend: VaultBackend, vaultProvider: vault.Provider, scope?: BuildScope): TokenAuthWiring | undefined {
   const t = config.tokenAuth;
   if (!t.enabled) return undefined;
   const renewer = new TokenRenewer(
@@ -43,7 +44,7 @@ export function buildTokenAuth(config: PlatformConfig, backend: VaultBackend, va
       image: t.image,
       resources: t.resources,
     },
-    { providers: { vault: vaultProvider }, dependsOn: [backend], transformations: adoptTransformations(adoptionPlan(config)) },
+    scoped(scope, { providers: { vault: vaultProvider }, dependsOn: [backend], transformations: adoptTransformations(adoptionPlan(config)) }),
   );
   return {
     renewer,

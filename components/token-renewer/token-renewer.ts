@@ -26,6 +26,7 @@ import {
   TOKEN_RENEWER_TYPE,
 } from "./renewer-builders";
 import { InputError } from "../config/errors";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 export interface TokenRenewerArgs {
   /** Policies the token carries for its real work (the ESO read policy). They and the renewer policy are all it gets. */
@@ -97,6 +98,8 @@ export class TokenRenewer extends pulumi.ComponentResource {
   public readonly cronJobName: pulumi.Output<string>;
 
   constructor(name: string, args: TokenRenewerArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("TokenRenewer", name, deferredProblems(args, ["readPolicies[]"]));
     const namespace = args.namespace ?? "external-secrets-credentials";
     const secretName = args.secretName ?? "vault-token";
     const secretKey = args.secretKey ?? "token";

@@ -6,6 +6,7 @@ import type { VaultCaTrustArgs } from "../eso/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "../config/options";
 import { InputError } from "../config/errors";
 import { certDurationSeconds } from "./tls-config";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 /** What is wrong with VaultTrust's args (field, value, fix): no name to issue for, malformed or inverted durations. Pure. */
 export function vaultTrustProblems(a: VaultTrustArgs): string[] {
@@ -81,6 +82,8 @@ export class VaultTrust extends pulumi.ComponentResource {
   public readonly serverCertificateName: pulumi.Output<string>;
 
   constructor(name: string, args: VaultTrustArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("VaultTrust", name, deferredProblems(args, []));
     const problems = vaultTrustProblems(args);
     if (problems.length > 0) throw new InputError(`VaultTrust ${name}: ${problems.join("; ")}`);
     super("vault-eso:index:VaultTrust", name, {}, opts);

@@ -3,6 +3,7 @@ import * as vault from "@pulumi/vault";
 import { AuditDeviceConfig, auditDeviceSchema, auditResourceArgs } from "./audit-config";
 import { zodProblems } from "../config/args-check";
 import { InputError } from "../config/errors";
+import { deferredProblems, refuse } from "../config/component-inputs";
 
 /** A Vault audit device type. */
 export const AuditDeviceType = {
@@ -76,6 +77,8 @@ export class VaultAudit extends pulumi.ComponentResource {
   public readonly paths: pulumi.Output<string>[];
 
   constructor(name: string, args: VaultAuditArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Which resources exist follows from these args: an Output outside the Input fields is refused, never stringified.
+    refuse("VaultAudit", name, deferredProblems(args, []));
     const problems: string[] = [];
     const devices: AuditDeviceConfig[] = [];
     (args.devices ?? []).forEach((d, i) => {

@@ -5,16 +5,19 @@ import * as vault from "@pulumi/vault";
 import { renderPolicyHcl } from "../../policies/vault/hcl";
 import { esoReadPolicy } from "../../policies/vault/builders";
 import { MANAGED_BY_LABELS, USER_DATA_OPTIONS } from "../config/options";
-import { DEFAULT_API_AUDIENCES, effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation, REVIEWER_NAME, reviewerTokenSecretName } from "./kubernetes-auth";
+import { effectiveDisableLocalCaJwt, kubernetesAuthProblems, storeTokenAudiences, TokenReviewMode, VaultLocation, REVIEWER_NAME, reviewerTokenSecretName } from "./kubernetes-auth";
 import { KUBERNETES_AUTH_DESCRIPTION, KV_MOUNT_DESCRIPTION } from "../config/config";
 import type { KvMountOptions } from "./kv-options";
 import { InputError } from "../config/errors";
+import { z } from "zod";
+import { checkedInput, derive, deferredProblems, refuse } from "../config/component-inputs";
+import { FIELD } from "../config/component-fields";
 
 /**
  * How Vault validates the service-account JWTs that clients log in with. `mode` picks the reviewer;
  * `namespace` and `jwt` belong to `reviewerServiceAccount` only (refused with `clientJwt`).
  */
-export interface TokenReviewArgs {
+export interface TokenReview {
   /**
    * `clientJwt`: Vault calls TokenReview with the client's own JWT; no long-lived token exists anywhere. Every
    * client service account (ESO's) must be bound to `system:auth-delegator` (EsoInstall's `systemAuthDelegator`),
@@ -25,7 +28,7 @@ export interface TokenReviewArgs {
    */
   readonly mode: TokenReviewMode;
   /** `reviewerServiceAccount` only: namespace created for the reviewer service account. Default `vault-auth`. */
-  readonly namespace?: string;
+  readonly namespace?: pulumi.Input<string>;
   /** `reviewerServiceAccount` only: bring your own reviewer JWT (a Pulumi secret) instead of creating the service account. Default: none. */
   readonly jwt?: pulumi.Input<string>;
   /**
@@ -35,41 +38,43 @@ export interface TokenReviewArgs {
   readonly tokenGeneration?: number;
 }
 
-/** The ESO identity in Vault: who may log in, and what it may read. */
-export interface EsoIdentityArgs {
-  /** ESO's namespace. */
-  readonly namespace: string;
-  /** ESO's service account. */
-  readonly serviceAccountName: string;
-  /** Vault role name. */
-  readonly role: string;
-  /** Vault policy name. */
-  readonly policy: string;
-  /** Subtree of the KV mount ESO may read (`<mount>/data/<scope>/*`). */
-  readonly scope: string;
+/** The ESO identity in Vault: who may log in, and what it may read. Every field defaults to the stack config's default. */
+export interface EsoIdentity {
+  /** ESO's namespace (`EsoInstall.namespace`). Default `external-secrets`. */
+  readonly namespace?: pulumi.Input<string>;
+  /** ESO's service account (`EsoInstall.serviceAccountName`). Default `external-secrets`. */
+  readonly serviceAccountName?: pulumi.Input<string>;
+  /** Vault role name. Default `external-secrets`. */
+  readonly role?: pulumi.Input<string>;
+  /** Vault policy name (lower-case; not `root`/`default`). Default `external-secrets-read`. */
+  readonly policy?: pulumi.Input<string>;
+  /** Subtree of the KV mount ESO may read (`<mount>/data/<scope>/*`; no `*`, `+`, `..`). Default `eso`. */
+  readonly scope?: pulumi.Input<string>;
   /** More subtrees ESO itself may read (tenants in shared mode). Default: none. */
-  readonly extraReadSubtrees?: string[];
-  /** JWT audience the role requires. */
-  readonly audience: string;
-  /** Token TTL in seconds. */
-  readonly tokenTtlSeconds: number;
-  /** Token max TTL in seconds. */
-  readonly tokenMaxTtlSeconds: number;
+  readonly extraReadSubtrees?: pulumi.Input<pulumi.Input<string>[]>;
+  /** JWT audience the role requires. Default `vault`. */
+  readonly audience?: pulumi.Input<string>;
+  /** Token TTL in seconds. Default 900. */
+  readonly tokenTtlSeconds?: pulumi.Input<number>;
+  /** Token max TTL in seconds. Default 3600. */
+  readonly tokenMaxTtlSeconds?: pulumi.Input<number>;
 }
+/** @deprecated The old name of `EsoIdentity` (TypeScript only). */
+export type EsoIdentityArgs = EsoIdentity;
 
 export interface VaultBackendArgs {
   /** KV v2 mount path (the mount only, no slash). Default `secret`. */
-  readonly kvPath?: string;
+  readonly kvPath?: pulumi.Input<string>;
   /**
    * Description of the KV mount. Default: "KV v2 for External Secrets Operator (managed by vault-eso)".
    * When the mount is adopted (imported), it must be the existing mount's description.
    */
-  readonly kvDescription?: string;
+  readonly kvDescription?: pulumi.Input<string>;
   /**
    * Description of the Kubernetes auth method. Default: "Kubernetes service-account login (managed by vault-eso)".
    * When the auth method is adopted (imported), it must be its existing description.
    */
-  readonly kubernetesAuthDescription?: string;
+  readonly kubernetesAuthDescription?: pulumi.Input<string>;
   /**
    * The KV mount's settings (`max_versions`, `cas_required`, `delete_version_after` in seconds), written to
    * `<mount>/config` by a `vault.kv.SecretBackendV2`. Default: none, and nothing is written (Vault's defaults:
@@ -77,9 +82,9 @@ export interface VaultBackendArgs {
    */
   readonly kvOptions?: KvMountOptions;
   /** Kubernetes auth mount path. Default `kubernetes`. */
-  readonly kubernetesAuthPath?: string;
+  readonly kubernetesAuthPath?: pulumi.Input<string>;
   /** The Kubernetes API URL as Vault reaches it. */
-  readonly kubernetesHost: string;
+  readonly kubernetesHost: pulumi.Input<string>;
   /**
    * Where Vault runs: `external` (not in a pod of this cluster) or `cluster`.
    * Outside a pod Vault has no local CA to fall back on, so `kubernetesCaCert`
@@ -92,7 +97,7 @@ export interface VaultBackendArgs {
    */
   readonly kubernetesCaCert?: pulumi.Input<string>;
   /** Expected JWT issuer. Default: unset. */
-  readonly issuer?: string;
+  readonly issuer?: pulumi.Input<string>;
   /** Default: Vault's default (true since 1.9). */
   readonly disableIssValidation?: boolean;
   /**
@@ -106,12 +111,22 @@ export interface VaultBackendArgs {
    * `storeAudiences` in `clientJwt` mode. Default `["https://kubernetes.default.svc.cluster.local"]`
    * (kind, kubeadm); read yours with `kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`.
    */
-  readonly apiAudiences?: string[];
-  /** Token review mode. */
-  readonly tokenReview: TokenReviewArgs;
-  /** The ESO identity: who may log in, and what it may read. */
-  readonly eso: EsoIdentityArgs;
+  readonly apiAudiences?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Token review mode (`mode` decides which resources exist: a plain value). Default `{ mode: "clientJwt" }`. */
+  readonly tokenReview?: TokenReview;
+  /** The ESO identity: who may log in, and what it may read. Default: the stack config's defaults. */
+  readonly eso?: EsoIdentity;
 }
+
+/** @deprecated The old name of `TokenReview` (TypeScript only). */
+export type TokenReviewArgs = TokenReview;
+
+/** The args that take Outputs (every other field decides which resources exist and must be plain). */
+const BACKEND_INPUTS = [
+  "kvPath", "kubernetesAuthPath", "kubernetesHost", "kubernetesCaCert", "issuer", "apiAudiences", "tokenReview.namespace", "tokenReview.jwt",
+  "eso.namespace", "eso.serviceAccountName", "eso.role", "eso.policy", "eso.scope", "eso.extraReadSubtrees", "eso.audience", "eso.tokenTtlSeconds", "eso.tokenMaxTtlSeconds",
+  "kvDescription", "kubernetesAuthDescription",
+] as const;
 
 /**
  * Vault's side of the platform: the KV v2 mount (protected, retained on
@@ -130,7 +145,7 @@ export class VaultBackend extends pulumi.ComponentResource {
   /** Name of the ESO Kubernetes auth role. */
   public readonly esoRoleName: pulumi.Output<string>;
   /** The HCL written to Vault for the ESO policy. */
-  public readonly esoPolicyHcl: string;
+  public readonly esoPolicyHcl: pulumi.Output<string>;
   /** The mount resource, for `dependsOn` by tenant policies. */
   public readonly kvMount: vault.Mount;
   /** The Kubernetes auth mount. */
@@ -139,27 +154,47 @@ export class VaultBackend extends pulumi.ComponentResource {
   public readonly authConfig: vault.kubernetes.AuthBackendConfig;
   /** Who reviews logins; pass it to ClusterStore and TenantNamespace. */
   public readonly tokenReviewMode: TokenReviewMode;
+  /** The audience every role of this backend requires (`eso.audience`): the default of TenantNamespace's `audience`. */
+  public readonly audience: pulumi.Output<string>;
+  /** The API server's audiences (`apiAudiences`): the default of TenantNamespace's `apiAudiences`. */
+  public readonly apiAudiences: pulumi.Output<string[]>;
   /** The audiences a store logging in as ESO must request (`serviceAccountRef.audiences`). */
-  public readonly storeAudiences: string[];
+  public readonly storeAudiences: pulumi.Output<string[]>;
 
   constructor(name: string, args: VaultBackendArgs, opts?: pulumi.ComponentResourceOptions) {
+    const review: TokenReview = args.tokenReview ?? { mode: "clientJwt" };
+    // An Output where a plain value decides the graph is refused first: nothing below reads inside it.
+    refuse("VaultBackend", name, deferredProblems(args, BACKEND_INPUTS));
+    const where = { component: "VaultBackend", name, problems: [] as string[] };
     // Refuse what Vault would refuse (or review with the wrong identity) before anything registers.
     const shape = {
       vaultRunsIn: args.vaultRunsIn ?? "external",
-      tokenReview: args.tokenReview.mode,
+      tokenReview: review.mode,
       hasCaCert: args.kubernetesCaCert !== undefined,
       disableLocalCaJwt: args.disableLocalCaJwt,
     };
-    const problems = kubernetesAuthProblems(shape).map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${p.message}`);
-    problems.push(...tokenReviewProblems(args.tokenReview));
-    if (problems.length > 0) {
-      throw new InputError(`VaultBackend ${name}: ${problems.join("; ")}`);
-    }
+    where.problems.push(...kubernetesAuthProblems(shape).map((p) => `${p.field === "caCert" ? "kubernetesCaCert" : p.field}: ${argumentNames(p.message)}`));
+    where.problems.push(...tokenReviewProblems(review));
+    const eso = args.eso ?? {};
+    const kvPath = checkedInput(where, "kvPath", FIELD.kvPath, args.kvPath);
+    const authPath = checkedInput(where, "kubernetesAuthPath", FIELD.authPath, args.kubernetesAuthPath);
+    const kubernetesHost = checkedInput(where, "kubernetesHost", FIELD.kubernetesHost, args.kubernetesHost);
+    const apiAudiences = checkedInput(where, "apiAudiences", FIELD.apiAudiences, args.apiAudiences as pulumi.Input<string[]> | undefined);
+    const esoNamespace = checkedInput(where, "eso.namespace", FIELD.esoNamespace, eso.namespace);
+    const esoAccount = checkedInput(where, "eso.serviceAccountName", FIELD.esoServiceAccountName, eso.serviceAccountName);
+    const esoRole = checkedInput(where, "eso.role", FIELD.esoRole, eso.role);
+    const esoPolicy = checkedInput(where, "eso.policy", FIELD.esoPolicy, eso.policy);
+    const scope = checkedInput(where, "eso.scope", FIELD.esoScope, eso.scope);
+    const extraReadSubtrees = checkedInput(where, "eso.extraReadSubtrees", z.array(FIELD.subtree).default([]), eso.extraReadSubtrees as pulumi.Input<string[]> | undefined);
+    const audience = checkedInput(where, "eso.audience", FIELD.audience, eso.audience);
+    const ttl = checkedInput(where, "eso.tokenTtlSeconds", FIELD.tokenTtlSeconds, eso.tokenTtlSeconds);
+    const maxTtl = checkedInput(where, "eso.tokenMaxTtlSeconds", FIELD.tokenMaxTtlSeconds, eso.tokenMaxTtlSeconds);
+    refuse("VaultBackend", name, where.problems);
     super("vault-eso:index:VaultBackend", name, {}, opts);
-    const kvPath = args.kvPath ?? "secret";
-    const authPath = args.kubernetesAuthPath ?? "kubernetes";
-    this.tokenReviewMode = args.tokenReview.mode;
-    this.storeAudiences = storeTokenAudiences(args.tokenReview.mode, args.eso.audience, args.apiAudiences ?? DEFAULT_API_AUDIENCES);
+    this.tokenReviewMode = review.mode;
+    this.audience = pulumi.output(audience);
+    this.apiAudiences = pulumi.output(apiAudiences);
+    this.storeAudiences = pulumi.output(derive({ a: audience, api: apiAudiences }, ({ a, api }) => storeTokenAudiences(review.mode, a, api)));
 
     this.kvMount = new vault.Mount(
       `${name}-kv`,
@@ -193,13 +228,13 @@ export class VaultBackend extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const reviewerJwt = this.tokenReviewer(name, args.tokenReview);
+    const reviewerJwt = this.tokenReviewer(name, review);
 
     const authConfig = (this.authConfig = new vault.kubernetes.AuthBackendConfig(
       `${name}-k8s-auth-config`,
       {
         backend: this.authBackend.path,
-        kubernetesHost: args.kubernetesHost,
+        kubernetesHost,
         kubernetesCaCert: args.kubernetesCaCert,
         tokenReviewerJwt: reviewerJwt,
         issuer: args.issuer,
@@ -209,26 +244,31 @@ export class VaultBackend extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["tokenReviewerJwt"] },
     ));
 
-    const policyModel = esoReadPolicy(args.eso.policy, kvPath, args.eso.scope, args.eso.extraReadSubtrees);
-    this.esoPolicyHcl = renderPolicyHcl(policyModel);
+    const policyModel = derive({ p: esoPolicy, kv: kvPath, sc: scope, extra: extraReadSubtrees }, ({ p, kv, sc, extra }) => esoReadPolicy(p, kv, sc, extra));
+    const hcl = derive({ m: policyModel }, ({ m }) => renderPolicyHcl(m));
+    this.esoPolicyHcl = pulumi.output(hcl);
     const policy = new vault.Policy(
       `${name}-eso-policy`,
-      { name: policyModel.name, policy: this.esoPolicyHcl },
+      { name: derive({ m: policyModel }, ({ m }) => m.name), policy: hcl },
       { parent: this, dependsOn: [this.kvMount] },
     );
 
+    const ttls = derive({ t: ttl, m: maxTtl }, ({ t, m }) => {
+      if (t > m) throw new InputError(`VaultBackend ${name}: eso.tokenTtlSeconds: ${t} is longer than eso.tokenMaxTtlSeconds ${m}. Fix: lower it or raise eso.tokenMaxTtlSeconds`);
+      return { t, m };
+    });
     const role = new vault.kubernetes.AuthBackendRole(
       `${name}-eso-role`,
       {
         backend: this.authBackend.path,
-        roleName: args.eso.role,
-        boundServiceAccountNames: [args.eso.serviceAccountName],
-        boundServiceAccountNamespaces: [args.eso.namespace],
-        audience: args.eso.audience,
+        roleName: esoRole,
+        boundServiceAccountNames: [esoAccount],
+        boundServiceAccountNamespaces: [esoNamespace],
+        audience,
         aliasNameSource: "serviceaccount_uid",
         tokenPolicies: [policy.name],
-        tokenTtl: args.eso.tokenTtlSeconds,
-        tokenMaxTtl: args.eso.tokenMaxTtlSeconds,
+        tokenTtl: derive({ v: ttls }, ({ v }) => v.t),
+        tokenMaxTtl: derive({ v: ttls }, ({ v }) => v.m),
       },
       { parent: this, dependsOn: [authConfig] },
     );
@@ -248,7 +288,7 @@ export class VaultBackend extends pulumi.ComponentResource {
   }
 
   /** Returns the reviewer JWT (a secret) with `reviewerServiceAccount`, `undefined` with `clientJwt`. */
-  private tokenReviewer(name: string, review: TokenReviewArgs): pulumi.Output<string> | undefined {
+  private tokenReviewer(name: string, review: TokenReview): pulumi.Output<string> | undefined {
     if (review.mode !== "reviewerServiceAccount") return undefined;
     if (review.jwt !== undefined) return pulumi.secret(review.jwt);
 
@@ -263,7 +303,7 @@ export class VaultBackend extends pulumi.ComponentResource {
     );
     new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-reviewer-auth-delegator`,
-      authDelegatorBinding(`vault-token-reviewer-${namespace}`, { name: sa.metadata.name, namespace: sa.metadata.namespace }, labels),
+      pulumi.output(namespace).apply((n) => authDelegatorBinding(`vault-token-reviewer-${n}`, { name: REVIEWER_NAME, namespace: n }, labels)),
       { parent: this },
     );
     const secretName = reviewerTokenSecretName(review.tokenGeneration ?? 1);
@@ -284,10 +324,9 @@ export class VaultBackend extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["data"] },
     );
     return pulumi.secret(
-      tokenSecret.data.apply((d) => {
+      pulumi.all([tokenSecret.data, namespace]).apply(([d, n]) => {
         const token = d?.["token"];
-        if (!token) throw new InputError(`Secret ${namespace}/${secretName} has no token yet: the service-account token controller did not populate it`);
-        if (!token) throw new InputError(`Secret ${namespace}/vault-token-reviewer has no token yet: the service-account token controller did not populate it`);
+        if (!token) throw new InputError(`Secret ${n}/${secretName} has no token yet: the service-account token controller did not populate it`);
         return Buffer.from(token, "base64").toString("utf8");
       }),
     );
@@ -295,7 +334,7 @@ export class VaultBackend extends pulumi.ComponentResource {
 }
 
 /** What is wrong with a `tokenReview` (the fields of one mode given with the other, an unknown mode). */
-export function tokenReviewProblems(review: TokenReviewArgs): string[] {
+export function tokenReviewProblems(review: TokenReview): string[] {
   if (review.mode === "reviewerServiceAccount") {
     const g = review.tokenGeneration;
     if (g !== undefined && (!Number.isInteger(g) || g < 1)) return [`tokenReview.tokenGeneration: ${g} is not a whole number >= 1; raise it by one from the current generation (default 1) to rotate`];
@@ -306,4 +345,9 @@ export function tokenReviewProblems(review: TokenReviewArgs): string[] {
   return (["namespace", "jwt", "tokenGeneration"] as const)
     .filter((k) => review[k] !== undefined)
     .map((k) => `tokenReview.${k}: only used with mode "reviewerServiceAccount" (the reviewer service account), not with "clientJwt"; drop it or switch the mode`);
+}
+
+/** A config-contract message (kubernetes-auth.ts speaks of `kubernetesAuth.*` keys) in VaultBackend's argument names. */
+export function argumentNames(message: string): string {
+  return message.replace(/kubernetesAuth\.caCertFile \(or caCert\)/g, "kubernetesCaCert").replace(/kubernetesAuth\.(\w+)/g, "$1");
 }

@@ -149,19 +149,37 @@ function peakRss(pid: number): number | undefined {
   }
 }
 
-export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
-  const projectFile = readProjectFile(o.projectDir);
-  const project = projectFile.name;
-  const options = o.options ?? projectFile.options;
+/** What the stand-in engine serves: the monitor's view of one deployment. */
+export interface StandInOptions {
+  readonly project: string;
+  readonly stack: string;
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  readonly dryRun: boolean;
+  readonly organization?: string;
+  readonly parallel?: number;
+}
+
+/** A running stand-in engine (ResourceMonitor + Engine on 127.0.0.1) and what it has recorded so far. */
+export interface StandIn {
+  readonly address: string;
+  readonly registrations: WireRegistration[];
+  readonly reads: EngineRun["reads"];
+  readonly logs: EngineLog[];
+  readonly unsupported: string[];
+  readonly state: { stackOutputs?: Record<string, unknown>; rootUrn?: string; shutdownSignalled: boolean };
+  close(): void;
+}
+
+/** Starts the stand-in engine's gRPC services (also what a component provider's Construct registers into). */
+export async function startStandIn(o: StandInOptions): Promise<StandIn> {
+  const project = o.project;
   const registrations: WireRegistration[] = [];
   const reads: EngineRun["reads"] = [];
   const logs: EngineLog[] = [];
   const unsupported: string[] = [];
-  let stackOutputs: Record<string, unknown> | undefined;
-  let rootUrn: string | undefined;
-  let shutdownSignalled = false;
+  const state: StandIn["state"] = { shutdownSignalled: false };
   const stack = o.stack;
-
   const unimplemented = (name: string) => (_call: unknown, cb: grpc.sendUnaryData<never>) => {
     unsupported.push(name);
     cb({ code: grpc.status.UNIMPLEMENTED, details: `stand-in engine: ${name} is not served` }, null);
@@ -219,7 +237,7 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
           importId: req.getImportid() || undefined,
         },
       });
-      if (type === "pulumi:pulumi:Stack") rootUrn = urn;
+      if (type === "pulumi:pulumi:Stack") state.rootUrn = urn;
       const outputs: Record<string, unknown> = { ...inputs };
       if (req.getCustom()) {
         for (const [k, v] of Object.entries(computedOutputs(type, name, inputs))) outputs[k] = o.dryRun ? UNKNOWN : v;
@@ -233,7 +251,7 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
     },
     registerResourceOutputs(call, cb) {
       const req = call.request;
-      if (req.getUrn() === rootUrn) stackOutputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      if (req.getUrn() === state.rootUrn) state.stackOutputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
       cb(null, new Empty());
     },
     readResource(call, cb) {
@@ -246,7 +264,7 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
       cb(null, new resproto.ReadResourceResponse().setUrn(urn).setProperties(Struct.fromJavaScript(props as Record<string, Json>)));
     },
     signalAndWaitForShutdown(_call, cb) {
-      shutdownSignalled = true;
+      state.shutdownSignalled = true;
       cb(null, new Empty());
     },
     invoke: unimplemented("Invoke"),
@@ -266,10 +284,10 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
       cb(null, new Empty());
     },
     getRootResource(_call, cb) {
-      cb(null, new engproto.GetRootResourceResponse().setUrn(rootUrn ?? ""));
+      cb(null, new engproto.GetRootResourceResponse().setUrn(state.rootUrn ?? ""));
     },
     setRootResource(call, cb) {
-      rootUrn = call.request.getUrn();
+      state.rootUrn = call.request.getUrn();
       cb(null, new engproto.SetRootResourceResponse());
     },
     startDebugging: unimplemented("StartDebugging"),
@@ -284,7 +302,17 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  const address = `127.0.0.1:${port}`;
+  return { address: `127.0.0.1:${port}`, registrations, reads, logs, unsupported, state, close: () => server.forceShutdown() };
+}
+
+export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
+  const projectFile = readProjectFile(o.projectDir);
+  const project = projectFile.name;
+  const options = o.options ?? projectFile.options;
+  const stack = o.stack;
+  const standIn = await startStandIn({ project, stack, config: o.config, secretKeys: o.secretKeys, dryRun: o.dryRun, organization: o.organization, parallel: o.parallel });
+  const { address, registrations, reads, logs, unsupported, state } = standIn;
+
   const syncDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-nodejs-sync-"));
 
   try {
@@ -345,9 +373,9 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
       logs,
       registrations,
       reads,
-      stackOutputs,
-      rootUrn,
-      shutdownSignalled,
+      stackOutputs: state.stackOutputs,
+      rootUrn: state.rootUrn,
+      shutdownSignalled: state.shutdownSignalled,
       unsupported,
       launch: { node, argv, env: Object.fromEntries(Object.entries(hostEnv).map(([k, v]) => [k, k.startsWith("PULUMI_CONFIG") ? `<${v.length} chars>` : v])) },
       wallMs: Math.round(wallMs),
@@ -355,7 +383,7 @@ export async function runUnderEngine(o: EngineRunOptions): Promise<EngineRun> {
       peakRssMiB: rss,
     };
   } finally {
-    server.forceShutdown();
+    standIn.close();
     fs.rmSync(syncDir, { recursive: true, force: true });
   }
 }

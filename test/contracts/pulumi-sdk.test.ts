@@ -163,7 +163,7 @@ function loadIndexAsCommonJs(tokenAuth: boolean, tenantStack = false): Record<st
   const source = fs.readFileSync("index.ts", "utf8");
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
   const stubs: Record<string, unknown> = {
-    "./components/platform": { buildPlatform: () => ({ outputs: platformOutputs(tokenAuth) }) },
+    "./components/vault-eso-platform": { platformOfStack: () => ({ platform: { outputs: platformOutputs(tokenAuth) } }) },
     "./components/config/stack-config": { loadStack: () => ({ kind: tenantStack ? "tenant" : "platform", stack: "organization/vault-eso/test" }) },
     "./components/tenants/tenant-shard": {
       buildTenantShard: () => ({ ready: Promise.resolve(), outputs: { platformStack: "organization/vault-eso/prod", tenants: pulumi.output({ "team-x": { namespace: "team-x" } }) } }),
