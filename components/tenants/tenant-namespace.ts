@@ -384,9 +384,9 @@ export class TenantNamespace extends pulumi.ComponentResource {
       const manifest = derive(context, ({ t, st, storeName, l }) =>
         externalSecretManifest(es, { namespace: t, subtree: st, storeRef: { name: storeName, kind: storeRef.kind }, labels: l }),
       );
-      // The metadata never depends on the store: a literal even when the store name is an Output (shared mode),
-      // so adoption can match the object by name and namespace (vault-backend/adopt.ts).
-      const metadata = externalSecretManifest(es, { namespace: args.name, subtree: args.subtree, storeRef: { name: "", kind: storeRef.kind }, labels }).metadata;
+      // The metadata never depends on the store: literal when the tenant's name is (even with an Output store name in
+      // shared mode), so adoption can match the object by name and namespace (vault-backend/adopt.ts).
+      const metadata = { name: es.name, namespace: tenant, labels };
       new k8s.apiextensions.CustomResource(
         `${name}-es-${es.name}`,
         {
@@ -403,7 +403,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       const manifest = derive(context, ({ t, st, storeName, l }) => pushSecretManifest(ps, { namespace: t, subtree: st, storeName, labels: l }));
       new k8s.apiextensions.CustomResource(
         `${name}-push-${ps.name}`,
-        { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: pushSecretManifest(ps, { namespace: args.name, subtree: args.subtree, storeName: "", labels }).metadata, spec: manifest.spec },
+        { apiVersion: ESO_API.pushSecret, kind: "PushSecret", metadata: { name: ps.name, namespace: tenant, labels }, spec: manifest.spec },
         { parent: this, dependsOn: [ns, ...storeDeps] },
       );
     }
