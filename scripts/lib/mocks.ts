@@ -4,7 +4,22 @@
  * (auth mount accessors, service-account token data).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { computedOutputs, readState } from "./provider-outputs";
+
+/**
+ * URNs as the engine makes them. The SDK's MockMonitor.newUrn (@pulumi/pulumi 3.270 runtime/mocks.js) qualifies a
+ * child's type with its parent's last type only, so a resource three levels down (VaultEsoPlatform > TenantNamespace
+ * > Policy) gets another URN under mocks than from the engine, which qualifies with the parent's whole type chain
+ * (pulumi/pulumi pkg/resource/urn.go NewURN with the parent's QualifiedType; sdk/nodejs/resource.ts createUrn: the
+ * parent URN's type part + "$" + type; the stack's type is never a prefix). test/engine/runtime.test.ts compares the
+ * two and fails on any difference.
+ */
+(MockMonitor.prototype as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn = function (parent, type, name) {
+  const qualified = parent ? parent.split("::")[2] : undefined;
+  const full = qualified && qualified !== "pulumi:pulumi:Stack" ? `${qualified}$${type}` : type;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${full}::${name}`;
+};
 
 export interface Registered {
   readonly type: string;
