@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { buildPlatform } from "../../../components/platform";
+import { platformOfStack } from "../../../components/vault-eso-platform";
 import { buildTenantShard } from "../../../components/tenants/tenant-shard";
 import { loadStack } from "../../../components/config/stack-config";
 import { Captured, resolveExports, startRecording } from "../capture";
@@ -38,7 +38,8 @@ async function runStack(file: string, projectDir: string): Promise<{ captured: C
   const loaded = loadStack(projectDir);
   let outputs: Record<string, unknown> = {};
   if (loaded.kind === "platform") {
-    outputs = await resolveExports({ tenantContract: buildPlatform(loaded, loaded.stack).outputs.tenantContract }, "[secret]");
+    // What index.ts builds: one VaultEsoPlatform (its children aliased to their earlier root-level URNs).
+    outputs = await resolveExports({ tenantContract: platformOfStack(loaded).platform.outputs.tenantContract }, "[secret]");
   } else {
     await buildTenantShard(loaded).ready;
   }
