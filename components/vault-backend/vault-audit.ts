@@ -29,7 +29,7 @@ export type AuditSocketType = (typeof AuditSocketType)[keyof typeof AuditSocketT
  * and `mode` (file), `address`, `socketType` and `writeTimeout` (socket), `facility` and `tag` (syslog). A field of
  * another type is refused. Every stack config device (`audit.devices[]`) is one.
  */
-export interface AuditDeviceArgs {
+export interface AuditDeviceOptions {
   /** `file`, `socket` or `syslog`. */
   readonly type: AuditDeviceType;
   /** Mount path of the device (`sys/audit/<path>`). Default: the type. */
@@ -64,7 +64,7 @@ export interface AuditDeviceArgs {
 
 export interface VaultAuditArgs {
   /** Audit devices to enable (checked like the stack config's `audit.devices`). Default: none. */
-  readonly devices?: AuditDeviceArgs[];
+  readonly devices?: AuditDeviceOptions[];
 }
 
 /**
@@ -95,3 +95,5 @@ export class VaultAudit extends pulumi.ComponentResource {
     this.registerOutputs({ paths: this.paths });
   }
 }
+/** @deprecated Renamed to `AuditDeviceOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type AuditDeviceArgs = AuditDeviceOptions;
