@@ -122,7 +122,9 @@ export type VaultCaKind = (typeof VaultCaKind)[keyof typeof VaultCaKind];
 
 /** The kind of object a `caProvider` reads. */
 export const CaProviderType = {
+  /** Read the CA from a Kubernetes Secret. */
   Secret: "Secret",
+  /** Read the CA from a Kubernetes ConfigMap. */
   ConfigMap: "ConfigMap",
 } as const;
 export type CaProviderType = (typeof CaProviderType)[keyof typeof CaProviderType];

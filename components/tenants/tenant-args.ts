@@ -34,26 +34,53 @@ export type TenantStoreMode = (typeof TenantStoreMode)[keyof typeof TenantStoreM
 
 /** A Pod Security Standards level (`pod-security.kubernetes.io/enforce`). */
 export const PodSecurityLevel = {
+  /** The hardened level: no privilege escalation, non-root, restricted capabilities and seccomp. */
   restricted: "restricted",
+  /** Blocks known privilege escalations (host namespaces, privileged containers) with minimal restriction. */
   baseline: "baseline",
+  /** Unrestricted: no Pod Security checks. */
   privileged: "privileged",
 } as const;
 export type PodSecurityLevel = (typeof PodSecurityLevel)[keyof typeof PodSecurityLevel];
 
 /** ESO's ExternalSecret `refreshPolicy`. */
-export const ExternalSecretRefreshPolicy = { CreatedOnce: "CreatedOnce", Periodic: "Periodic", OnChange: "OnChange" } as const;
+export const ExternalSecretRefreshPolicy = {
+  /** Fetch once when the ExternalSecret is created; never refresh. */
+  CreatedOnce: "CreatedOnce",
+  /** Refresh every `refreshInterval`. */
+  Periodic: "Periodic",
+  /** Refresh only when the ExternalSecret's spec or metadata changes. */
+  OnChange: "OnChange",
+} as const;
 export type ExternalSecretRefreshPolicy = (typeof ExternalSecretRefreshPolicy)[keyof typeof ExternalSecretRefreshPolicy];
 
 /** ESO's ExternalSecret `target.deletionPolicy`. */
-export const ExternalSecretDeletionPolicy = { Retain: "Retain", Delete: "Delete", Merge: "Merge" } as const;
+export const ExternalSecretDeletionPolicy = {
+  /** Keep the target Secret when the provider's data is deleted. */
+  Retain: "Retain",
+  /** Delete the target Secret when all of its provider data is deleted. */
+  Delete: "Delete",
+  /** Remove the deleted keys from the target Secret and keep the rest. */
+  Merge: "Merge",
+} as const;
 export type ExternalSecretDeletionPolicy = (typeof ExternalSecretDeletionPolicy)[keyof typeof ExternalSecretDeletionPolicy];
 
 /** ESO's PushSecret `updatePolicy`. */
-export const PushUpdatePolicy = { Replace: "Replace", IfNotExists: "IfNotExists" } as const;
+export const PushUpdatePolicy = {
+  /** Overwrite the value in Vault on every push. */
+  Replace: "Replace",
+  /** Write only when the key does not exist in Vault yet. */
+  IfNotExists: "IfNotExists",
+} as const;
 export type PushUpdatePolicy = (typeof PushUpdatePolicy)[keyof typeof PushUpdatePolicy];
 
 /** ESO's PushSecret `deletionPolicy`. */
-export const PushDeletionPolicy = { Delete: "Delete", None: "None" } as const;
+export const PushDeletionPolicy = {
+  /** Delete the pushed value from Vault when the PushSecret is deleted. */
+  Delete: "Delete",
+  /** Leave the pushed value in Vault when the PushSecret is deleted. */
+  None: "None",
+} as const;
 export type PushDeletionPolicy = (typeof PushDeletionPolicy)[keyof typeof PushDeletionPolicy];
 
 /** The tenant role's policy. With `mode: "templated"`: `policyName`; with `perTenant`: nothing else. */

@@ -17,11 +17,23 @@ export const AuditDeviceType = {
 export type AuditDeviceType = (typeof AuditDeviceType)[keyof typeof AuditDeviceType];
 
 /** An audit entry format. */
-export const AuditFormat = { json: "json", jsonx: "jsonx" } as const;
+export const AuditFormat = {
+  /** One JSON object per audit entry. */
+  json: "json",
+  /** The JSON entry converted to XML. */
+  jsonx: "jsonx",
+} as const;
 export type AuditFormat = (typeof AuditFormat)[keyof typeof AuditFormat];
 
 /** A socket device's protocol. */
-export const AuditSocketType = { tcp: "tcp", udp: "udp", unix: "unix" } as const;
+export const AuditSocketType = {
+  /** A TCP socket (`address` is host:port). */
+  tcp: "tcp",
+  /** A UDP socket (`address` is host:port). */
+  udp: "udp",
+  /** A Unix domain socket (`address` is a path). */
+  unix: "unix",
+} as const;
 export type AuditSocketType = (typeof AuditSocketType)[keyof typeof AuditSocketType];
 
 /**
