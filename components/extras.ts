@@ -12,7 +12,7 @@ import { podSecurityFinding } from "./tenants/tenancy-config";
 import { providerCaWarning } from "./vault-backend/vault-provider-ca";
 import type { PlatformConfig } from "./config/config";
 import type { VaultCaTrust } from "./eso/eso";
-import { esoMonitoringValues, type TokenRenewerAlertArgs } from "./observability/monitoring";
+import { esoMonitoringValues, type TokenRenewerAlertOptions } from "./observability/monitoring";
 import { RENEWER_CRONJOB_NAME, renewerAlertAfterSeconds } from "./token-renewer/renewer-builders";
 import { pushDeletionWarnings } from "./tenants/push-config";
 import { MANAGED_BY_LABELS } from "./config/options";
@@ -86,7 +86,7 @@ export function buildTrust(config: PlatformConfig, eso: EsoInstall, scope?: Buil
 }
 
 /** With token auth: the renewer CronJob the token-TTL alert watches, and when it fires. */
-export function tokenRenewerAlert(config: PlatformConfig): TokenRenewerAlertArgs | undefined {
+export function tokenRenewerAlert(config: PlatformConfig): TokenRenewerAlertOptions | undefined {
   const t = config.tokenAuth;
   if (!t.enabled) return undefined;
   return { namespace: t.namespace, cronJob: RENEWER_CRONJOB_NAME, alertAfterSeconds: renewerAlertAfterSeconds({ periodSeconds: t.periodSeconds, rotateBeforeSeconds: t.rotateBeforeSeconds, schedule: t.schedule }) };

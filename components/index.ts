@@ -20,9 +20,9 @@ export type { TenantNamespaceArgs, TenantNamespaceOptions } from "./tenants/tena
 export type { DeveloperClusterRoleArgs } from "./tenants/developer-cluster-role";
 export { TenantPolicyMode, TenantStoreMode, PodSecurityLevel, ExternalSecretRefreshPolicy, ExternalSecretDeletionPolicy, PushUpdatePolicy, PushDeletionPolicy } from "./tenants/tenant-args";
 export type {
-  TenantPolicyArgs, TenantStore, TenantDevelopers, TenantCaConfigMap, ExternalSecretArgs, ExternalSecretData, ExternalSecretRemoteRef, ExternalSecretDataFrom,
-  ExternalSecretExtract, ExternalSecretFind, ExternalSecretFindName, ExternalSecretTemplate, ExternalSecretTemplateMetadata, TenantPushArgs, PushSecretArgs,
-  PushSecretDataArgs, TenantWritersArgs, TenantWritersAlias,
+  TenantPolicyOptions, TenantStore, TenantDevelopers, TenantCaConfigMap, ExternalSecretOptions, ExternalSecretData, ExternalSecretRemoteRef, ExternalSecretDataFrom,
+  ExternalSecretExtract, ExternalSecretFind, ExternalSecretFindName, ExternalSecretTemplate, ExternalSecretTemplateMetadata, TenantPushOptions, PushSecretOptions,
+  PushSecretDataOptions, TenantWritersOptions, TenantWritersAlias,
 } from "./tenants/tenant-args";
 export { TokenRenewer } from "./token-renewer/token-renewer";
 export type { TokenRenewerArgs, RenewerSecretRef } from "./token-renewer/token-renewer";
@@ -31,7 +31,7 @@ export type { VaultEsoPlatformArgs } from "./vault-eso-platform";
 export { platformArgsFromConfig } from "./vault-eso-platform";
 export type { Platform } from "./platform";
 export { ESO_CHART, ESO_API, VaultCaKind, CaProviderType } from "./eso/eso";
-export type { VaultCaTrust, VaultCaTrustArgs, StoreConditions } from "./eso/eso";
+export type { VaultCaTrust, VaultCaTrustOptions, StoreConditions } from "./eso/eso";
 export { parseStackConfig, ConfigError } from "./config/config";
 export { DEFAULT_API_AUDIENCES, storeTokenAudiences, TokenReviewMode, VaultLocation } from "./vault-backend/kubernetes-auth";
 export { InputError } from "./config/errors";
@@ -40,8 +40,8 @@ export { loadStackConfig } from "./config/stack-config";
 export { VaultTrust } from "./trust/vault-trust";
 export type { VaultTrustArgs, VaultServerCertificate } from "./trust/vault-trust";
 export { VaultAudit, AuditDeviceType, AuditFormat, AuditSocketType } from "./vault-backend/vault-audit";
-export type { VaultAuditArgs, AuditDeviceArgs } from "./vault-backend/vault-audit";
+export type { VaultAuditArgs, AuditDeviceOptions } from "./vault-backend/vault-audit";
 export { Observability } from "./observability/observability";
-export type { ObservabilityArgs, VaultMetricsArgs, VaultMetricsScrape, EsoAlertsArgs } from "./observability/observability";
+export type { ObservabilityArgs, VaultMetricsOptions, VaultMetricsScrape, EsoAlertsOptions } from "./observability/observability";
 export { EsoNetworkPolicies } from "./network/eso-network-policies";
 export type { EsoNetworkPoliciesArgs, EsoDnsPods } from "./network/eso-network-policies";

@@ -6,7 +6,7 @@ import { ClusterStore } from "../components/stores/cluster-store";
 import { ReloaderInstall } from "../components/reloader/reloader-install";
 import { EsoNetworkPolicies, egressArgs } from "../components/network/eso-network-policies";
 import { networkSchema } from "../components/network/network-config";
-import { VaultAudit, type AuditDeviceArgs } from "../components/vault-backend/vault-audit";
+import { VaultAudit, type AuditDeviceOptions } from "../components/vault-backend/vault-audit";
 import { USER_DATA_OPTIONS } from "../components/config/options";
 import { InputError } from "../components/config/errors";
 import { k8sObjects } from "./helpers/program";
@@ -122,7 +122,7 @@ test("EsoInstall and ClusterStore refuse bad args before anything registers, as 
 
 test("VaultAudit: one flattened device shape, checked like the config's audit.devices (field, value, fix); nothing registers", () => {
   const before = engine.resources.length;
-  const refused: [AuditDeviceArgs, RegExp][] = [
+  const refused: [AuditDeviceOptions, RegExp][] = [
     [{ type: "file", filePath: "stdout", address: "collector:9090" }, /devices\[0\]: "address" not used here \(another mode's field, or a typo\)\. Fix: drop it/],
     [{ type: "file", filePath: "/vault/audit.log", mode: "600" }, /devices\[0\]\.mode: the audit file mode must be octal like "0600"\. Fix: e\.g\. "0600" \(got "600"\)/],
     [{ type: "kafka" as never }, /devices\[0\]\.type: an audit device needs a type: "file", "socket" or "syslog"\. Fix: /],

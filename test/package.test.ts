@@ -72,6 +72,11 @@ describe("@pulumi/pulumi provider/experimental ComponentProvider (getSchema, con
       }
     }
     expect(undescribed).toEqual([]);
+    // Codegen appends `Args` to input type names (Python/Go/C#/Java): a schema type ending in `Args` doubles it.
+    expect(Object.keys(schema.types).filter((t) => /Args$/.test(t))).toEqual([]);
+    // Every enum value is described (JSDoc on the enum object's members).
+    const bareValues = Object.entries(schema.types).flatMap(([t, d]) => (d.enum ?? []).filter((e) => !(e as { description?: string }).description).map((e) => `${t}.${String(e.value)}`));
+    expect(bareValues).toEqual([]);
     // The mode enums, not free strings.
     expect(schema.types["vault-eso:index:TokenReviewMode"].enum!.map((e) => e.value)).toEqual(["clientJwt", "reviewerServiceAccount"]);
     expect(schema.types["vault-eso:index:ClusterStoreAuthKind"].enum!.map((e) => e.value)).toEqual(["kubernetes", "token"]);

@@ -122,7 +122,9 @@ export type VaultCaKind = (typeof VaultCaKind)[keyof typeof VaultCaKind];
 
 /** The kind of object a `caProvider` reads. */
 export const CaProviderType = {
+  /** Read the CA from a Kubernetes Secret. */
   Secret: "Secret",
+  /** Read the CA from a Kubernetes ConfigMap. */
   ConfigMap: "ConfigMap",
 } as const;
 export type CaProviderType = (typeof CaProviderType)[keyof typeof CaProviderType];
@@ -132,7 +134,7 @@ export type CaProviderType = (typeof CaProviderType)[keyof typeof CaProviderType
  * `kind: "bundle"`: `pem`; with `kind: "provider"`: `type`, `name`, `key` and (ClusterSecretStores only) `namespace`.
  * Every `VaultCaTrust` is one.
  */
-export interface VaultCaTrustArgs {
+export interface VaultCaTrustOptions {
   /** `bundle` (inline PEM) or `provider` (a Secret or ConfigMap key). */
   readonly kind: VaultCaKind;
   /** `bundle`: the PEM CA bundle. */
@@ -147,10 +149,10 @@ export interface VaultCaTrustArgs {
   readonly namespace?: pulumi.Input<string>;
 }
 
-/** What is wrong with a `VaultCaTrustArgs` at `field`: fields of the other kind, missing ones, unknown kinds. */
-export function vaultCaTrustProblems(field: string, ca: VaultCaTrustArgs | undefined): string[] {
+/** What is wrong with a `VaultCaTrustOptions` at `field`: fields of the other kind, missing ones, unknown kinds. */
+export function vaultCaTrustProblems(field: string, ca: VaultCaTrustOptions | undefined): string[] {
   if (ca === undefined) return [];
-  const present = (k: keyof VaultCaTrustArgs) => ca[k] !== undefined;
+  const present = (k: keyof VaultCaTrustOptions) => ca[k] !== undefined;
   if (ca.kind === "bundle") {
     return [
       ...(present("pem") ? [] : [`${field}.pem: required with ${field}.kind "bundle"`]),
@@ -166,8 +168,8 @@ export function vaultCaTrustProblems(field: string, ca: VaultCaTrustArgs | undef
   return [`${field}.kind: "${String(ca.kind)}" is not a CA kind; use "bundle" or "provider"`];
 }
 
-/** The `VaultCaTrust` a checked `VaultCaTrustArgs` stands for (see vaultCaTrustProblems). */
-export function toVaultCaTrust(ca: pulumi.Unwrap<VaultCaTrustArgs> | undefined): VaultCaTrust | undefined {
+/** The `VaultCaTrust` a checked `VaultCaTrustOptions` stands for (see vaultCaTrustProblems). */
+export function toVaultCaTrust(ca: pulumi.Unwrap<VaultCaTrustOptions> | undefined): VaultCaTrust | undefined {
   if (ca === undefined) return undefined;
   if (ca.kind === "bundle") return { kind: "bundle", pem: ca.pem! };
   return { kind: "provider", type: ca.type!, name: ca.name!, key: ca.key!, ...(ca.namespace !== undefined ? { namespace: ca.namespace } : {}) };
@@ -238,3 +240,5 @@ export function clusterSecretStoreSpec(provider: VaultProviderArgs, conditions?:
   if (list.length > 0) spec.conditions = list;
   return spec;
 }
+/** @deprecated Renamed to `VaultCaTrustOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type VaultCaTrustArgs = VaultCaTrustOptions;

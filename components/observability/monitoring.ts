@@ -48,10 +48,10 @@ export interface AlertRulesArgs {
   /** Vault logins per minute (all ESO pods) above which VaultLoginChurn fires. */
   readonly maxLoginsPerMinute: number;
   /** Token auth: the renewer CronJob, and seconds after its last success at which the token's TTL may run short (renewerAlertAfterSeconds). */
-  readonly tokenRenewer?: TokenRenewerAlertArgs;
+  readonly tokenRenewer?: TokenRenewerAlertOptions;
 }
 
-export interface TokenRenewerAlertArgs {
+export interface TokenRenewerAlertOptions {
   /** Namespace of the renewer CronJob (`tokenAuth.namespace`). */
   readonly namespace: string;
   /** Name of the renewer CronJob (`vault-token-renewer`). */
@@ -65,7 +65,7 @@ export interface TokenRenewerAlertArgs {
  * CronJob's `status.lastSuccessfulTime`): fires before the token's remaining TTL drops under a schedule
  * gap, while a run can still save it (docs/token-auth.md, "Recovery").
  */
-function tokenRenewerRules(t: TokenRenewerAlertArgs) {
+function tokenRenewerRules(t: TokenRenewerAlertOptions) {
   const sel = `namespace="${t.namespace}",cronjob="${t.cronJob}"`;
   const hours = Math.round((t.alertAfterSeconds / 3600) * 10) / 10;
   return {
@@ -194,3 +194,5 @@ export function esoAlertRules(a: AlertRulesArgs): PrometheusRuleManifest {
     },
   };
 }
+/** @deprecated Renamed to `TokenRenewerAlertOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type TokenRenewerAlertArgs = TokenRenewerAlertOptions;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { metricsReadPolicy } from "../../policies/vault/builders";
 import { renderPolicyHcl } from "../../policies/vault/hcl";
-import { esoAlertRules, type TokenRenewerAlertArgs } from "./monitoring";
+import { esoAlertRules, type TokenRenewerAlertOptions } from "./monitoring";
 import { MANAGED_BY_LABELS } from "../config/options";
 import { InputError } from "../config/errors";
 import { singleAudienceProblem, TokenReviewMode } from "../vault-backend/kubernetes-auth";
@@ -29,7 +29,7 @@ export interface VaultMetricsScrape {
 }
 
 /** Prometheus reading Vault's `sys/metrics`. */
-export interface VaultMetricsArgs {
+export interface VaultMetricsOptions {
   /** Kubernetes auth mount path (pass `VaultBackend.authPath`). */
   readonly authPath: pulumi.Input<string>;
   /** Vault policy name. */
@@ -66,7 +66,7 @@ export interface VaultMetricsArgs {
 }
 
 /** The PrometheusRule with ESO alerts. */
-export interface EsoAlertsArgs {
+export interface EsoAlertsOptions {
   /** Namespace of the rule (ESO's). */
   readonly namespace: pulumi.Input<string>;
   /** Labels your Prometheus selects rules by. */
@@ -74,14 +74,14 @@ export interface EsoAlertsArgs {
   /** Vault logins per minute above which the login-churn alert fires. */
   readonly maxLoginsPerMinute: number;
   /** Token auth: alert before the token's TTL runs short (needs kube-state-metrics). Default: none. */
-  readonly tokenRenewer?: TokenRenewerAlertArgs;
+  readonly tokenRenewer?: TokenRenewerAlertOptions;
 }
 
 export interface ObservabilityArgs {
   /** Prometheus reading Vault's `sys/metrics`. Default: off. */
-  readonly vaultMetrics?: VaultMetricsArgs;
+  readonly vaultMetrics?: VaultMetricsOptions;
   /** The PrometheusRule with ESO alerts. Default: off. */
-  readonly alerts?: EsoAlertsArgs;
+  readonly alerts?: EsoAlertsOptions;
 }
 
 /**
@@ -179,3 +179,7 @@ export class Observability extends pulumi.ComponentResource {
     this.registerOutputs({ metricsRoleName: this.metricsRoleName });
   }
 }
+/** @deprecated Renamed to `VaultMetricsOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type VaultMetricsArgs = VaultMetricsOptions;
+/** @deprecated Renamed to `EsoAlertsOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type EsoAlertsArgs = EsoAlertsOptions;

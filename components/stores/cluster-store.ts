@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { checkedInput, derive, deferredProblems, refuse, type Checked } from "../config/component-inputs";
 import { FIELD } from "../config/component-fields";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterSecretStoreSpec, ESO_API, toVaultCaTrust, VaultCaTrustArgs, vaultCaTrustProblems, VaultStoreAuth } from "../eso/eso";
+import { clusterSecretStoreSpec, ESO_API, toVaultCaTrust, VaultCaTrustOptions, vaultCaTrustProblems, VaultStoreAuth } from "../eso/eso";
 import { MANAGED_BY_LABELS } from "../config/options";
 import { storeTokenAudiences, TokenReviewMode } from "../vault-backend/kubernetes-auth";
 
@@ -79,7 +79,7 @@ export interface ClusterStoreArgs {
   /** How the store logs in to Vault. */
   readonly auth: ClusterStoreAuth;
   /** TLS trust for Vault's certificate. Default: the system roots of ESO's image. */
-  readonly ca?: VaultCaTrustArgs;
+  readonly ca?: VaultCaTrustOptions;
   /** Vault Enterprise namespace. */
   readonly vaultNamespace?: pulumi.Input<string>;
   /** The KV mount requires check-and-set (`kv.casRequired`): the store sends CAS on PushSecret writes. Default false. */
@@ -131,7 +131,7 @@ export class ClusterStore extends pulumi.ComponentResource {
         mountPath,
         auth,
         vaultNamespace,
-        ca: args.ca as Checked<pulumi.Unwrap<VaultCaTrustArgs> | undefined>,
+        ca: args.ca as Checked<pulumi.Unwrap<VaultCaTrustOptions> | undefined>,
         conditions: args.conditions as Checked<pulumi.Unwrap<ClusterStoreConditions> | undefined>,
       },
       (v) =>

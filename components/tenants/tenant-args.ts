@@ -34,30 +34,57 @@ export type TenantStoreMode = (typeof TenantStoreMode)[keyof typeof TenantStoreM
 
 /** A Pod Security Standards level (`pod-security.kubernetes.io/enforce`). */
 export const PodSecurityLevel = {
+  /** The hardened level: no privilege escalation, non-root, restricted capabilities and seccomp. */
   restricted: "restricted",
+  /** Blocks known privilege escalations (host namespaces, privileged containers) with minimal restriction. */
   baseline: "baseline",
+  /** Unrestricted: no Pod Security checks. */
   privileged: "privileged",
 } as const;
 export type PodSecurityLevel = (typeof PodSecurityLevel)[keyof typeof PodSecurityLevel];
 
 /** ESO's ExternalSecret `refreshPolicy`. */
-export const ExternalSecretRefreshPolicy = { CreatedOnce: "CreatedOnce", Periodic: "Periodic", OnChange: "OnChange" } as const;
+export const ExternalSecretRefreshPolicy = {
+  /** Fetch once when the ExternalSecret is created; never refresh. */
+  CreatedOnce: "CreatedOnce",
+  /** Refresh every `refreshInterval`. */
+  Periodic: "Periodic",
+  /** Refresh only when the ExternalSecret's spec or metadata changes. */
+  OnChange: "OnChange",
+} as const;
 export type ExternalSecretRefreshPolicy = (typeof ExternalSecretRefreshPolicy)[keyof typeof ExternalSecretRefreshPolicy];
 
 /** ESO's ExternalSecret `target.deletionPolicy`. */
-export const ExternalSecretDeletionPolicy = { Retain: "Retain", Delete: "Delete", Merge: "Merge" } as const;
+export const ExternalSecretDeletionPolicy = {
+  /** Keep the target Secret when the provider's data is deleted. */
+  Retain: "Retain",
+  /** Delete the target Secret when all of its provider data is deleted. */
+  Delete: "Delete",
+  /** Remove the deleted keys from the target Secret and keep the rest. */
+  Merge: "Merge",
+} as const;
 export type ExternalSecretDeletionPolicy = (typeof ExternalSecretDeletionPolicy)[keyof typeof ExternalSecretDeletionPolicy];
 
 /** ESO's PushSecret `updatePolicy`. */
-export const PushUpdatePolicy = { Replace: "Replace", IfNotExists: "IfNotExists" } as const;
+export const PushUpdatePolicy = {
+  /** Overwrite the value in Vault on every push. */
+  Replace: "Replace",
+  /** Write only when the key does not exist in Vault yet. */
+  IfNotExists: "IfNotExists",
+} as const;
 export type PushUpdatePolicy = (typeof PushUpdatePolicy)[keyof typeof PushUpdatePolicy];
 
 /** ESO's PushSecret `deletionPolicy`. */
-export const PushDeletionPolicy = { Delete: "Delete", None: "None" } as const;
+export const PushDeletionPolicy = {
+  /** Delete the pushed value from Vault when the PushSecret is deleted. */
+  Delete: "Delete",
+  /** Leave the pushed value in Vault when the PushSecret is deleted. */
+  None: "None",
+} as const;
 export type PushDeletionPolicy = (typeof PushDeletionPolicy)[keyof typeof PushDeletionPolicy];
 
 /** The tenant role's policy. With `mode: "templated"`: `policyName`; with `perTenant`: nothing else. */
-export interface TenantPolicyArgs {
+export interface TenantPolicyOptions {
   /** `perTenant` or `templated`. */
   readonly mode: TenantPolicyMode;
   /** `templated`: the shared policy's name (e.g. `vault-eso-tenants`). Required there, refused with `perTenant`. */
@@ -161,7 +188,7 @@ export interface ExternalSecretTemplate {
 }
 
 /** One ExternalSecret of the tenant; every Vault key is relative to the tenant's subtree. */
-export interface ExternalSecretArgs {
+export interface ExternalSecretOptions {
   /** The ExternalSecret's name, unique in the tenant. */
   readonly name: string;
   /** Name of the Kubernetes Secret ESO writes. Default: `name`. */
@@ -181,7 +208,7 @@ export interface ExternalSecretArgs {
 }
 
 /** One key pushed to Vault. */
-export interface PushSecretDataArgs {
+export interface PushSecretDataOptions {
   /** Key of the source Secret. */
   readonly secretKey: string;
   /** Vault path, relative to the tenant's subtree. */
@@ -191,7 +218,7 @@ export interface PushSecretDataArgs {
 }
 
 /** One PushSecret of the tenant. */
-export interface PushSecretArgs {
+export interface PushSecretOptions {
   /** The PushSecret's name, unique in the tenant. */
   readonly name: string;
   /** The Kubernetes Secret (in the tenant's namespace) whose keys are pushed. */
@@ -203,15 +230,15 @@ export interface PushSecretArgs {
   /** `Delete`: remove the Vault secret when the PushSecret goes (needs `allowDelete`); `None`: leave it. Default `None`. */
   readonly deletionPolicy?: PushDeletionPolicy;
   /** What to push, one entry per key (at least one). */
-  readonly data: PushSecretDataArgs[];
+  readonly data: PushSecretDataOptions[];
 }
 
 /** PushSecret for the tenant: an extra policy `tenant-<name>-push` on its own subtree. */
-export interface TenantPushArgs {
+export interface TenantPushOptions {
   /** Also grant `delete` on the subtree (needed by `deletionPolicy: Delete`). Default false. */
   readonly allowDelete?: boolean;
   /** The tenant's PushSecrets. Default: none. */
-  readonly secrets?: PushSecretArgs[];
+  readonly secrets?: PushSecretOptions[];
 }
 
 /** The SSO group mapped onto the writers' identity group. */
@@ -223,7 +250,7 @@ export interface TenantWritersAlias {
 }
 
 /** People who write the tenant's secrets (`vault kv put`). */
-export interface TenantWritersArgs {
+export interface TenantWritersOptions {
   /** The Vault identity group (type external) that carries the writer policy. Default `tenant-<name>-writers`. */
   readonly group?: string;
   /** The SSO group mapped onto it. */
@@ -248,12 +275,12 @@ export interface CheckedTenantArgs {
  * nested shapes with the config's defaults applied.
  */
 export function checkTenantArgs(a: {
-  readonly policy: TenantPolicyArgs;
+  readonly policy: TenantPolicyOptions;
   readonly store: TenantStore;
   readonly podSecurity?: string;
-  readonly externalSecrets?: readonly ExternalSecretArgs[];
-  readonly push?: TenantPushArgs;
-  readonly writers?: TenantWritersArgs;
+  readonly externalSecrets?: readonly ExternalSecretOptions[];
+  readonly push?: TenantPushOptions;
+  readonly writers?: TenantWritersOptions;
 }): CheckedTenantArgs {
   const problems: string[] = [];
   const modes = (field: string, v: string) => `${field}: "${v}" is not one of`;
@@ -291,3 +318,15 @@ export function checkTenantArgs(a: {
   }
   return { problems, externalSecrets, push, writers };
 }
+/** @deprecated Renamed to `TenantPolicyOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type TenantPolicyArgs = TenantPolicyOptions;
+/** @deprecated Renamed to `ExternalSecretOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type ExternalSecretArgs = ExternalSecretOptions;
+/** @deprecated Renamed to `TenantPushOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type TenantPushArgs = TenantPushOptions;
+/** @deprecated Renamed to `PushSecretOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type PushSecretArgs = PushSecretOptions;
+/** @deprecated Renamed to `PushSecretDataOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type PushSecretDataArgs = PushSecretDataOptions;
+/** @deprecated Renamed to `TenantWritersOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type TenantWritersArgs = TenantWritersOptions;

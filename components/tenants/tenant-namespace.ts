@@ -6,19 +6,19 @@ import { renderPolicyHcl } from "../../policies/vault/hcl";
 import { tenantPushPolicy, tenantReadPolicy, tenantWriterPolicy } from "../../policies/vault/builders";
 import { pushSecretManifest } from "./push";
 import { tenantVaultObjects } from "./vault-objects";
-import { ESO_API, toVaultCaTrust, vaultCaTrustProblems, type VaultCaTrustArgs } from "../eso/eso";
+import { ESO_API, toVaultCaTrust, vaultCaTrustProblems, type VaultCaTrustOptions } from "../eso/eso";
 import {
   checkTenantArgs,
   TenantPolicyMode,
   TenantStoreMode,
-  type ExternalSecretArgs,
+  type ExternalSecretOptions,
   type PodSecurityLevel,
   type TenantCaConfigMap,
   type TenantDevelopers,
-  type TenantPolicyArgs,
-  type TenantPushArgs,
+  type TenantPolicyOptions,
+  type TenantPushOptions,
   type TenantStore,
-  type TenantWritersArgs,
+  type TenantWritersOptions,
 } from "./tenant-args";
 import { storeTokenAudiences, TokenReviewMode } from "../vault-backend/kubernetes-auth";
 import { developerSubjects, externalSecretManifest, tenantLabels, tenantSecretStoreSpec } from "./tenant";
@@ -55,7 +55,7 @@ export interface TenantNamespaceArgs {
   /** Vault URL as ESO reaches it. */
   readonly vaultServer: pulumi.Input<string>;
   /** TLS trust for Vault (a `provider` CA must be in the tenant namespace, no `namespace`). Default: system roots. */
-  readonly ca?: VaultCaTrustArgs;
+  readonly ca?: VaultCaTrustOptions;
   /** Vault Enterprise namespace. Default: none. */
   readonly vaultNamespace?: pulumi.Input<string>;
   /** The KV mount requires check-and-set (`kv.casRequired`): the store sends CAS on PushSecret writes. Default false. */
@@ -65,7 +65,7 @@ export interface TenantNamespaceArgs {
    * `templated`: the role uses a shared identity-templated policy (created once by the caller).
    * Default `{ mode: "perTenant" }`.
    */
-  readonly policy?: TenantPolicyArgs;
+  readonly policy?: TenantPolicyOptions;
   /** TTL of the tokens the tenant's role issues, in seconds. Default 900 (the config's `eso.tokenTtl`). */
   readonly tokenTtlSeconds?: pulumi.Input<number>;
   /** Max TTL of the tokens the tenant's role issues, in seconds. Default 3600 (the config's `eso.tokenMaxTtl`). */
@@ -96,7 +96,7 @@ export interface TenantNamespaceArgs {
    */
   readonly deleteNamespaceOnRemoval?: boolean;
   /** ExternalSecrets to declare, keys relative to `subtree`. Default: none. */
-  readonly externalSecrets?: ExternalSecretArgs[];
+  readonly externalSecrets?: ExternalSecretOptions[];
   /**
    * Vault's CA as a ConfigMap in the tenant's namespace (key `key`), which the
    * SecretStore references through `caProvider`; overrides `ca`. Used when the
@@ -108,7 +108,7 @@ export interface TenantNamespaceArgs {
    * (and delete with `allowDelete`) on the tenant's own subtree, and the tenant's
    * PushSecrets (remote keys relative to `subtree`). Isolated store mode only. Default: none.
    */
-  readonly push?: TenantPushArgs;
+  readonly push?: TenantPushOptions;
   /**
    * People who write the tenant's secrets (`vault kv put`): a writer policy
    * `tenant-<name>-writer` on the subtree (create/read/update/list; soft delete
@@ -116,7 +116,7 @@ export interface TenantNamespaceArgs {
    * `tenant-<name>-writers`) holding it, and a group alias that maps the SSO
    * group `alias.name` on the auth mount `alias.mountAccessor` onto it. Default: none.
    */
-  readonly writers?: TenantWritersArgs;
+  readonly writers?: TenantWritersOptions;
 }
 
 /** The args that take Outputs (every other field decides which resources exist and must be plain). */
@@ -321,7 +321,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     let storeOutput: pulumi.Output<string>;
     if (clusterStoreName === undefined) {
       const storeName = isolatedStoreName!;
-      let ca: Checked<VaultCaTrust | undefined> = derive({ c: args.ca as Checked<pulumi.Unwrap<VaultCaTrustArgs> | undefined> }, ({ c }) => toVaultCaTrust(c));
+      let ca: Checked<VaultCaTrust | undefined> = derive({ c: args.ca as Checked<pulumi.Unwrap<VaultCaTrustOptions> | undefined> }, ({ c }) => toVaultCaTrust(c));
       const caDeps: pulumi.Resource[] = [];
       if (args.caConfigMap) {
         const cm = args.caConfigMap;

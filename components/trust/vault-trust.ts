@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CertManager } from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { CERT_MANAGER_CHART, certManagerHelmOptions, trustChain } from "./cert-manager";
-import type { VaultCaTrustArgs } from "../eso/eso";
+import type { VaultCaTrustOptions } from "../eso/eso";
 import { MANAGED_BY_LABELS, RESTRICTED_POD_SECURITY } from "../config/options";
 import { InputError } from "../config/errors";
 import { certDurationSeconds } from "./tls-config";
@@ -72,7 +72,7 @@ export interface VaultTrustArgs {
  */
 export class VaultTrust extends pulumi.ComponentResource {
   /** `caProvider` for the ClusterSecretStore: the CA Secret's `ca.crt` in cert-manager's namespace. */
-  public readonly clusterCa: VaultCaTrustArgs;
+  public readonly clusterCa: VaultCaTrustOptions;
   /** The CA certificate (PEM; public), once cert-manager has issued it. */
   public readonly caPem: pulumi.Output<string>;
   /**

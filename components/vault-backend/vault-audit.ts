@@ -17,11 +17,23 @@ export const AuditDeviceType = {
 export type AuditDeviceType = (typeof AuditDeviceType)[keyof typeof AuditDeviceType];
 
 /** An audit entry format. */
-export const AuditFormat = { json: "json", jsonx: "jsonx" } as const;
+export const AuditFormat = {
+  /** One JSON object per audit entry. */
+  json: "json",
+  /** The JSON entry converted to XML. */
+  jsonx: "jsonx",
+} as const;
 export type AuditFormat = (typeof AuditFormat)[keyof typeof AuditFormat];
 
 /** A socket device's protocol. */
-export const AuditSocketType = { tcp: "tcp", udp: "udp", unix: "unix" } as const;
+export const AuditSocketType = {
+  /** A TCP socket (`address` is host:port). */
+  tcp: "tcp",
+  /** A UDP socket (`address` is host:port). */
+  udp: "udp",
+  /** A Unix domain socket (`address` is a path). */
+  unix: "unix",
+} as const;
 export type AuditSocketType = (typeof AuditSocketType)[keyof typeof AuditSocketType];
 
 /**
@@ -29,7 +41,7 @@ export type AuditSocketType = (typeof AuditSocketType)[keyof typeof AuditSocketT
  * and `mode` (file), `address`, `socketType` and `writeTimeout` (socket), `facility` and `tag` (syslog). A field of
  * another type is refused. Every stack config device (`audit.devices[]`) is one.
  */
-export interface AuditDeviceArgs {
+export interface AuditDeviceOptions {
   /** `file`, `socket` or `syslog`. */
   readonly type: AuditDeviceType;
   /** Mount path of the device (`sys/audit/<path>`). Default: the type. */
@@ -64,7 +76,7 @@ export interface AuditDeviceArgs {
 
 export interface VaultAuditArgs {
   /** Audit devices to enable (checked like the stack config's `audit.devices`). Default: none. */
-  readonly devices?: AuditDeviceArgs[];
+  readonly devices?: AuditDeviceOptions[];
 }
 
 /**
@@ -95,3 +107,5 @@ export class VaultAudit extends pulumi.ComponentResource {
     this.registerOutputs({ paths: this.paths });
   }
 }
+/** @deprecated Renamed to `AuditDeviceOptions` (a name ending in `Args` doubles in generated SDKs). */
+export type AuditDeviceArgs = AuditDeviceOptions;
